@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** One problem with one field of a request. `field` is a dotted path such as `items.0.amountFen`. */
+export const fieldIssueSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+});
+
+/** Every 4xx/5xx answer of the API has this shape. `code` is stable; `message` is for people. */
+export const apiErrorSchema = z.object({
+  statusCode: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  issues: z.array(fieldIssueSchema).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** Turns zod issues into the field/message pairs of an ApiError. */
+export function toFieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,25 @@
+/**
+ * Business dates are Asia/Shanghai (UTC+8, no daylight saving); timestamps are stored in UTC.
+ * These helpers never depend on the machine's time zone.
+ */
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The Shanghai calendar date of an instant, as YYYY-MM-DD. */
+export function chinaDate(at: Date = new Date()): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC instant at which a Shanghai calendar date (YYYY-MM-DD) begins. */
+export function chinaDayStart(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - SHANGHAI_OFFSET_MS);
+}
+
+/** The Shanghai month (1..12) of an instant. */
+export function chinaMonth(at: Date = new Date()): number {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).getUTCMonth() + 1;
+}
+
+/** Day of the week in Shanghai, 0 = Sunday … 6 = Saturday. */
+export function chinaWeekday(at: Date = new Date()): number {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).getUTCDay();
+}

@@ -1,0 +1,20 @@
+/** Money is always an integer number of fen (1 yuan = 100 fen). Never a float. */
+declare const fenBrand: unique symbol;
+export type Fen = number & { readonly [fenBrand]: 'Fen' };
+
+/** The largest amount one purchase or recharge may carry: ¥1,000,000.00. */
+export const MAX_FEN = 100_000_000;
+
+export function fen(value: number): Fen {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`not an integer amount of fen: ${value}`);
+  return value as Fen;
+}
+
+/** "¥1,234.50" for display; negative amounts keep their sign. */
+export function formatYuan(amount: number): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  const yuan = Math.floor(abs / 100).toLocaleString('en-US');
+  const cents = String(abs % 100).padStart(2, '0');
+  return `${sign}¥${yuan}.${cents}`;
+}
