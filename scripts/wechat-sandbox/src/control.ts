@@ -1,0 +1,155 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ControlError } from './errors';
+import { mintLoginCode } from './login';
+import { acceptSubscription } from './messages';
+import type { OfficialAccountPusher } from './oa-push';
+import { block, follow, unfollow } from './official-account';
+import { mintPhoneCode } from './phone';
+import type { AppState, SandboxApp, SandboxState } from './state';
+import { expireTokens } from './tokens';
+import { acceptRawBodies, queryOf, rawBody } from './wechat-http';
+import { scanWxacode } from './wxacode';
+
+type Body = Record<string, unknown>;
+
+/** Control bodies are JSON whatever the Content-Type (a browser may send text/plain); empty is `{}`. */
+function bodyOf(request: FastifyRequest): Body {
+  const text = rawBody(request);
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ControlError(400, 'body must be JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ControlError(400, 'body must be a JSON object');
+  return parsed as Body;
+}
+
+function namedApp(state: SandboxState, appid: unknown): AppState {
+  const appState = typeof appid === 'string' ? state.app(appid) : undefined;
+  if (!appState) throw new ControlError(404, `unknown appid ${String(appid)}`);
+  return appState;
+}
+
+function optionalOpenid(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ControlError(400, 'openid must be a string');
+  return value;
+}
+
+function optionalUnionid(value: unknown): string | null | undefined {
+  if (value === undefined || value === null || typeof value === 'string') return value === '' ? undefined : value;
+  throw new ControlError(400, 'unionid must be a string or null');
+}
+
+function allowCrossOrigin(scope: FastifyInstance): void {
+  scope.addHook('onRequest', async (_request, reply) => {
+    reply.header('access-control-allow-origin', '*');
+  });
+  scope.options('/*', async (request, reply) => {
+    const requested = request.headers['access-control-request-headers'];
+    return reply
+      .code(204)
+      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-allow-headers', requested ?? 'Content-Type')
+      .header('access-control-max-age', '600')
+      .send();
+  });
+}
+
+function answerErrors(scope: FastifyInstance): void {
+  scope.setErrorHandler((error: FastifyError | ControlError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ControlError) return reply.code(error.statusCode).send({ error: error.message });
+    const status = 'statusCode' in error && error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'sandbox control call failed');
+    return reply.code(status).send({ error: error.message });
+  });
+}
+
+/** The `/__sandbox/*` routes that play the user (not WeChat): JSON in and out, CORS open. */
+export function controlApi(state: SandboxState, pusher: OfficialAccountPusher) {
+  return async function registerControlRoutes(scope: FastifyInstance): Promise<void> {
+    acceptRawBodies(scope);
+    allowCrossOrigin(scope);
+    answerErrors(scope);
+
+    scope.get('/health', async () => ({ ok: true }));
+
+    scope.post('/apps', async (request) => {
+      const app = state.registerApp(bodyOf(request) as unknown as SandboxApp);
+      return { appid: app.appid, kind: app.kind, pushUrl: app.pushUrl ?? null };
+    });
+
+    scope.post('/login-code', async (request) => {
+      const body = bodyOf(request);
+      const appState = state.resolveApp(body.appid, 'miniprogram');
+      return mintLoginCode(state, appState, { openid: optionalOpenid(body.openid), unionid: optionalUnionid(body.unionid) });
+    });
+
+    scope.post('/phone-code', async (request) => {
+      const body = bodyOf(request);
+      return mintPhoneCode(state, state.resolveApp(body.appid, 'miniprogram'), body.phone);
+    });
+
+    scope.post('/scan', async (request) => {
+      const body = bodyOf(request);
+      return scanWxacode(state, body.scene, body.appid);
+    });
+
+    scope.post('/tokens/expire', async (request) => {
+      const { appid } = bodyOf(request);
+      const apps = appid === undefined || appid === null ? state.allApps() : [namedApp(state, appid)];
+      return { expired: expireTokens(state, apps) };
+    });
+
+    scope.post('/subscribe-accept', async (request) => {
+      const body = bodyOf(request);
+      const appState = state.resolveApp(body.appid, 'miniprogram');
+      return acceptSubscription(appState, body.openid, body.templateId, body.times ?? 1);
+    });
+
+    scope.post('/follow', async (request) => {
+      const body = bodyOf(request);
+      return follow(state, pusher, state.resolveApp(body.appid, 'official_account'), body);
+    });
+
+    scope.post('/unfollow', async (request) => {
+      const body = bodyOf(request);
+      return unfollow(state, pusher, state.resolveApp(body.appid, 'official_account'), body.openid);
+    });
+
+    scope.post('/block', async (request) => {
+      const body = bodyOf(request);
+      return block(state.resolveApp(body.appid, 'official_account'), body.openid);
+    });
+
+    scope.get('/requests', async (request) => {
+      const { path, appid } = queryOf(request);
+      const requests = state.requests.filter(
+        (recorded) => (!path || recorded.path.startsWith(path)) && (!appid || recorded.appid === appid),
+      );
+      return { requests };
+    });
+
+    scope.get('/messages', async (request) => {
+      const { kind, touser, appid } = queryOf(request);
+      const messages = state.messages.filter(
+        (message) =>
+          (!kind || message.kind === kind) && (!touser || message.touser === touser) && (!appid || message.appid === appid),
+      );
+      return { messages };
+    });
+
+    scope.get('/wxacodes', async (request) => {
+      const { scene, appid } = queryOf(request);
+      const wxacodes = state.wxacodes.filter((code) => (!scene || code.scene === scene) && (!appid || code.appid === appid));
+      return { wxacodes };
+    });
+
+    scope.post('/reset', async () => {
+      state.reset();
+      return { ok: true };
+    });
+  };
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import { newNonce, originalIdFor } from './ids';
+import type { DeliveryResult, SandboxApp } from './state';
+
+/** WeChat tries a push 3 times in total when the server does not answer 2xx in 5 s (§G.3). */
+const PUSH_ATTEMPTS = 3;
+
+/** §G.1: hex(sha1(join(sort([token, timestamp, nonce])))), plain string sort. */
+export function pushSignature(token: string, timestamp: string, nonce: string): string {
+  return createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
+}
+
+function cdata(text: string): string {
+  return `<![CDATA[${text.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+}
+
+/** Strings are written as CDATA, numbers bare (`MsgID` may exceed 2^53, hence bigint). */
+export type XmlValue = string | number | bigint;
+
+/** A plain-mode event push body (§G.2). */
+export function eventXml(
+  app: SandboxApp,
+  openid: string,
+  createTime: number,
+  event: string,
+  extra: Array<[string, XmlValue]> = [],
+): string {
+  const fields: Array<[string, XmlValue]> = [
+    ['ToUserName', originalIdFor(app.appid)],
+    ['FromUserName', openid],
+    ['CreateTime', createTime],
+    ['MsgType', 'event'],
+    ['Event', event],
+    ...extra,
+  ];
+  const body = fields
+    .map(([name, value]) => `<${name}>${typeof value === 'string' ? cdata(value) : value.toString()}</${name}>`)
+    .join('');
+  return `<xml>${body}</xml>`;
+}
+
+function postXmlOnce(target: URL, xml: string, timeoutMs: number, cancel: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const client = target.protocol === 'https:' ? https : http;
+    const request = client.request(target, {
+      method: 'POST',
+      agent: false,
+      signal: cancel,
+      headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'user-agent': 'Mozilla/4.0' },
+    });
+    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    request.on('error', fail);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', fail);
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.end(xml);
+  });
+}
+
+/** Delivers signed pushes to official-account servers; `close()` cancels those in flight. */
+export class OfficialAccountPusher {
+  private readonly inFlight = new Set<AbortController>();
+  private closed = false;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Pushes now and waits for the outcome; null when the account has no push URL. */
+  deliver(app: SandboxApp, openid: string, xml: string): Promise<DeliveryResult | null> {
+    return this.run(app, openid, xml, this.track());
+  }
+
+  /** Pushes after the current API answer has gone out, as WeChat's asynchronous jobs do. */
+  deliverLater(app: SandboxApp, openid: string, xml: string): Promise<DeliveryResult | null> {
+    const cancel = this.track();
+    return new Promise((resolve) => setImmediate(resolve)).then(() => this.run(app, openid, xml, cancel));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const cancel of this.inFlight) cancel.abort();
+    this.inFlight.clear();
+  }
+
+  private track(): AbortController {
+    const cancel = new AbortController();
+    if (this.closed) cancel.abort();
+    else this.inFlight.add(cancel);
+    return cancel;
+  }
+
+  private async run(app: SandboxApp, openid: string, xml: string, cancel: AbortController): Promise<DeliveryResult | null> {
+    if (!app.pushUrl || !app.pushToken || cancel.signal.aborted) {
+      this.inFlight.delete(cancel);
+      return null;
+    }
+    const target = signedPushUrl(app.pushUrl, app.pushToken, openid, Math.floor(this.now() / 1000));
+    let result: DeliveryResult = { url: target.toString(), status: null, body: null, attempts: 0 };
+    try {
+      for (let attempt = 1; attempt <= PUSH_ATTEMPTS && !cancel.signal.aborted; attempt += 1) {
+        try {
+          const answer = await postXmlOnce(target, xml, this.timeoutMs, cancel.signal);
+          result = { url: result.url, status: answer.status, body: answer.body, attempts: attempt };
+          if (answer.status >= 200 && answer.status < 300) break;
+        } catch (error) {
+          result = { url: result.url, status: null, body: null, attempts: attempt, error: (error as Error).message };
+        }
+      }
+    } finally {
+      this.inFlight.delete(cancel);
+    }
+    return result;
+  }
+}
+
+/** The push URL with the query every push carries: signature, timestamp, nonce, openid (§G.1). */
+function signedPushUrl(pushUrl: string, token: string, openid: string, timestampSeconds: number): URL {
+  const timestamp = String(timestampSeconds);
+  const nonce = newNonce();
+  const target = new URL(pushUrl);
+  target.searchParams.set('signature', pushSignature(token, timestamp, nonce));
+  target.searchParams.set('timestamp', timestamp);
+  target.searchParams.set('nonce', nonce);
+  target.searchParams.set('openid', openid);
+  return target;
+}

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import type { AppConfig } from './config/app-config';
+import { AppModule } from './app.module';
+
+/**
+ * Builds the whole server: API under /api, the H5 build at / when present. Used by main.ts, the
+ * demo starter and every e2e test, so what is tested is what runs.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config), adapter, {
+    rawBody: true,
+    logger: loggerLevels(config.logLevel),
+  });
+  app.setGlobalPrefix('api');
+  // Also answers Fastify's body-parser failures (malformed JSON, too large) in the ApiError shape.
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+
+  if (config.h5Dir && existsSync(config.h5Dir)) {
+    await app.register(fastifyStatic as never, { root: config.h5Dir, prefix: '/', index: ['index.html'], wildcard: true });
+  }
+  await app.init();
+  return app;
+}
+
+function loggerLevels(level: AppConfig['logLevel']): ('error' | 'warn' | 'log' | 'debug')[] {
+  const order = ['error', 'warn', 'log', 'debug'] as const;
+  return order.slice(0, order.indexOf(level) + 1);
+}

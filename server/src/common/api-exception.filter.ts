@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { ApiError } from '@wemember/shared';
+import type { FastifyReply } from 'fastify';
+import { DOMAIN_ERRORS, DomainError, DomainErrorCode } from './domain-error';
+
+/** Maps every error to the one ApiError shape. Anything unexpected is logged and answered with 500 without details. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { body, headers } = this.toApiError(exception);
+    if (headers) reply.headers(headers);
+    void reply.status(body.statusCode).send(body);
+  }
+
+  toApiError(exception: unknown): { body: ApiError; headers?: Record<string, string> } {
+    if (exception instanceof DomainError) {
+      return {
+        body: { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.issues && { issues: exception.issues }) },
+        headers: exception.headers,
+      };
+    }
+    const status = statusOf(exception);
+    if (status !== undefined && status < 500) {
+      const code = codeForStatus(status, exception);
+      return { body: { statusCode: DOMAIN_ERRORS[code].status, code, message: DOMAIN_ERRORS[code].message } };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    return { body: { statusCode: 500, code: 'INTERNAL', message: '服务器开小差了，请稍后再试' } };
+  }
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Framework-level 4xx (Fastify's body parser, Nest's router) as our codes. */
+function codeForStatus(status: number, exception: unknown): DomainErrorCode {
+  const fastifyCode = (exception as { code?: unknown } | null)?.code;
+  if (status === 413) return 'BODY_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (status === 404) return 'ROUTE_NOT_FOUND';
+  if (status === 405) return 'METHOD_NOT_ALLOWED';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'UNSUPPORTED_MEDIA_TYPE';
+  if (typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_ERR_CTP')) return 'MALFORMED_BODY';
+  return status === 400 ? 'MALFORMED_BODY' : 'VALIDATION_FAILED';
+}

@@ -1,0 +1,156 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const secret = (name: string) =>
+  z
+    .string()
+    .min(32, `${name} must be at least 32 characters`)
+    .optional();
+
+/** Every setting the server reads, validated once at boot. Feature code never reads process.env. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb|sqlite):/, 'DATABASE_URL must start with mysql://, mariadb:// or sqlite:')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis://').default('redis://127.0.0.1:6379'),
+  /** Namespaces every Redis key of this deployment (tests give each run its own). */
+  REDIS_PREFIX: z.string().default('wemember:'),
+  JWT_SECRET: secret('JWT_SECRET'),
+  PII_KEY: secret('PII_KEY'),
+  MEMBER_CODE_SECRET: secret('MEMBER_CODE_SECRET'),
+  WECHAT_APPID: z.string().min(1).default('wxdemo0000000001'),
+  WECHAT_SECRET: z.string().min(1).default('demo-miniprogram-secret'),
+  /** Base URL of WeChat's API host; the sandbox in development and tests. */
+  WECHAT_API_BASE: z.string().url().default('http://127.0.0.1:3100'),
+  /** Set when WECHAT_API_BASE is the sandbox: the H5 build plays WeChat through it. */
+  WECHAT_SANDBOX_URL: z.string().url().optional(),
+  WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  H5_DIR: z.string().optional(),
+  MEMBER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
+  STAFF_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+  RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_STAFF_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+});
+
+export type DatabaseConfig =
+  | { type: 'mysql'; url: string; poolSize: number }
+  | { type: 'sqlite'; path: string };
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  redis: { url: string; prefix: string };
+  secrets: { jwt: string; pii: Buffer; memberCode: Buffer };
+  wechat: { appid: string; secret: string; apiBase: string; sandboxUrl: string | null; timeoutMs: number };
+  h5Dir: string | null;
+  tokens: { memberTtlSeconds: number; staffTtlSeconds: number };
+  rateLimits: { memberLoginPerMinute: number; staffLoginPerMinute: number; resolvePerMinute: number };
+  bodyLimitBytes: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment. Secrets left unset are generated once into DATA_DIR (never in production). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const secrets = resolveSecrets(e, dataDir);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir, e.DATABASE_POOL_SIZE),
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    secrets,
+    wechat: {
+      appid: e.WECHAT_APPID,
+      secret: e.WECHAT_SECRET,
+      apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ''),
+      sandboxUrl: e.WECHAT_SANDBOX_URL ? e.WECHAT_SANDBOX_URL.replace(/\/+$/, '') : null,
+      timeoutMs: e.WECHAT_TIMEOUT_MS,
+    },
+    h5Dir: e.H5_DIR ? resolve(e.H5_DIR) : null,
+    tokens: { memberTtlSeconds: e.MEMBER_TOKEN_TTL_SECONDS, staffTtlSeconds: e.STAFF_TOKEN_TTL_SECONDS },
+    rateLimits: {
+      memberLoginPerMinute: e.RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE,
+      staffLoginPerMinute: e.RATE_LIMIT_STAFF_LOGIN_PER_MINUTE,
+      resolvePerMinute: e.RATE_LIMIT_RESOLVE_PER_MINUTE,
+    },
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {
+  if (!url) return { type: 'sqlite', path: join(dataDir, 'wemember.sqlite') };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!path) throw new ConfigError('DATABASE_URL=sqlite: needs a file path, e.g. sqlite:data/wemember.sqlite');
+    return { type: 'sqlite', path: resolve(path) };
+  }
+  return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), poolSize };
+}
+
+type SecretName = 'JWT_SECRET' | 'PII_KEY' | 'MEMBER_CODE_SECRET';
+
+function resolveSecrets(e: z.infer<typeof envSchema>, dataDir: string): AppConfig['secrets'] {
+  const names: SecretName[] = ['JWT_SECRET', 'PII_KEY', 'MEMBER_CODE_SECRET'];
+  const missing = names.filter((n) => !e[n]);
+  let stored: Partial<Record<SecretName, string>> = {};
+  if (missing.length) {
+    if (e.NODE_ENV === 'production') {
+      throw new ConfigError(`Set ${missing.join(', ')} (at least 32 characters each) in production.`);
+    }
+    stored = loadOrCreateLocalSecrets(dataDir);
+  }
+  const value = (n: SecretName) => (e[n] ?? stored[n]) as string;
+  return {
+    jwt: value('JWT_SECRET'),
+    pii: keyFrom(value('PII_KEY')),
+    memberCode: keyFrom(value('MEMBER_CODE_SECRET')),
+  };
+}
+
+/** Development secrets live beside the embedded database, in a git-ignored folder. */
+function loadOrCreateLocalSecrets(dataDir: string): Record<SecretName, string> {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dataDir, { recursive: true });
+  const generated = {
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    PII_KEY: randomBytes(32).toString('base64url'),
+    MEMBER_CODE_SECRET: randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
+  return generated;
+}
+
+/** A 32-byte key from any secret string of at least 32 characters. */
+function keyFrom(secretText: string): Buffer {
+  const raw = Buffer.from(secretText, 'base64url');
+  if (raw.length === 32 && raw.toString('base64url') === secretText) return raw;
+  return createHash('sha256').update(secretText).digest();
+}

@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { Brand } from '../brands/brand.entity';
+import type { DatabaseConfig } from '../config/app-config';
+import { Member } from '../members/member.entity';
+import { WechatIdentity } from '../members/wechat-identity.entity';
+import { Staff } from '../staff/staff.entity';
+import { Region } from '../stores/region.entity';
+import { StoreScene } from '../stores/store-scene.entity';
+import { Store } from '../stores/store.entity';
+import { MIGRATIONS } from './migrations';
+
+export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity];
+
+/** MySQL/MariaDB in production and CI, SQLite as the embedded default. Never `synchronize`. */
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  if (db.type === 'sqlite') {
+    mkdirSync(dirname(db.path), { recursive: true });
+    return { ...common, type: 'better-sqlite3', database: db.path, enableWAL: true };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: db.url,
+    poolSize: db.poolSize,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    // affected = rows matched, as on SQLite, so a conditional UPDATE reads the same on both.
+    flags: ['FOUND_ROWS'],
+  };
+}
+
+/** Opens the database and applies pending migrations; a failed migration fails the start. */
+export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(db));
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'each' });
+  return dataSource;
+}

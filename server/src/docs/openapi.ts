@@ -1,0 +1,36 @@
+import { API_ROUTES, apiErrorSchema, type ApiRoute } from '@wemember/shared';
+import { z } from 'zod';
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'output' });
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas the server validates with. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, route] of Object.entries(API_ROUTES) as [string, ApiRoute][]) {
+    const path = '/api' + route.path.replace(/:(\w+)/g, '{$1}');
+    const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    paths[path] ??= {};
+    paths[path][route.method.toLowerCase()] = {
+      operationId: name,
+      summary: route.summary,
+      ...(params.length && { parameters: params }),
+      ...(route.auth === 'public' ? { security: [] } : { security: [{ [route.auth === 'staff' ? 'staffToken' : 'memberToken']: [] }] }),
+      ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
+      responses: {
+        '200': { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } },
+        '4XX': { description: '请求有误：code 与 message 说明原因，issues 指明字段', content: { 'application/json': { schema: jsonSchema(apiErrorSchema) } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'wemember API', version: '0.1.0', description: '微信会员系统：小程序会员端、门店员工端与管理端接口' },
+    components: {
+      securitySchemes: {
+        memberToken: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 或 /api/auth/phone 返回的令牌' },
+        staffToken: { type: 'http', scheme: 'bearer', description: 'POST /api/staff/auth/login 返回的令牌' },
+      },
+    },
+    paths,
+  };
+}

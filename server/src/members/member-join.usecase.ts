@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isChinaMobile, type MemberAuthResponse, type MemberPhoneRequest } from '@wemember/shared';
+import { AuthTokens, WechatUserClaims } from '../auth/auth-tokens.service';
+import { BrandsRepository } from '../brands/brands.repository';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { RateLimiter } from '../common/rate-limiter.service';
+import { StoresRepository } from '../stores/stores.repository';
+import { MiniProgramClient } from '../wechat/mini-program.client';
+import { toMemberCard } from './member-views';
+import { MembersRepository, NewMember } from './members.repository';
+import { PhoneVault } from './phone-vault.service';
+
+/**
+ * The phone-number button → a membership card. One phone = one member per brand: joining again,
+ * from this WeChat account or another, returns the same member and keeps its first attribution.
+ */
+@Injectable()
+export class MemberJoin {
+  constructor(
+    private readonly brands: BrandsRepository,
+    private readonly stores: StoresRepository,
+    private readonly members: MembersRepository,
+    private readonly wechat: MiniProgramClient,
+    private readonly vault: PhoneVault,
+    private readonly tokens: AuthTokens,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(user: WechatUserClaims, request: MemberPhoneRequest, ip: string): Promise<MemberAuthResponse> {
+    await this.limiter.hit('member-login', ip, this.config.rateLimits.memberLoginPerMinute);
+    const [brand, identity] = await Promise.all([this.brands.byId(user.brandId), this.members.identity(user.sub)]);
+    if (!brand || !identity || identity.brandId !== brand.id) throw new DomainError('TOKEN_INVALID');
+
+    const phone = await this.wechat.phoneNumber(request.phoneCode);
+    if (phone.countryCode !== '86' || !isChinaMobile(phone.purePhoneNumber)) throw new DomainError('PHONE_NOT_SUPPORTED');
+    const phoneHash = this.vault.hash(phone.purePhoneNumber);
+
+    const existing = await this.members.byPhoneHash(brand.id, phoneHash);
+    if (identity.memberId && identity.memberId !== existing?.id) throw new DomainError('WECHAT_ALREADY_BOUND');
+
+    const { member } = existing
+      ? { member: existing }
+      : await this.members.createOrFind({
+          brandId: brand.id,
+          phoneHash,
+          phoneCipher: this.vault.encrypt(phone.purePhoneNumber),
+          phoneMasked: this.vault.mask(phone.purePhoneNumber),
+          ...(await this.attribution(identity.firstScene)),
+        });
+    if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
+    if (!(await this.members.linkIdentity(identity.id, member.id))) throw new DomainError('WECHAT_ALREADY_BOUND');
+
+    return {
+      ...this.tokens.issueMember({ sub: identity.id, brandId: brand.id, memberId: member.id }),
+      member: toMemberCard(member, brand.name),
+    };
+  }
+
+  /** First touch: the store, staff and channel of the first code this WeChat user arrived through. */
+  private async attribution(scene: string | null): Promise<Pick<NewMember, 'joinStoreId' | 'joinStaffId' | 'joinChannel' | 'joinScene'>> {
+    const found = scene ? await this.stores.activeScene(scene) : null;
+    return {
+      joinStoreId: found?.storeId ?? null,
+      joinStaffId: found?.staffId ?? null,
+      joinChannel: found?.channel ?? null,
+      joinScene: found?.scene ?? null,
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MemberAuthResponse, MemberLoginRequest } from '@wemember/shared';
+import { AuthTokens } from '../auth/auth-tokens.service';
+import { Brand } from '../brands/brand.entity';
+import { BrandsRepository } from '../brands/brands.repository';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { RateLimiter } from '../common/rate-limiter.service';
+import { StoresRepository } from '../stores/stores.repository';
+import { MiniProgramClient } from '../wechat/mini-program.client';
+import { toMemberCard } from './member-views';
+import { MembersRepository } from './members.repository';
+import { PhoneVault } from './phone-vault.service';
+
+/**
+ * wx.login → our token. The store code's scene is checked before the login code is spent, so a
+ * bad scene burns nothing; the first scene an identity arrives with is kept for attribution.
+ */
+@Injectable()
+export class MemberLogin {
+  constructor(
+    private readonly brands: BrandsRepository,
+    private readonly stores: StoresRepository,
+    private readonly members: MembersRepository,
+    private readonly wechat: MiniProgramClient,
+    private readonly vault: PhoneVault,
+    private readonly tokens: AuthTokens,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(request: MemberLoginRequest, ip: string): Promise<MemberAuthResponse> {
+    await this.limiter.hit('member-login', ip, this.config.rateLimits.memberLoginPerMinute);
+    const brand = await this.currentBrand();
+    if (request.scene) {
+      const scene = await this.stores.activeScene(request.scene);
+      if (!scene || scene.brandId !== brand.id) {
+        throw new DomainError('SCENE_UNKNOWN', undefined, [{ field: 'scene', message: '门店码不存在或已停用' }]);
+      }
+    }
+    const session = await this.wechat.code2Session(request.code);
+    const identity = await this.members.recordLogin({
+      brandId: brand.id,
+      appid: this.wechat.appid,
+      openid: session.openid,
+      unionid: session.unionid,
+      sessionKeyCipher: this.vault.encrypt(session.sessionKey),
+      scene: request.scene ?? null,
+    });
+    const member = identity.memberId ? await this.members.byId(brand.id, identity.memberId) : null;
+    return {
+      ...this.tokens.issueMember({ sub: identity.id, brandId: brand.id, memberId: member?.id ?? null }),
+      member: member ? toMemberCard(member, brand.name) : null,
+    };
+  }
+
+  async currentBrand(): Promise<Brand> {
+    const brand = await this.brands.byAppid(this.wechat.appid);
+    if (!brand) throw new DomainError('APP_NOT_CONFIGURED');
+    return brand;
+  }
+}

@@ -1,0 +1,118 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { StaffRole } from '@wemember/shared';
+import { DataSource } from 'typeorm';
+import { Brand } from '../brands/brand.entity';
+import { hashPassword } from '../staff/password-hasher';
+import { Staff } from '../staff/staff.entity';
+import { Region } from '../stores/region.entity';
+import { StoreScene } from '../stores/store-scene.entity';
+import { Store } from '../stores/store.entity';
+
+/** Letters and digits that cannot be misread on a printed code. */
+const SCENE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+
+export function newScene(length = 8): string {
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => SCENE_ALPHABET[b % SCENE_ALPHABET.length]).join('');
+}
+
+export interface BrandPlan {
+  name: string;
+  appid: string;
+  regions: { name: string; stores: { code: string; name: string }[] }[];
+  staff: { username: string; displayName: string; role: StaffRole; store?: string; region?: string }[];
+  password: string;
+}
+
+export interface BrandSetup {
+  brand: Brand;
+  regions: Region[];
+  stores: Store[];
+  staff: Staff[];
+  /** Counter code scene per store code. */
+  counterScenes: Record<string, string>;
+  /** Personal code scene per staff username (clerks and store managers). */
+  staffScenes: Record<string, string>;
+}
+
+/**
+ * Creates a brand with its regions, stores, counter codes and staff in one transaction. The demo
+ * starter and the tests both build their chains with it.
+ */
+export async function setUpBrand(db: DataSource, plan: BrandPlan): Promise<BrandSetup> {
+  const now = new Date();
+  const passwordHash = await hashPassword(plan.password);
+  return db.transaction(async (m) => {
+    const brand = m.create(Brand, { id: randomUUID(), name: plan.name, wechatAppid: plan.appid, createdAt: now });
+    await m.insert(Brand, brand);
+    const regions: Region[] = [];
+    const stores: Store[] = [];
+    const counterScenes: Record<string, string> = {};
+    for (const r of plan.regions) {
+      const region = m.create(Region, { id: randomUUID(), brandId: brand.id, name: r.name });
+      await m.insert(Region, region);
+      regions.push(region);
+      for (const s of r.stores) {
+        const store = m.create(Store, { id: randomUUID(), brandId: brand.id, regionId: region.id, code: s.code, name: s.name, createdAt: now });
+        await m.insert(Store, store);
+        stores.push(store);
+        const scene = newScene();
+        await m.insert(StoreScene, { scene, brandId: brand.id, storeId: store.id, staffId: null, channel: 'counter', active: true, createdAt: now });
+        counterScenes[s.code] = scene;
+      }
+    }
+    const staff: Staff[] = [];
+    const staffScenes: Record<string, string> = {};
+    for (const p of plan.staff) {
+      const store = p.store ? stores.find((s) => s.code === p.store) : undefined;
+      const region = p.region ? regions.find((r) => r.name === p.region) : undefined;
+      const member = m.create(Staff, {
+        id: randomUUID(),
+        brandId: brand.id,
+        username: p.username,
+        passwordHash,
+        displayName: p.displayName,
+        role: p.role,
+        storeId: store?.id ?? null,
+        regionId: region?.id ?? store?.regionId ?? null,
+        active: true,
+        createdAt: now,
+      });
+      await m.insert(Staff, member);
+      staff.push(member);
+      if (store) {
+        const scene = newScene();
+        await m.insert(StoreScene, { scene, brandId: brand.id, storeId: store.id, staffId: member.id, channel: 'staff', active: true, createdAt: now });
+        staffScenes[p.username] = scene;
+      }
+    }
+    return { brand, regions, stores, staff, counterScenes, staffScenes };
+  });
+}
+
+/** The demo chain `npm start` seeds: a brand, 2 regions, 3 stores and one account per role. */
+export function demoBrandPlan(appid: string, password: string, usernamePrefix = ''): BrandPlan {
+  const u = (name: string) => usernamePrefix + name;
+  return {
+    name: '禾木生活超市',
+    appid,
+    password,
+    regions: [
+      {
+        name: '华东区',
+        stores: [
+          { code: 'HZ001', name: '杭州西湖店' },
+          { code: 'SH001', name: '上海静安店' },
+        ],
+      },
+      { name: '华南区', stores: [{ code: 'GZ001', name: '广州天河店' }] },
+    ],
+    staff: [
+      { username: u('admin'), displayName: '总部管理员', role: 'hq_admin' },
+      { username: u('marketer'), displayName: '营销专员小周', role: 'marketer' },
+      { username: u('region'), displayName: '华东区经理王磊', role: 'region_manager', region: '华东区' },
+      { username: u('manager'), displayName: '西湖店店长李娜', role: 'store_manager', store: 'HZ001' },
+      { username: u('clerk'), displayName: '西湖店店员小陈', role: 'clerk', store: 'HZ001' },
+    ],
+  };
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  MEMBER_CODE,
+  MEMBER_NO,
+  ROLES_THAT_SEARCH_MEMBERS,
+  ROLES_THAT_SEE_FULL_PHONE,
+  isChinaMobile,
+  type MemberSummary,
+  type ResolveMemberRequest,
+} from '@wemember/shared';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { RateLimiter } from '../common/rate-limiter.service';
+import { Member } from '../members/member.entity';
+import { MemberCodes } from '../members/member-code.service';
+import { toMemberSummary } from '../members/member-views';
+import { MembersRepository } from '../members/members.repository';
+import { PhoneVault } from '../members/phone-vault.service';
+import { StoresRepository } from '../stores/stores.repository';
+import type { StaffActor } from './staff-actor';
+
+/**
+ * Staff find a member. The dynamic code the member shows works for any staff of the brand (the
+ * member is at the counter); a phone or member number only for managers, and only within the stores
+ * they manage — outside it the member is "not found", so the lookup reveals nothing.
+ */
+@Injectable()
+export class MemberLookup {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly stores: StoresRepository,
+    private readonly codes: MemberCodes,
+    private readonly vault: PhoneVault,
+    private readonly limiter: RateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async resolve(actor: StaffActor, request: ResolveMemberRequest): Promise<MemberSummary> {
+    await this.limiter.hit('member-resolve', actor.id, this.config.rateLimits.resolvePerMinute);
+    const input = request.code;
+    if (MEMBER_CODE.test(input)) {
+      const memberNo = this.codes.verify(actor.brandId, input);
+      const member = await this.members.byMemberNo(actor.brandId, memberNo);
+      if (!member) throw new DomainError('MEMBER_CODE_INVALID');
+      return this.summary(actor, member, 'member_code');
+    }
+    if (!ROLES_THAT_SEARCH_MEMBERS.includes(actor.role)) throw new DomainError('LOOKUP_NOT_ALLOWED');
+    let member: Member | null;
+    let resolvedBy: MemberSummary['resolvedBy'];
+    if (input.length === 11 && isChinaMobile(input)) {
+      member = await this.members.byPhoneHash(actor.brandId, this.vault.hash(input));
+      resolvedBy = 'phone';
+    } else if (MEMBER_NO.test(input)) {
+      member = await this.members.byMemberNo(actor.brandId, input);
+      resolvedBy = 'member_no';
+    } else {
+      throw new DomainError('VALIDATION_FAILED', 'code: 请输入 18 位会员码、11 位手机号或 10 位会员号', [
+        { field: 'code', message: '请输入 18 位会员码、11 位手机号或 10 位会员号' },
+      ]);
+    }
+    if (!member || !(await this.inScope(actor, member))) throw new DomainError('MEMBER_NOT_FOUND');
+    return this.summary(actor, member, resolvedBy);
+  }
+
+  private async inScope(actor: StaffActor, member: Member): Promise<boolean> {
+    switch (actor.role) {
+      case 'hq_admin':
+      case 'marketer':
+        return true;
+      case 'region_manager': {
+        const store = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
+        return !!store && store.regionId === actor.regionId;
+      }
+      case 'store_manager':
+        return !!actor.storeId && member.joinStoreId === actor.storeId;
+      case 'clerk':
+        return false;
+    }
+  }
+
+  private async summary(actor: StaffActor, member: Member, resolvedBy: MemberSummary['resolvedBy']): Promise<MemberSummary> {
+    const store = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
+    const phone = ROLES_THAT_SEE_FULL_PHONE.includes(actor.role) ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
+    return toMemberSummary(member, { phone, homeStoreName: store?.name ?? null, resolvedBy });
+  }
+}

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { Region } from './region.entity';
+import { StoreScene } from './store-scene.entity';
+import { Store } from './store.entity';
+
+@Injectable()
+export class StoresRepository {
+  constructor(private readonly db: DataSource) {}
+
+  activeScene(scene: string): Promise<StoreScene | null> {
+    return this.db.getRepository(StoreScene).findOneBy({ scene, active: true });
+  }
+
+  store(id: string): Promise<Store | null> {
+    return this.db.getRepository(Store).findOneBy({ id });
+  }
+
+  region(id: string): Promise<Region | null> {
+    return this.db.getRepository(Region).findOneBy({ id });
+  }
+
+  storesOfBrand(brandId: string, filter: { regionId?: string; storeId?: string } = {}): Promise<Store[]> {
+    return this.db.getRepository(Store).find({ where: { brandId, ...filter }, order: { code: 'ASC' } });
+  }
+
+  regions(ids: string[]): Promise<Region[]> {
+    return ids.length ? this.db.getRepository(Region).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
+  /** The store's own counter code (no staff attached). */
+  counterScenes(storeIds: string[]): Promise<StoreScene[]> {
+    return storeIds.length
+      ? this.db.getRepository(StoreScene).find({ where: { storeId: In(storeIds), channel: 'counter', active: true }, order: { createdAt: 'ASC' } })
+      : Promise.resolve([]);
+  }
+}

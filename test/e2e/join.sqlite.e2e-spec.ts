@@ -1,0 +1,3 @@
+import { describeJoinJourney } from './join-journey';
+
+describeJoinJourney('sqlite');

@@ -1,0 +1,167 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { MemberAuthResponse } from '@wemember/shared';
+import { DataSource } from 'typeorm';
+import { startSandbox, type RunningSandbox } from '../../scripts/wechat-sandbox/src';
+import { createApp } from '../../server/src/app.factory';
+import { AppConfig, loadConfig } from '../../server/src/config/app-config';
+import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
+import { JOIN_PAGE } from '../../server/src/stores/stores.service';
+import { MiniProgramClient } from '../../server/src/wechat/mini-program.client';
+import { http, HttpResult, RequestOptions } from './http';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-database';
+
+export const STAFF_PASSWORD = 'Passw0rd-for-tests';
+
+export interface StackOptions {
+  database?: 'mysql' | 'sqlite';
+  /** Serve this H5 build at / (browser tests). */
+  h5Dir?: string;
+  env?: Record<string, string>;
+}
+
+/** The sandbox clock, which tests move forward to expire WeChat codes and tokens. */
+export class SandboxClock {
+  offsetMs = 0;
+  now = () => Date.now() + this.offsetMs;
+  advance(ms: number) {
+    this.offsetMs += ms;
+  }
+}
+
+/**
+ * One running wemember: the real server (createApp, as main.ts builds it) listening on a free port,
+ * a WeChat sandbox for a brand-new appid, the brand's stores and staff, and its own Redis prefix.
+ */
+export class TestStack {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly config: AppConfig,
+    readonly url: string,
+    readonly sandbox: RunningSandbox,
+    readonly clock: SandboxClock,
+    readonly chain: BrandSetup,
+    readonly usernamePrefix: string,
+    private readonly tempDir: string,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const run = randomBytes(5).toString('hex');
+    const appid = `wxe2e${run}`;
+    const secret = `secret-${run}`;
+    const clock = new SandboxClock();
+    const sandbox = await startSandbox({
+      apps: [{ appid, secret, kind: 'miniprogram' }],
+      pages: ['pages/join/index', 'pages/card/index'],
+      now: clock.now,
+    });
+    const tempDir = mkdtempSync(join(tmpdir(), 'wemember-e2e-'));
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: tempDir,
+      DATABASE_URL: options.database === 'sqlite' ? `sqlite:${join(tempDir, 'e2e.sqlite')}` : TEST_DATABASE_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `wemember-test:${run}:`,
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      PII_KEY: randomBytes(32).toString('base64url'),
+      MEMBER_CODE_SECRET: randomBytes(32).toString('base64url'),
+      WECHAT_APPID: appid,
+      WECHAT_SECRET: secret,
+      WECHAT_API_BASE: sandbox.url,
+      WECHAT_SANDBOX_URL: sandbox.url,
+      LOG_LEVEL: 'error',
+      ...(options.h5Dir && { H5_DIR: options.h5Dir }),
+      ...options.env,
+    });
+    const app = await createApp(config);
+    await app.listen(0, '127.0.0.1');
+    const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    const usernamePrefix = `t${run}-`;
+    const chain = await setUpBrand(app.get(DataSource), demoBrandPlan(appid, STAFF_PASSWORD, usernamePrefix));
+    return new TestStack(app, config, url, sandbox, clock, chain, usernamePrefix, tempDir);
+  }
+
+  get db(): DataSource {
+    return this.app.get(DataSource);
+  }
+
+  get appid(): string {
+    return this.config.wechat.appid;
+  }
+
+  api<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResult<T>> {
+    return http<T>(method, `${this.url}/api${path}`, options);
+  }
+
+  /** The sandbox's control API: what the user does in WeChat. */
+  async wechat<T = any>(path: string, body?: unknown): Promise<T> {
+    const result = await http<T>(body === undefined ? 'GET' : 'POST', `${this.sandbox.url}/__sandbox${path}`, { body });
+    if (result.status >= 300) throw new Error(`sandbox ${path}: ${result.status} ${JSON.stringify(result.body)}`);
+    return result.body;
+  }
+
+  loginCode(openid?: string): Promise<{ code: string; openid: string }> {
+    return this.wechat('/login-code', { appid: this.appid, ...(openid && { openid }) });
+  }
+
+  async phoneCode(phone: string): Promise<string> {
+    return (await this.wechat<{ code: string }>('/phone-code', { appid: this.appid, phone })).code;
+  }
+
+  /** wx.login (+ the scanned scene) → our token. */
+  async login(options: { openid?: string; scene?: string } = {}): Promise<HttpResult<MemberAuthResponse> & { openid: string }> {
+    const { code, openid } = await this.loginCode(options.openid);
+    const result = await this.api<MemberAuthResponse>('POST', '/auth/login', { body: { code, ...(options.scene && { scene: options.scene }) } });
+    return { ...result, openid };
+  }
+
+  /** The whole join journey for one shopper; returns the member token. */
+  async join(phone: string, options: { openid?: string; scene?: string } = {}): Promise<MemberAuthResponse> {
+    const login = await this.login(options);
+    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+    const joined = await this.api<MemberAuthResponse>('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone) } });
+    if (joined.status !== 200) throw new Error(`join failed: ${JSON.stringify(joined.body)}`);
+    return joined.body;
+  }
+
+  async staffToken(role: 'admin' | 'marketer' | 'region' | 'manager' | 'clerk'): Promise<string> {
+    const result = await this.api('POST', '/staff/auth/login', { body: { username: this.usernamePrefix + role, password: STAFF_PASSWORD } });
+    if (result.status !== 200) throw new Error(`staff login failed: ${JSON.stringify(result.body)}`);
+    return result.body.token;
+  }
+
+  store(code: string) {
+    const store = this.chain.stores.find((s) => s.code === code);
+    if (!store) throw new Error(`no store ${code}`);
+    return store;
+  }
+
+  /** Prints a mini-program code for `scene` (through WeChat, as the console does) so the sandbox can scan it. */
+  async printCode(scene: string): Promise<Buffer> {
+    return this.app.get(MiniProgramClient).unlimitedCode(scene, JOIN_PAGE, false);
+  }
+
+  /** Row counts, to prove a rejected request wrote nothing. */
+  async counts(): Promise<Record<string, number>> {
+    const tables = ['members', 'wechat_identities'];
+    const entries = await Promise.all(
+      tables.map(async (t) => [t, Number((await this.db.query(`SELECT COUNT(*) AS n FROM ${t} WHERE brand_id = ?`, [this.chain.brand.id]))[0].n)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.sandbox.close();
+    rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+/** A random mainland mobile number. */
+export function aPhone(): string {
+  return '139' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+}
