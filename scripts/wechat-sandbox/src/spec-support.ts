@@ -20,7 +20,6 @@ export interface WechatApiClient {
 }
 
 // co-wechat-api ships no types: the interface above lists what the specs use.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const WechatAPI = require('co-wechat-api') as new (appid: string, secret: string) => WechatApiClient;
 
 /** The real client library, redirected to the sandbox by its instance prefixes (§1.3). */
