@@ -12,7 +12,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { body, headers } = this.toApiError(exception);
     if (headers) reply.headers(headers);
-    void reply.status(body.statusCode).send(body);
+    // Always JSON: a route's @Header('Content-Type', …) (an image, say) is already on the reply when its handler throws.
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   toApiError(exception: unknown): { body: ApiError; headers?: Record<string, string> } {

@@ -39,6 +39,8 @@ const envSchema = z.object({
   RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_STAFF_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Only behind a reverse proxy: then X-Forwarded-For names the client (rate limits are per address). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
 });
@@ -60,6 +62,7 @@ export interface AppConfig {
   tokens: { memberTtlSeconds: number; staffTtlSeconds: number };
   rateLimits: { memberLoginPerMinute: number; staffLoginPerMinute: number; resolvePerMinute: number };
   bodyLimitBytes: number;
+  trustProxy: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       resolvePerMinute: e.RATE_LIMIT_RESOLVE_PER_MINUTE,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -21,7 +21,13 @@ export class StoresRepository {
   }
 
   storesOfBrand(brandId: string, filter: { regionId?: string; storeId?: string } = {}): Promise<Store[]> {
-    return this.db.getRepository(Store).find({ where: { brandId, ...filter }, order: { code: 'ASC' } });
+    // The filter speaks of a store's id as `storeId`; on the Store entity it is `id`.
+    const where = {
+      brandId,
+      ...(filter.storeId !== undefined && { id: filter.storeId }),
+      ...(filter.regionId !== undefined && { regionId: filter.regionId }),
+    };
+    return this.db.getRepository(Store).find({ where, order: { code: 'ASC' } });
   }
 
   regions(ids: string[]): Promise<Region[]> {
