@@ -11,7 +11,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { RateLimiter } from '../common/rate-limiter.service';
-import { Member } from '../members/member.entity';
+import type { Member } from '../members/member.entity';
 import { MemberCodes } from '../members/member-code.service';
 import { toMemberSummary } from '../members/member-views';
 import { MembersRepository } from '../members/members.repository';
@@ -44,22 +44,17 @@ export class MemberLookup {
       if (!member) throw new DomainError('MEMBER_CODE_INVALID');
       return this.summary(actor, member, 'member_code');
     }
-    if (!ROLES_THAT_SEARCH_MEMBERS.includes(actor.role)) throw new DomainError('LOOKUP_NOT_ALLOWED');
-    let member: Member | null;
-    let resolvedBy: MemberSummary['resolvedBy'];
-    if (input.length === 11 && isChinaMobile(input)) {
-      member = await this.members.byPhoneHash(actor.brandId, this.vault.hash(input));
-      resolvedBy = 'phone';
-    } else if (MEMBER_NO.test(input)) {
-      member = await this.members.byMemberNo(actor.brandId, input);
-      resolvedBy = 'member_no';
-    } else {
+    const by: MemberSummary['resolvedBy'] | null = isChinaMobile(input) ? 'phone' : MEMBER_NO.test(input) ? 'member_no' : null;
+    if (!by) {
       throw new DomainError('VALIDATION_FAILED', 'code: 请输入 18 位会员码、11 位手机号或 10 位会员号', [
         { field: 'code', message: '请输入 18 位会员码、11 位手机号或 10 位会员号' },
       ]);
     }
+    if (!ROLES_THAT_SEARCH_MEMBERS.includes(actor.role)) throw new DomainError('LOOKUP_NOT_ALLOWED');
+    const member =
+      by === 'phone' ? await this.members.byPhoneHash(actor.brandId, this.vault.hash(input)) : await this.members.byMemberNo(actor.brandId, input);
     if (!member || !(await this.inScope(actor, member))) throw new DomainError('MEMBER_NOT_FOUND');
-    return this.summary(actor, member, resolvedBy);
+    return this.summary(actor, member, by);
   }
 
   private async inScope(actor: StaffActor, member: Member): Promise<boolean> {
