@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(env);
   } catch (error) {
-    fail(error instanceof ConfigError ? error.message : String(error));
+    fail(error instanceof ConfigError ? (error as Error).message : String(error));
   }
   const app = await createApp(config);
   const db = app.get(DataSource);

@@ -11,6 +11,7 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.in
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     const issues = toFieldIssues(result.error);
-    throw new DomainError('VALIDATION_FAILED', issues.map((i) => `${i.field}: ${i.message}`).join('；'), issues);
+    // `message` is for people (the app shows it); `issues` names the fields.
+    throw new DomainError('VALIDATION_FAILED', [...new Set(issues.map((i) => i.message))].join('；'), issues);
   }
 }

@@ -46,7 +46,7 @@ export class MemberLookup {
     }
     const by: MemberSummary['resolvedBy'] | null = isChinaMobile(input) ? 'phone' : MEMBER_NO.test(input) ? 'member_no' : null;
     if (!by) {
-      throw new DomainError('VALIDATION_FAILED', 'code: 请输入 18 位会员码、11 位手机号或 10 位会员号', [
+      throw new DomainError('VALIDATION_FAILED', '请输入 18 位会员码、11 位手机号或 10 位会员号', [
         { field: 'code', message: '请输入 18 位会员码、11 位手机号或 10 位会员号' },
       ]);
     }

@@ -1,0 +1,86 @@
+import { isChinaMobile } from '@wemember/shared/dist/phone'
+import { getPlatformConfig } from '../services/api'
+import { request } from '../services/request'
+import { PlatformError, type Platform } from './types'
+
+export * from './types'
+
+/*
+ * H5 has no WeChat: the local WeChat sandbox plays it. Its URL comes from GET /api/platform/config
+ * and its control API (/__sandbox/…) mints the same one-time codes the real client would get, so
+ * the server exchanges them exactly as in production. Taro's own H5 versions of these APIs must
+ * never be used: in a production build they "succeed" without a code.
+ */
+
+const OPENID_KEY = 'wemember.sandbox-openid'
+
+/** Where the sandbox listens, and which of its mini-programs is ours. */
+interface Sandbox {
+  url: string
+  appid: string
+}
+
+let sandboxLookup: Promise<Sandbox> | null = null
+
+function sandbox(): Promise<Sandbox> {
+  if (!sandboxLookup) {
+    sandboxLookup = getPlatformConfig().then(({ sandboxUrl, appid }) => {
+      if (!sandboxUrl) {
+        throw new PlatformError('网页版仅用于演示和测试，请在微信中打开小程序')
+      }
+      return { url: sandboxUrl.replace(/\/+$/, ''), appid }
+    })
+    // A failed look-up is not kept: the next attempt asks the server again.
+    sandboxLookup.catch(() => {
+      sandboxLookup = null
+    })
+  }
+  return sandboxLookup
+}
+
+/** This browser's WeChat user: an openid made up once and kept in localStorage. */
+function sandboxOpenid(): string {
+  const stored = localStorage.getItem(OPENID_KEY)
+  if (stored) return stored
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  const random = crypto.getRandomValues(new Uint8Array(27))
+  const openid = 'o' + Array.from(random, (byte) => alphabet[byte % 64]).join('')
+  localStorage.setItem(OPENID_KEY, openid)
+  return openid
+}
+
+/** Asks the sandbox for a one-time code, as the WeChat client would get one from WeChat. */
+async function sandboxCode(path: 'login-code' | 'phone-code', body: object): Promise<string> {
+  const { url, appid } = await sandbox()
+  const { code } = await request<{ code: string }>({ method: 'POST', url: `${url}/__sandbox/${path}`, data: { appid, ...body } })
+  return code
+}
+
+export const platform: Platform = {
+  login() {
+    return sandboxCode('login-code', { openid: sandboxOpenid() })
+  },
+
+  async getPhoneCode(grant) {
+    if (grant.via !== 'typed-number') throw new PlatformError('网页版请输入手机号后授权')
+    const phone = grant.phone.trim()
+    if (!isChinaMobile(phone)) throw new PlatformError('请输入 11 位中国大陆手机号')
+    return sandboxCode('phone-code', { phone })
+  },
+
+  async scanCode(typed) {
+    const code = typed?.trim()
+    if (!code) throw new PlatformError('请输入会员码')
+    return code
+  },
+
+  async requestPayment() {
+    // TODO(payment task, DESIGN.md journey 5): pay the prepay_id through the sandbox's /__sandbox/ payment route.
+    throw new PlatformError('网页版暂不支持微信支付，请在微信小程序中完成支付')
+  },
+
+  async requestSubscribeMessage() {
+    // TODO(payment task): accept subscriptions through the sandbox's /__sandbox/ subscribe route.
+    throw new PlatformError('网页版暂不支持订阅消息，请在微信小程序中订阅')
+  },
+}

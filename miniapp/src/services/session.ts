@@ -1,0 +1,40 @@
+import Taro from '@tarojs/taro'
+
+/** A bearer token and the ISO instant it stops working. */
+export interface Session {
+  token: string
+  expiresAt: string
+}
+
+export interface SessionStore {
+  /** The stored session, or null when there is none or it has expired. */
+  get(): Session | null
+  save(session: Session): void
+  clear(): void
+}
+
+function sessionStore(key: string): SessionStore {
+  return {
+    get() {
+      const stored: Session | '' = Taro.getStorageSync(key)
+      if (!stored || !stored.token) return null
+      if (Date.parse(stored.expiresAt) <= Date.now()) {
+        Taro.removeStorageSync(key)
+        return null
+      }
+      return stored
+    },
+    save({ token, expiresAt }) {
+      Taro.setStorageSync(key, { token, expiresAt })
+    },
+    clear() {
+      Taro.removeStorageSync(key)
+    },
+  }
+}
+
+/** The shopper's token once they have joined (a token from login without a member is never stored). */
+export const memberSession = sessionStore('wemember.member-session')
+
+/** A store clerk's or manager's token: kept apart so a shared till phone never mixes the two. */
+export const staffSession = sessionStore('wemember.staff-session')

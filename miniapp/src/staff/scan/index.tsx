@@ -1,0 +1,148 @@
+import { useState } from 'react'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { Button, Input, Text, View } from '@tarojs/components'
+import type { MemberSummary as Member, StaffProfile } from '@wemember/shared'
+import { chinaDate } from '@wemember/shared/dist/china-time'
+import { formatYuan } from '@wemember/shared/dist/money'
+import { platform, PlatformError } from '../../platform'
+import { getStaffProfile, resolveMember } from '../../services/api'
+import { errorMessage } from '../../services/error-message'
+import { RequestError } from '../../services/request'
+import { staffSession } from '../../services/session'
+import './index.scss'
+
+function openLogin() {
+  Taro.redirectTo({ url: '/staff/login/index' })
+}
+
+/** Where the staff member works: their store, else their region, else head office. */
+function workplace(staff: StaffProfile): string {
+  return staff.storeName ?? staff.regionName ?? '总部'
+}
+
+export default function StaffScanPage() {
+  const [staff, setStaff] = useState<StaffProfile | null>(null)
+  const [typed, setTyped] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [member, setMember] = useState<Member | null>(null)
+  const [error, setError] = useState('')
+
+  /** A refused staff token: the interceptor has dropped it, so log in again. */
+  function leaveIfUnauthorized(failure: unknown): boolean {
+    if (!(failure instanceof RequestError && failure.unauthorized)) return false
+    openLogin()
+    return true
+  }
+
+  useDidShow(() => {
+    if (!staffSession.get()) {
+      openLogin()
+      return
+    }
+    getStaffProfile().then(setStaff, (failure) => {
+      if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
+    })
+  })
+
+  async function lookUp(readCode: () => Promise<string>) {
+    if (busy) return
+    setBusy(true)
+    setError('')
+    try {
+      const code = await readCode()
+      setMember(null)
+      setMember(await resolveMember({ code }))
+      setTyped('')
+    } catch (failure) {
+      if (leaveIfUnauthorized(failure)) return
+      if (!(failure instanceof PlatformError && failure.cancelled)) {
+        setMember(null)
+        setError(errorMessage(failure))
+      }
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  function logOut() {
+    staffSession.clear()
+    openLogin()
+  }
+
+  return (
+    <View className='staff-scan'>
+      <View className='staff-bar'>
+        <View className='staff-bar__who'>
+          <Text className='staff-name'>{staff ? `${staff.displayName} · ${staff.roleName}` : '加载中…'}</Text>
+          {staff && <Text className='staff-workplace'>{workplace(staff)}</Text>}
+        </View>
+        <Text className='staff-logout' onClick={logOut}>
+          退出登录
+        </Text>
+      </View>
+
+      <View className='scan-panel'>
+        {process.env.TARO_ENV === 'h5' ? (
+          <View className='scan-form'>
+            <Input
+              className='scan-input'
+              type='number'
+              maxlength={18}
+              placeholder='输入会员码（18 位数字）'
+              value={typed}
+              onInput={(event) => setTyped(event.detail.value)}
+              onConfirm={() => lookUp(() => platform.scanCode(typed))}
+            />
+            <Button className='scan-submit' loading={busy} disabled={busy} onClick={() => lookUp(() => platform.scanCode(typed))}>
+              查询
+            </Button>
+          </View>
+        ) : (
+          <Button className='scan-button' loading={busy} disabled={busy} onClick={() => lookUp(() => platform.scanCode())}>
+            扫描会员码
+          </Button>
+        )}
+        <Text className='scan-hint'>请顾客打开会员卡出示会员码，会员码每分钟更新</Text>
+      </View>
+
+      {error && <View className='scan-error'>{error}</View>}
+
+      {member && (
+        <View className='member-summary'>
+          <View className='member-summary__head'>
+            <Text className='summary-tier'>{member.tierName}</Text>
+            <Text className={`summary-status summary-status--${member.status}`}>{member.statusName}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>会员号</Text>
+            <Text className='summary-member-no'>{member.memberNo}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>手机号</Text>
+            <Text className='summary-phone'>{member.phone}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>积分</Text>
+            <Text className='summary-points'>{member.points}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>余额</Text>
+            <Text className='summary-balance'>{formatYuan(member.balanceFen)}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>成长值</Text>
+            <Text className='summary-growth'>{member.growth}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>开卡门店</Text>
+            <Text className='summary-home-store'>{member.homeStoreName ?? '—'}</Text>
+          </View>
+          <View className='summary-row'>
+            <Text className='summary-row__label'>入会日期</Text>
+            <Text className='summary-joined'>{chinaDate(new Date(member.joinedAt))}</Text>
+          </View>
+        </View>
+      )}
+    </View>
+  )
+}
