@@ -116,7 +116,7 @@ export default function JoinPage() {
       <View className='join-hero'>
         <Text className='join-welcome'>{welcomeLine(store)}</Text>
         {store?.staffName && <Text className='join-staff'>店员 {store.staffName} 为你服务</Text>}
-        <Text className='join-tagline'>手机号即会员卡，入会即享新人礼</Text>
+        <Text className='join-tagline'>手机号即会员卡，消费积分、生日礼遇一卡尽享</Text>
       </View>
 
       <View className='join-benefits'>
