@@ -1,4 +1,4 @@
-import { Global, Inject, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthTokens } from './auth/auth-tokens.service';
 import { MemberGuard, StaffGuard, WechatUserGuard } from './auth/guards';
@@ -37,6 +37,4 @@ const shared = [
   providers: shared,
   exports: shared,
 })
-export class CoreModule {
-  constructor(@Inject(APP_CONFIG) readonly config: AppConfig) {}
-}
+export class CoreModule {}
