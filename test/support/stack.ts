@@ -7,6 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { MemberAuthResponse } from '@wemember/shared';
 import { DataSource } from 'typeorm';
 import { startSandbox, type RunningSandbox } from '../../scripts/wechat-sandbox/src';
+import { TestClock } from '../../scripts/wechat-sandbox/src/spec-support';
 import { createApp } from '../../server/src/app.factory';
 import { AppConfig, loadConfig } from '../../server/src/config/app-config';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
@@ -24,15 +25,6 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
-/** The sandbox clock, which tests move forward to expire WeChat codes and tokens. */
-export class SandboxClock {
-  offsetMs = 0;
-  now = () => Date.now() + this.offsetMs;
-  advance(ms: number) {
-    this.offsetMs += ms;
-  }
-}
-
 /**
  * One running wemember: the real server (createApp, as main.ts builds it) listening on a free port,
  * a WeChat sandbox for a brand-new appid, the brand's stores and staff, and its own Redis prefix.
@@ -43,7 +35,7 @@ export class TestStack {
     readonly config: AppConfig,
     readonly url: string,
     readonly sandbox: RunningSandbox,
-    readonly clock: SandboxClock,
+    readonly clock: TestClock,
     readonly chain: BrandSetup,
     readonly usernamePrefix: string,
     private readonly tempDir: string,
@@ -53,7 +45,7 @@ export class TestStack {
     const run = randomBytes(5).toString('hex');
     const appid = `wxe2e${run}`;
     const secret = `secret-${run}`;
-    const clock = new SandboxClock();
+    const clock = new TestClock();
     const sandbox = await startSandbox({
       apps: [{ appid, secret, kind: 'miniprogram' }],
       pages: ['pages/join/index', 'pages/card/index'],

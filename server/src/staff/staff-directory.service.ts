@@ -17,9 +17,13 @@ export class StaffDirectory {
     return this.db.getRepository(Staff).findOneBy({ username });
   }
 
+  byId(id: string): Promise<Staff | null> {
+    return this.db.getRepository(Staff).findOneBy({ id });
+  }
+
   /** The staff member behind a token, if still active. */
   async actor(staffId: string): Promise<StaffActor> {
-    const staff = await this.db.getRepository(Staff).findOneBy({ id: staffId });
+    const staff = await this.byId(staffId);
     if (!staff) throw new DomainError('TOKEN_INVALID');
     if (!staff.active) throw new DomainError('STAFF_DISABLED');
     return toActor(staff);

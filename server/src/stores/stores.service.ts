@@ -3,8 +3,7 @@ import { isValidScene, type StoreScene as StoreSceneView, type StoreSummary } fr
 import { DomainError } from '../common/domain-error';
 import { MiniProgramClient } from '../wechat/mini-program.client';
 import type { StaffActor } from '../staff/staff-actor';
-import { Staff } from '../staff/staff.entity';
-import { DataSource } from 'typeorm';
+import { StaffDirectory } from '../staff/staff-directory.service';
 import { storeFilterFor } from './store-scopes';
 import { StoresRepository } from './stores.repository';
 
@@ -16,7 +15,7 @@ export class StoresService {
   constructor(
     private readonly stores: StoresRepository,
     private readonly wechat: MiniProgramClient,
-    private readonly db: DataSource,
+    private readonly staff: StaffDirectory,
   ) {}
 
   /** What the join page shows for the code the shopper scanned. */
@@ -25,7 +24,7 @@ export class StoresService {
     const found = await this.stores.activeScene(scene);
     const store = found && (await this.stores.store(found.storeId));
     if (!found || !store) throw new DomainError('SCENE_UNKNOWN');
-    const staff = found.staffId ? await this.db.getRepository(Staff).findOneBy({ id: found.staffId }) : null;
+    const staff = found.staffId ? await this.staff.byId(found.staffId) : null;
     return { scene, storeId: store.id, storeName: store.name, staffName: staff?.displayName ?? null, channel: found.channel };
   }
 
