@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 
@@ -10,9 +11,14 @@ import { AppModule } from './app.module';
  * Builds the whole server: API under /api, the H5 build at / when present. Used by main.ts, the
  * demo starter and every e2e test, so what is tested is what runs.
  */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export interface AppOptions {
+  /** Where "now" comes from (tests move it); the system clock by default. */
+  now?: () => number;
+}
+
+export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, new Clock(options.now)), adapter, {
     rawBody: true,
     logger: loggerLevels(config.logLevel),
   });

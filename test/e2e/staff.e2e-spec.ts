@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decode as decodeJpeg } from 'jpeg-js';
 import jsQR from 'jsqr';
 import type { MemberAuthResponse } from '@wemember/shared';
+import { Clock } from '../../server/src/common/clock';
 import { MemberCodes } from '../../server/src/members/member-code.service';
 import { hashPassword } from '../../server/src/staff/password-hasher';
 import { Staff } from '../../server/src/staff/staff.entity';
@@ -155,7 +156,7 @@ describe('staff at the till and in the office', () => {
     });
 
     it('a screenshot of an old code is expired; the code shown a minute ago still scans', async () => {
-      const codes = new MemberCodes(stack.config);
+      const codes = new MemberCodes(stack.config, new Clock());
       const brandId = stack.chain.brand.id;
 
       const expired = await resolve('clerk', codes.issue(brandId, memberNo('HZ001'), Date.now() - 3 * 60_000).code);
@@ -171,7 +172,7 @@ describe('staff at the till and in the office', () => {
     });
 
     it('a code signed for another brand is invalid, even for a member number that exists here', async () => {
-      const otherBrandCode = new MemberCodes(stack.config).issue(randomUUID(), memberNo('HZ001')).code;
+      const otherBrandCode = new MemberCodes(stack.config, new Clock()).issue(randomUUID(), memberNo('HZ001')).code;
       const result = await resolve('clerk', otherBrandCode);
       expect(result.status).toBe(400);
       expect(result.body.code).toBe('MEMBER_CODE_INVALID');

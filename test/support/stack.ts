@@ -66,10 +66,11 @@ export class TestStack {
       WECHAT_API_BASE: sandbox.url,
       WECHAT_SANDBOX_URL: sandbox.url,
       LOG_LEVEL: 'error',
+      SCHEDULE_JOBS: 'false',
       ...(options.h5Dir && { H5_DIR: options.h5Dir }),
       ...options.env,
     });
-    const app = await createApp(config);
+    const app = await createApp(config, { now: clock.now });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const usernamePrefix = `t${run}-`;

@@ -48,6 +48,10 @@ export class TestClock {
   advance(ms: number): void {
     this.offsetMs += ms;
   }
+  /** Jumps to an instant (time keeps running from there). */
+  travelTo(at: Date | string): void {
+    this.offsetMs = new Date(at).getTime() - Date.now();
+  }
 }
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<{ sandbox: RunningSandbox; clock: TestClock }> {

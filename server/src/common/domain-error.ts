@@ -37,6 +37,25 @@ export const DOMAIN_ERRORS = {
   MEMBER_CODE_EXPIRED: { status: 400, message: '会员码已过期，请让顾客刷新会员码' },
   LOOKUP_NOT_ALLOWED: { status: 403, message: '店员请扫描顾客出示的会员码' },
 
+  MEMBER_FROZEN: { status: 403, message: '会员卡已冻结或挂失，暂不能积分或使用积分' },
+  BIRTHDAY_ALREADY_SET: { status: 409, message: '生日已设置，如需修改请联系门店' },
+  BIRTHDAY_IN_FUTURE: { status: 400, message: '生日不能晚于今天' },
+
+  STORE_REQUIRED: { status: 400, message: '请选择门店（storeId）' },
+  ORDER_NOT_FOUND: { status: 404, message: '未找到该消费记录' },
+  ORDER_CONFLICT: { status: 409, message: '该小票号已记录过另一笔内容不同的消费' },
+  ITEMS_TOTAL_MISMATCH: { status: 400, message: '商品金额合计与订单金额不一致' },
+  POINTS_INSUFFICIENT: { status: 422, message: '积分不足' },
+  REDEEM_OVER_LIMIT: { status: 422, message: '抵扣积分超过本单上限' },
+  REDEEM_NOT_WHOLE_FEN: { status: 400, message: '抵扣积分应能折算成整分钱' },
+  REFUND_CONFLICT: { status: 409, message: '该退款单号已用于另一笔内容不同的退款' },
+  REFUND_EXCEEDS_ORDER: { status: 422, message: '退款金额超过可退金额' },
+  ADJUSTMENT_CONFLICT: { status: 409, message: '该 requestId 已用于另一笔内容不同的调整' },
+  SETTINGS_CONFLICT: { status: 409, message: '规则已被他人修改，请刷新后再改' },
+  API_KEY_INVALID: { status: 401, message: '接口密钥无效或已停用' },
+  API_KEY_NOT_FOUND: { status: 404, message: '未找到该接口密钥' },
+  BUSY_RETRY: { status: 503, message: '系统繁忙，请稍后重试' },
+
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -43,6 +43,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
+  SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
 });
 
 export type DatabaseConfig =
@@ -64,6 +66,7 @@ export interface AppConfig {
   bodyLimitBytes: number;
   trustProxy: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  jobs: { schedule: boolean };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
+    jobs: { schedule: e.SCHEDULE_JOBS === 'true' },
   };
 }
 

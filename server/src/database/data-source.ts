@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { Brand } from '../brands/brand.entity';
 import type { DatabaseConfig } from '../config/app-config';
 import { Member } from '../members/member.entity';
+import { Order, OrderRefund } from '../orders/order.entity';
 import { WechatIdentity } from '../members/wechat-identity.entity';
 import { Staff } from '../staff/staff.entity';
 import { Region } from '../stores/region.entity';
@@ -11,7 +12,7 @@ import { StoreScene } from '../stores/store-scene.entity';
 import { Store } from '../stores/store.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity];
+export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity, Order, OrderRefund];
 
 /** MySQL/MariaDB in production and CI, SQLite as the embedded default. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

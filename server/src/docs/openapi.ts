@@ -1,6 +1,14 @@
 import { API_ROUTES, apiErrorSchema, type ApiRoute } from '@wemember/shared';
 import { z } from 'zod';
 
+const SECURITY: Record<ApiRoute['auth'], Record<string, string[]>[]> = {
+  public: [],
+  wechat: [{ memberToken: [] }],
+  member: [{ memberToken: [] }],
+  staff: [{ staffToken: [] }],
+  till: [{ staffToken: [] }, { posApiKey: [] }],
+};
+
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'output' });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the server validates with. */
@@ -8,13 +16,19 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, route] of Object.entries(API_ROUTES) as [string, ApiRoute][]) {
     const path = '/api' + route.path.replace(/:(\w+)/g, '{$1}');
-    const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    if (route.query) {
+      const query = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) {
+        params.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+      }
+    }
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       operationId: name,
       summary: route.summary,
       ...(params.length && { parameters: params }),
-      ...(route.auth === 'public' ? { security: [] } : { security: [{ [route.auth === 'staff' ? 'staffToken' : 'memberToken']: [] }] }),
+      security: SECURITY[route.auth],
       ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
       responses: {
         '200': { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } },
@@ -29,6 +43,7 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: {
         memberToken: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 或 /api/auth/phone 返回的令牌' },
         staffToken: { type: 'http', scheme: 'bearer', description: 'POST /api/staff/auth/login 返回的令牌' },
+        posApiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: '门店 POS 接口密钥（POST /api/staff/stores/{storeId}/api-keys 创建）' },
       },
     },
     paths,

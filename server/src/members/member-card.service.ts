@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { MemberCard, MemberCode } from '@wemember/shared';
+import { chinaDate, type MemberCard, type MemberCode } from '@wemember/shared';
+import { DataSource } from 'typeorm';
 import type { MemberActor } from '../auth/guards';
 import { BrandsRepository } from '../brands/brands.repository';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { execute } from '../database/sql';
+import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
+import { MemberGrowth } from '../points/member-growth';
 import { Member } from './member.entity';
 import { MemberCodes } from './member-code.service';
 import { toMemberCard } from './member-views';
@@ -15,12 +20,37 @@ export class MemberCardService {
     private readonly members: MembersRepository,
     private readonly brands: BrandsRepository,
     private readonly codes: MemberCodes,
+    private readonly settings: LoyaltySettingsService,
+    private readonly growth: MemberGrowth,
+    private readonly db: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   async card(actor: MemberActor): Promise<MemberCard> {
     const member = await this.ownMember(actor);
     const brand = await this.brands.byId(actor.brandId);
-    return toMemberCard(member, brand?.name ?? '');
+    return this.view(member, brand?.name ?? '');
+  }
+
+  /** The card of a member: tier progress uses today's rolling-12-month growth. */
+  async view(member: Member, brandName: string): Promise<MemberCard> {
+    const [rules, growth] = await Promise.all([this.settings.rules(member.brandId), this.growth.rolling(this.db.manager, member.id, chinaDate(this.clock.now()))]);
+    return toMemberCard(member, brandName, rules, growth);
+  }
+
+  /** Once only (the birthday month doubles points); staff correct it later, audited. */
+  async setBirthday(actor: MemberActor, birthday: string): Promise<MemberCard> {
+    await this.ownMember(actor);
+    if (birthday > chinaDate(this.clock.now())) {
+      throw new DomainError('BIRTHDAY_IN_FUTURE', undefined, [{ field: 'birthday', message: '生日不能晚于今天' }]);
+    }
+    const set = await execute(this.db.manager, 'UPDATE members SET birthday = ? WHERE id = ? AND brand_id = ? AND birthday IS NULL', [
+      birthday,
+      actor.memberId,
+      actor.brandId,
+    ]);
+    if (set !== 1) throw new DomainError('BIRTHDAY_ALREADY_SET');
+    return this.card(actor);
   }
 
   async code(actor: MemberActor): Promise<MemberCode> {

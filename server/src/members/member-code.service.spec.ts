@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
 import { MemberCodes } from './member-code.service';
 
 const config = loadConfig({
@@ -8,7 +9,7 @@ const config = loadConfig({
   PII_KEY: randomBytes(32).toString('base64url'),
   MEMBER_CODE_SECRET: randomBytes(32).toString('base64url'),
 });
-const codes = new MemberCodes(config);
+const codes = new MemberCodes(config, new Clock());
 const BRAND = 'brand-1';
 const MEMBER_NO = '1234567890';
 const T0 = Date.parse('2026-11-28T10:00:30Z');
@@ -39,7 +40,7 @@ describe('the dynamic member code', () => {
     const forged = code.slice(0, 17) + ((Number(code[17]) + 1) % 10);
     expect(() => codes.verify(BRAND, forged, T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
     expect(() => codes.verify('brand-2', code, T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
-    const other = new MemberCodes(loadConfig({ ...process.env, NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), PII_KEY: 'y'.repeat(32), MEMBER_CODE_SECRET: 'z'.repeat(32) }));
+    const other = new MemberCodes(loadConfig({ ...process.env, NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), PII_KEY: 'y'.repeat(32), MEMBER_CODE_SECRET: 'z'.repeat(32) }), new Clock());
     expect(() => other.verify(BRAND, code, T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
     expect(() => codes.verify(BRAND, '12345', T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
   });

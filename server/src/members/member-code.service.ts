@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MEMBER_CODE, MEMBER_CODE_ROTATE_SECONDS, type MemberCode } from '@wemember/shared';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 
 const WINDOW_MS = MEMBER_CODE_ROTATE_SECONDS * 1000;
@@ -14,9 +15,12 @@ const ACCEPTED_WINDOWS = 2;
  */
 @Injectable()
 export class MemberCodes {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
-  issue(brandId: string, memberNo: string, now = Date.now()): MemberCode {
+  issue(brandId: string, memberNo: string, now = this.clock.nowMs()): MemberCode {
     const window = Math.floor(now / WINDOW_MS);
     return {
       code: memberNo + String(window % 100).padStart(2, '0') + this.signature(brandId, memberNo, window),
@@ -26,7 +30,7 @@ export class MemberCodes {
   }
 
   /** The member number inside a valid code; a forged code and an old one are told apart. */
-  verify(brandId: string, code: string, now = Date.now()): string {
+  verify(brandId: string, code: string, now = this.clock.nowMs()): string {
     if (!MEMBER_CODE.test(code)) throw new DomainError('MEMBER_CODE_INVALID');
     const memberNo = code.slice(0, 10);
     const windowMod = Number(code.slice(10, 12));

@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { RateLimiter } from '../common/rate-limiter.service';
 import { StoresRepository } from '../stores/stores.repository';
 import { MiniProgramClient } from '../wechat/mini-program.client';
-import { toMemberCard } from './member-views';
+import { MemberCardService } from './member-card.service';
 import { MembersRepository, NewMember } from './members.repository';
 import { PhoneVault } from './phone-vault.service';
 
@@ -18,6 +18,7 @@ import { PhoneVault } from './phone-vault.service';
 @Injectable()
 export class MemberJoin {
   constructor(
+    private readonly cards: MemberCardService,
     private readonly brands: BrandsRepository,
     private readonly stores: StoresRepository,
     private readonly members: MembersRepository,
@@ -54,7 +55,7 @@ export class MemberJoin {
 
     return {
       ...this.tokens.issueMember({ sub: identity.id, brandId: brand.id, memberId: member.id }),
-      member: toMemberCard(member, brand.name),
+      member: await this.cards.view(member, brand.name),
     };
   }
 

@@ -8,7 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { RateLimiter } from '../common/rate-limiter.service';
 import { StoresRepository } from '../stores/stores.repository';
 import { MiniProgramClient } from '../wechat/mini-program.client';
-import { toMemberCard } from './member-views';
+import { MemberCardService } from './member-card.service';
 import { MembersRepository } from './members.repository';
 import { PhoneVault } from './phone-vault.service';
 
@@ -19,6 +19,7 @@ import { PhoneVault } from './phone-vault.service';
 @Injectable()
 export class MemberLogin {
   constructor(
+    private readonly cards: MemberCardService,
     private readonly brands: BrandsRepository,
     private readonly stores: StoresRepository,
     private readonly members: MembersRepository,
@@ -50,7 +51,7 @@ export class MemberLogin {
     const member = identity.memberId ? await this.members.byId(brand.id, identity.memberId) : null;
     return {
       ...this.tokens.issueMember({ sub: identity.id, brandId: brand.id, memberId: member?.id ?? null }),
-      member: member ? toMemberCard(member, brand.name) : null,
+      member: member ? await this.cards.view(member, brand.name) : null,
     };
   }
 

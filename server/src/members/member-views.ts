@@ -1,7 +1,18 @@
-import { MEMBER_STATUS_NAMES, TIER_NAMES, type MemberCard, type MemberSummary } from '@wemember/shared';
+import {
+  discountLabel,
+  MEMBER_STATUS_NAMES,
+  nextTierProgress,
+  TIER_NAMES,
+  tierRule,
+  type LoyaltyRules,
+  type MemberCard,
+  type MemberSummary,
+} from '@wemember/shared';
 import type { Member } from './member.entity';
 
-export function toMemberCard(member: Member, brandName: string): MemberCard {
+/** The card; `growth` is the rolling-12-month growth as of today. */
+export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRules, growth: number): MemberCard {
+  const next = nextTierProgress(rules, member.tier, growth);
   return {
     memberNo: member.memberNo,
     phoneMasked: member.phoneMasked,
@@ -9,7 +20,10 @@ export function toMemberCard(member: Member, brandName: string): MemberCard {
     tierName: TIER_NAMES[member.tier],
     points: member.points,
     balanceFen: member.balanceFen,
-    growth: member.growth,
+    growth,
+    tierProgress: next && { nextTier: next.tier, nextTierName: TIER_NAMES[next.tier], nextMinGrowth: next.minGrowth, growthNeeded: next.growthNeeded },
+    tierDiscount: discountLabel(tierRule(rules, member.tier).discountOffPercent),
+    birthday: member.birthday,
     status: member.status,
     joinedAt: member.joinedAt.toISOString(),
     brandName,

@@ -38,6 +38,14 @@ export class Member {
   @Column({ type: 'bigint', default: 0, transformer: safeInteger })
   growth: number;
 
+  /** YYYY-MM-DD, set once by the member. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  birthday: string | null;
+
+  /** Sequence number of the member's latest points ledger row. */
+  @Column({ name: 'ledger_seq', type: 'bigint', default: 0, transformer: safeInteger })
+  ledgerSeq: number;
+
   @Column({ type: 'simple-enum', enum: MEMBER_STATUSES, default: 'active' })
   status: MemberStatus;
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PointsModule } from '../points/points.module';
 import { AuthController } from '../auth/auth.controller';
 import { MemberCardService } from './member-card.service';
 import { MemberJoin } from './member-join.usecase';
@@ -6,6 +7,7 @@ import { MemberLogin } from './member-login.usecase';
 import { MembersController } from './members.controller';
 
 @Module({
+  imports: [PointsModule],
   controllers: [AuthController, MembersController],
   providers: [MemberLogin, MemberJoin, MemberCardService],
 })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MEMBER_STATUSES } from '../domain/member-status';
 import { TIER_CODES } from '../domain/tiers';
+import { tierProgressSchema } from './points';
 
 /** 10 digits, not starting with 0: what a member reads out at the till. */
 export const MEMBER_NO = /^[1-9]\d{9}$/;
@@ -17,6 +18,12 @@ export const memberCardSchema = z.object({
   points: z.number().int(),
   balanceFen: z.number().int(),
   growth: z.number().int(),
+  /** The next tier and the growth still needed; null at the top tier. */
+  tierProgress: tierProgressSchema,
+  /** "9.5折" or "无折扣": the member price of the current tier. */
+  tierDiscount: z.string(),
+  /** YYYY-MM-DD once set (it can be set only once). */
+  birthday: z.string().nullable(),
   status: z.enum(MEMBER_STATUSES),
   joinedAt: z.string(),
   brandName: z.string(),

@@ -9,9 +9,25 @@ import {
   staffProfileSchema,
 } from './staff';
 import { platformConfigSchema, storeSceneSchema, storeSummarySchema } from './stores';
+import { createOrderRequestSchema, listOrdersQuerySchema, orderQuoteRequestSchema, orderQuoteSchema, orderSchema, refundRequestSchema, refundSchema } from './orders';
+import {
+  apiKeySchema,
+  createApiKeyRequestSchema,
+  loyaltySettingsSchema,
+  pointsAdjustmentRequestSchema,
+  pointsAdjustmentSchema,
+  pointsOverviewSchema,
+  pointsPageQuerySchema,
+  reconciliationSchema,
+  setBirthdayRequestSchema,
+  updateLoyaltySettingsRequestSchema,
+} from './points';
 
-/** Who may call a route: nobody in particular, a WeChat user before or after joining, or staff. */
-export type RouteAuth = 'public' | 'wechat' | 'member' | 'staff';
+/**
+ * Who may call a route: nobody in particular, a WeChat user before or after joining, staff, or
+ * staff and a store's POS system (X-Api-Key).
+ */
+export type RouteAuth = 'public' | 'wechat' | 'member' | 'staff' | 'till';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -20,6 +36,8 @@ export interface ApiRoute {
   summary: string;
   auth: RouteAuth;
   body?: z.ZodType;
+  /** Query-string schema, for GET routes that take one. */
+  query?: z.ZodType;
   response: z.ZodType;
 }
 
@@ -57,6 +75,22 @@ export const API_ROUTES = {
     summary: '动态会员码（每 60 秒更新）',
     auth: 'member',
     response: memberCodeSchema,
+  },
+  memberPoints: {
+    method: 'GET',
+    path: '/member/points',
+    summary: '我的积分：余额、即将过期的积分与明细（?before=&limit= 翻页）',
+    auth: 'member',
+    query: pointsPageQuerySchema,
+    response: pointsOverviewSchema,
+  },
+  memberSetBirthday: {
+    method: 'PUT',
+    path: '/member/birthday',
+    summary: '设置生日（只能设置一次；生日当月消费积分翻倍）',
+    auth: 'member',
+    body: setBirthdayRequestSchema,
+    response: memberCardSchema,
   },
   storeScene: {
     method: 'GET',
@@ -101,6 +135,90 @@ export const API_ROUTES = {
     summary: '我管理范围内的门店与门店码',
     auth: 'staff',
     response: z.array(storeSummarySchema),
+  },
+  staffQuoteOrder: {
+    method: 'POST',
+    path: '/staff/orders/quote',
+    summary: '收银试算：会员折扣、可用积分、应付金额与可得积分（不记账）',
+    auth: 'till',
+    body: orderQuoteRequestSchema,
+    response: orderQuoteSchema,
+  },
+  staffCreateOrder: {
+    method: 'POST',
+    path: '/staff/orders',
+    summary: '记录一笔会员消费（externalNo 幂等：重复提交返回第一次的结果，内容不同则 409）',
+    auth: 'till',
+    body: createOrderRequestSchema,
+    response: orderSchema,
+  },
+  staffListOrders: {
+    method: 'GET',
+    path: '/staff/orders',
+    summary: '我管理范围内最近的消费记录（可按小票号查）',
+    auth: 'till',
+    query: listOrdersQuerySchema,
+    response: z.array(orderSchema),
+  },
+  staffGetOrder: {
+    method: 'GET',
+    path: '/staff/orders/:id',
+    summary: '一笔消费及其可退金额',
+    auth: 'till',
+    response: orderSchema,
+  },
+  staffRefundOrder: {
+    method: 'POST',
+    path: '/staff/orders/:id/refund',
+    summary: '退货退款（全部或部分，refundNo 幂等）：按比例扣回积分与成长值，已用掉的积分从退款中扣除',
+    auth: 'till',
+    body: refundRequestSchema,
+    response: refundSchema,
+  },
+  staffAdjustPoints: {
+    method: 'POST',
+    path: '/staff/members/:memberId/points/adjustments',
+    summary: '总部人工调整积分（须填原因，记入审计日志）',
+    auth: 'staff',
+    body: pointsAdjustmentRequestSchema,
+    response: pointsAdjustmentSchema,
+  },
+  staffLoyaltySettings: {
+    method: 'GET',
+    path: '/staff/settings/loyalty',
+    summary: '积分、等级与抵扣规则',
+    auth: 'staff',
+    response: loyaltySettingsSchema,
+  },
+  staffUpdateLoyaltySettings: {
+    method: 'PUT',
+    path: '/staff/settings/loyalty',
+    summary: '修改积分、等级与抵扣规则（总部管理员；带上读取时的 version）',
+    auth: 'staff',
+    body: updateLoyaltySettingsRequestSchema,
+    response: loyaltySettingsSchema,
+  },
+  staffReconcilePoints: {
+    method: 'POST',
+    path: '/staff/points/reconcile',
+    summary: '积分对账：每位会员的流水合计 = 余额 = 未过期积分批次余量（总部管理员）',
+    auth: 'staff',
+    response: reconciliationSchema,
+  },
+  staffCreateApiKey: {
+    method: 'POST',
+    path: '/staff/stores/:storeId/api-keys',
+    summary: '为门店 POS 系统创建接口密钥（只显示一次；总部管理员）',
+    auth: 'staff',
+    body: createApiKeyRequestSchema,
+    response: apiKeySchema,
+  },
+  staffRevokeApiKey: {
+    method: 'DELETE',
+    path: '/staff/stores/:storeId/api-keys/:keyId',
+    summary: '停用门店接口密钥',
+    auth: 'staff',
+    response: apiKeySchema,
   },
 } as const satisfies Record<string, ApiRoute>;
 

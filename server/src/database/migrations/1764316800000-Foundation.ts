@@ -1,11 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
-
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: name === 'id' });
-const ref = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable });
-const text = (name: string, length: number, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
-const time = (name: string): TableColumnOptions => ({ name, type: 'datetime', precision: 3 });
-const integer = (name: string): TableColumnOptions => ({ name, type: 'bigint', default: 0 });
-const flag = (name: string): TableColumnOptions => ({ name, type: 'boolean', default: true });
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { flag, id, integer, ref, text, time } from './columns';
 
 /** Brands, regions, stores and their codes, staff, members and WeChat identities. */
 export class Foundation1764316800000 implements MigrationInterface {

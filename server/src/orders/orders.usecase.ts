@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  chinaDate,
+  formatYuan,
+  LoyaltyRuleError,
+  pointsExpiryDate,
+  quotePurchase,
+  TIER_NAMES,
+  tierRule,
+  type CreateOrderRequest,
+  type ListOrdersQuery,
+  type LoyaltyRules,
+  type Order as OrderView,
+  type OrderQuote,
+  type OrderQuoteRequest,
+  type PurchaseQuote,
+} from '@wemember/shared';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { requestHash } from '../common/request-hash';
+import { isUniqueViolation, Transactions } from '../database/transactions';
+import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
+import type { Member } from '../members/member.entity';
+import { MemberCodes } from '../members/member-code.service';
+import { MembersRepository } from '../members/members.repository';
+import { MemberGrowth } from '../points/member-growth';
+import { lockMember, PointsLedger, type LockedMember } from '../points/points-ledger';
+import type { Store } from '../stores/store.entity';
+import { StoresRepository } from '../stores/stores.repository';
+import { Order } from './order.entity';
+import { StoreApiKeys, type TillActor } from './till';
+
+/** The Chinese notes of why points are what they are: "金卡会员 1.5 倍", "会员日 2 倍". */
+function earningNotes(rules: LoyaltyRules, tier: Order['tierBefore'], quote: PurchaseQuote): string[] {
+  const times = (percent: number) => `${percent % 100 === 0 ? percent / 100 : (percent / 100).toFixed(percent % 10 === 0 ? 1 : 2)} 倍`;
+  const notes: string[] = [];
+  const tierPercent = tierRule(rules, tier).pointsMultiplierPercent;
+  if (tierPercent !== 100) notes.push(`${TIER_NAMES[tier]} ${times(tierPercent)}`);
+  if (quote.bonuses.includes('birthday_month')) notes.push(`生日月 ${times(rules.earning.birthdayMonthMultiplierPercent)}`);
+  if (quote.bonuses.includes('member_day')) notes.push(`会员日 ${times(rules.earning.memberDay.multiplierPercent)}`);
+  if (quote.eligiblePaidFen < quote.payableFen) notes.push('部分商品不参与积分');
+  return notes;
+}
+
+export function ruleError(error: unknown): never {
+  if (error instanceof LoyaltyRuleError) throw new DomainError(error.code, error.message, [{ field: error.field, message: error.message }]);
+  throw error;
+}
+
+/**
+ * Purchases at the till. Everything a purchase moves — points redeemed (drawn from lots), points
+ * earned (a new lot), growth, the tier — happens in one transaction under the member's lock,
+ * keyed by (store, externalNo): a replay returns the first result, a different purchase under the
+ * same number is refused.
+ */
+@Injectable()
+export class OrdersUseCase {
+  constructor(
+    private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly members: MembersRepository,
+    private readonly stores: StoresRepository,
+    private readonly codes: MemberCodes,
+    private readonly settings: LoyaltySettingsService,
+    private readonly keys: StoreApiKeys,
+    private readonly ledger: PointsLedger,
+    private readonly growth: MemberGrowth,
+    private readonly clock: Clock,
+  ) {}
+
+  /** What the purchase would give, without recording anything (the till shows it before confirming). */
+  async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
+    await this.keys.storeFor(actor, request.storeId);
+    const member = await this.memberByCode(actor.brandId, request.memberCode);
+    const rules = await this.settings.rules(actor.brandId);
+    const quote = this.price(rules, member, request);
+    return {
+      memberNo: member.memberNo,
+      tier: member.tier,
+      tierName: TIER_NAMES[member.tier],
+      pointsBalance: member.points,
+      amountFen: request.amountFen,
+      discountFen: quote.discountFen,
+      pointsRedeemed: quote.pointsRedeemed,
+      pointsDeductFen: quote.pointsDeductFen,
+      maxRedeemPoints: quote.maxRedeemPoints,
+      payableFen: quote.payableFen,
+      pointsEarned: quote.pointsEarned,
+      growthEarned: quote.growthEarned,
+      earningNotes: earningNotes(rules, member.tier, quote),
+    };
+  }
+
+  async create(actor: TillActor, request: CreateOrderRequest): Promise<OrderView> {
+    const store = await this.keys.storeFor(actor, request.storeId);
+    // The member number is the code's first 10 digits: a replay is recognised even after the code expired.
+    const hash = requestHash({
+      memberNo: request.memberCode.slice(0, 10),
+      amountFen: request.amountFen,
+      items: request.items ?? [],
+      pointsToRedeem: request.pointsToRedeem ?? 0,
+    });
+    const earlier = await this.replay(store, request.externalNo, hash);
+    if (earlier) return earlier;
+
+    const found = await this.memberByCode(actor.brandId, request.memberCode);
+    const rules = await this.settings.rules(actor.brandId);
+    const now = this.clock.now();
+    try {
+      const order = await this.transactions.run(async (m) => {
+        const member = await lockMember(m, found.id);
+        if (!member) throw new DomainError('MEMBER_CODE_INVALID');
+        assertCanTransact(member);
+        const quote = this.price(rules, member, request);
+        const order: Order = Object.assign(new Order(), {
+          id: randomUUID(),
+          brandId: actor.brandId,
+          storeId: store.id,
+          memberId: member.id,
+          staffId: actor.staff?.id ?? null,
+          apiKeyId: actor.apiKey?.id ?? null,
+          externalNo: request.externalNo,
+          requestHash: hash,
+          amountFen: request.amountFen,
+          discountFen: quote.discountFen,
+          pointsRedeemed: quote.pointsRedeemed,
+          pointsDeductFen: quote.pointsDeductFen,
+          payableFen: quote.payableFen,
+          pointsEarned: quote.pointsEarned,
+          growthEarned: quote.growthEarned,
+          tierBefore: member.tier,
+          tierAfter: member.tier,
+          earningNotes: earningNotes(rules, member.tier, quote),
+          items: request.items ?? [],
+          refundedFen: 0,
+          status: 'completed',
+          businessDate: chinaDate(now),
+          createdAt: now,
+        });
+        const movement = { sourceType: 'order', sourceId: order.id, storeId: store.id, staffId: order.staffId, at: now };
+        if (quote.pointsRedeemed > 0) {
+          await this.ledger.debit(m, member, quote.pointsRedeemed, {
+            ...movement,
+            kind: 'redeem',
+            key: `order:${order.id}:redeem`,
+            reason: `${store.name} 积分抵现 ${formatYuan(quote.pointsDeductFen)}`,
+          });
+        }
+        if (quote.pointsEarned > 0) {
+          await this.ledger.credit(
+            m,
+            member,
+            quote.pointsEarned,
+            { ...movement, kind: 'earn', key: `order:${order.id}:earn`, reason: `${store.name} 消费 ${formatYuan(quote.payableFen)}` },
+            pointsExpiryDate(rules, now),
+          );
+        }
+        await this.growth.record(m, member, order.businessDate, { purchases: 1, spendFen: quote.payableFen, growth: quote.growthEarned });
+        order.tierAfter = await this.growth.settle(m, member, rules, now, `order:${order.id}`);
+        await m.insert(Order, order);
+        return order;
+      });
+      return this.view(order, store, found, false);
+    } catch (error) {
+      // The same externalNo at the same moment: the other request won; answer as a replay.
+      if (isUniqueViolation(error)) {
+        const winner = await this.replay(store, request.externalNo, hash);
+        if (winner) return winner;
+      }
+      ruleError(error);
+    }
+  }
+
+  async get(actor: TillActor, orderId: string): Promise<OrderView> {
+    const { order, store } = await this.visibleOrder(actor, orderId);
+    const member = await this.members.byId(actor.brandId, order.memberId);
+    return this.view(order, store, member!, false);
+  }
+
+  async list(actor: TillActor, query: ListOrdersQuery): Promise<OrderView[]> {
+    const qb = this.db.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
+    if (query.externalNo) qb.andWhere('o.externalNo = :externalNo', { externalNo: query.externalNo });
+    if (query.storeId) qb.andWhere('o.storeId = :storeId', { storeId: query.storeId });
+    if (actor.apiKey) qb.andWhere('o.storeId = :own', { own: actor.apiKey.storeId });
+    else if (actor.staff.role === 'clerk' || actor.staff.role === 'store_manager') qb.andWhere('o.storeId = :own', { own: actor.staff.storeId ?? '-' });
+    else if (actor.staff.role === 'region_manager')
+      qb.andWhere('o.storeId IN (SELECT s.id FROM stores s WHERE s.region_id = :regionId)', { regionId: actor.staff.regionId ?? '-' });
+    else if (actor.staff.role === 'marketer') throw new DomainError('FORBIDDEN');
+    const orders = await qb.orderBy('o.createdAt', 'DESC').addOrderBy('o.id', 'DESC').limit(query.limit).getMany();
+    const views: OrderView[] = [];
+    for (const order of orders) {
+      const [store, member] = await Promise.all([this.stores.store(order.storeId), this.members.byId(actor.brandId, order.memberId)]);
+      views.push(this.view(order, store!, member!, false));
+    }
+    return views;
+  }
+
+  /** An order the actor may see (else "not found": another store's orders do not exist for a clerk). */
+  async visibleOrder(actor: TillActor, orderId: string): Promise<{ order: Order; store: Store }> {
+    const order = await this.db.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
+    const store = order ? await this.stores.store(order.storeId) : null;
+    if (!order || !store || !this.keys.mayActAt(actor, store)) throw new DomainError('ORDER_NOT_FOUND');
+    return { order, store };
+  }
+
+  private async replay(store: Store, externalNo: string, hash: string): Promise<OrderView | null> {
+    const order = await this.db.getRepository(Order).findOneBy({ storeId: store.id, externalNo });
+    if (!order) return null;
+    if (order.requestHash !== hash) throw new DomainError('ORDER_CONFLICT', `小票号 ${externalNo} 已记录过另一笔内容不同的消费`, [{ field: 'externalNo', message: '该小票号已被使用' }]);
+    const member = await this.members.byId(order.brandId, order.memberId);
+    return this.view(order, store, member!, true);
+  }
+
+  private async memberByCode(brandId: string, code: string): Promise<Member> {
+    try {
+      const memberNo = this.codes.verify(brandId, code);
+      const member = await this.members.byMemberNo(brandId, memberNo);
+      if (!member) throw new DomainError('MEMBER_CODE_INVALID');
+      assertCanTransact(member);
+      return member;
+    } catch (error) {
+      if (error instanceof DomainError && !error.issues && error.code.startsWith('MEMBER_CODE')) {
+        throw new DomainError(error.code, undefined, [{ field: 'memberCode', message: error.message }]);
+      }
+      throw error;
+    }
+  }
+
+  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday' | 'points'>, request: OrderQuoteRequest): PurchaseQuote {
+    try {
+      return quotePurchase(rules, {
+        amountFen: request.amountFen,
+        items: request.items,
+        pointsToRedeem: request.pointsToRedeem ?? 0,
+        tier: member.tier,
+        birthday: member.birthday,
+        balance: member.points,
+        at: this.clock.now(),
+      });
+    } catch (error) {
+      ruleError(error);
+    }
+  }
+
+  view(order: Order, store: Pick<Store, 'id' | 'name'>, member: Pick<Member, 'memberNo' | 'phoneMasked'>, replayed: boolean): OrderView {
+    return {
+      id: order.id,
+      externalNo: order.externalNo,
+      storeId: store.id,
+      storeName: store.name,
+      memberNo: member.memberNo,
+      memberPhone: member.phoneMasked,
+      amountFen: order.amountFen,
+      discountFen: order.discountFen,
+      pointsRedeemed: order.pointsRedeemed,
+      pointsDeductFen: order.pointsDeductFen,
+      payableFen: order.payableFen,
+      pointsEarned: order.pointsEarned,
+      growthEarned: order.growthEarned,
+      tierBefore: order.tierBefore,
+      tierAfter: order.tierAfter,
+      tierAfterName: TIER_NAMES[order.tierAfter],
+      earningNotes: order.earningNotes,
+      items: order.items,
+      refundedFen: order.refundedFen,
+      refundableFen: order.amountFen - order.refundedFen,
+      status: order.status,
+      createdAt: order.createdAt.toISOString(),
+      replayed,
+    };
+  }
+}
+
+/** Frozen and lost cards neither earn nor spend; a closed one is gone. */
+export function assertCanTransact(member: Pick<Member, 'status'>): void {
+  if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
+  if (member.status !== 'active') throw new DomainError('MEMBER_FROZEN');
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  addDays,
+  chargeBack,
+  chinaDate,
+  refundShare,
+  type LoyaltyRules,
+  type Refund as RefundView,
+  type RefundRequest,
+} from '@wemember/shared';
+import type { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { execute, toInt } from '../database/sql';
+import { isUniqueViolation, Transactions } from '../database/transactions';
+import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
+import { MemberGrowth } from '../points/member-growth';
+import { LedgerDrift, lockMember, PointsLedger } from '../points/points-ledger';
+import { Order, OrderRefund } from './order.entity';
+import { requestHash } from '../common/request-hash';
+import { OrdersUseCase, ruleError } from './orders.usecase';
+import type { TillActor } from './till';
+
+/**
+ * Refunds, full or partial, each keyed by (order, refundNo). A refund gives back the paid share of
+ * the goods returned and reverses what the purchase gave, pro rata and cumulatively (partial refunds
+ * add up exactly to a full one): earned points are taken back — those already spent are charged
+ * against the refund at the redemption rate (seed 002) — redeemed points are returned, growth is
+ * reversed. The tier is not lowered here; that waits for the yearly review.
+ */
+@Injectable()
+export class RefundsUseCase {
+  constructor(
+    private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly orders: OrdersUseCase,
+    private readonly settings: LoyaltySettingsService,
+    private readonly ledger: PointsLedger,
+    private readonly growth: MemberGrowth,
+    private readonly clock: Clock,
+  ) {}
+
+  async refund(actor: TillActor, orderId: string, request: RefundRequest): Promise<RefundView> {
+    const { order, store } = await this.orders.visibleOrder(actor, orderId);
+    const hash = requestHash({ amountFen: request.amountFen, reason: request.reason ?? null });
+    const earlier = await this.replay(order.id, request.refundNo, hash);
+    if (earlier) return earlier;
+
+    const rules = await this.settings.rules(actor.brandId);
+    const now = this.clock.now();
+    try {
+      const refund = await this.transactions.run(async (m) => {
+        // The order row first: concurrent refunds of one order queue here, and together they can
+        // never pass the order's amount.
+        const claimed = await execute(
+          m,
+          `UPDATE orders SET status = CASE WHEN refunded_fen + ? >= amount_fen THEN 'refunded' ELSE 'partially_refunded' END,
+                             refunded_fen = refunded_fen + ?
+           WHERE id = ? AND refunded_fen + ? <= amount_fen`,
+          [request.amountFen, request.amountFen, order.id, request.amountFen],
+        );
+        const [row] = (await m.query('SELECT refunded_fen FROM orders WHERE id = ?', [order.id])) as { refunded_fen: unknown }[];
+        const refundedAfter = toInt(row.refunded_fen);
+        if (claimed !== 1) {
+          const left = order.amountFen - refundedAfter;
+          const message = `退款金额超过可退金额：本单还可退 ${left} 分`;
+          throw new DomainError('REFUND_EXCEEDS_ORDER', message, [{ field: 'amountFen', message }]);
+        }
+        const refundedBefore = refundedAfter - request.amountFen;
+        const share = refundShare(order, refundedBefore, request.amountFen);
+
+        const member = await lockMember(m, order.memberId);
+        if (!member) throw new LedgerDrift(`order ${order.id} has no member`);
+        const refundId = randomUUID();
+        const movement = { sourceType: 'refund', sourceId: refundId, storeId: store.id, staffId: actor.staff?.id ?? null, at: now };
+
+        if (share.pointsRedeemed > 0) {
+          await this.ledger.credit(
+            m,
+            member,
+            share.pointsRedeemed,
+            { ...movement, kind: 'refund_return', key: `refund:${refundId}:return`, reason: `${store.name} 退货，退还抵现积分` },
+            await this.returnedPointsExpiry(m, order, rules, now),
+          );
+        }
+        const reversible = Math.min(share.pointsEarned, member.points);
+        if (reversible > 0) {
+          await this.ledger.debit(
+            m,
+            member,
+            reversible,
+            { ...movement, kind: 'refund_reverse', key: `refund:${refundId}:reverse`, reason: `${store.name} 退货，扣回消费积分` },
+            { sourceType: 'order', sourceId: order.id },
+          );
+        }
+        const charged = chargeBack(rules, share.pointsEarned - reversible, share.payableFen);
+
+        await this.growth.record(m, member, order.businessDate, { purchases: 0, spendFen: -share.payableFen, growth: -share.growth });
+        await this.growth.settle(m, member, rules, now, `refund:${refundId}`);
+
+        const refund: OrderRefund = Object.assign(new OrderRefund(), {
+          id: refundId,
+          brandId: order.brandId,
+          orderId: order.id,
+          storeId: store.id,
+          memberId: member.id,
+          staffId: actor.staff?.id ?? null,
+          apiKeyId: actor.apiKey?.id ?? null,
+          refundNo: request.refundNo,
+          requestHash: hash,
+          amountFen: request.amountFen,
+          payableShareFen: share.payableFen,
+          refundFen: share.payableFen - charged.fen,
+          pointsReversed: reversible,
+          pointsChargedBack: charged.points,
+          chargebackFen: charged.fen,
+          pointsWrittenOff: charged.writtenOffPoints,
+          pointsReturned: share.pointsRedeemed,
+          growthReversed: share.growth,
+          orderRefundedFen: refundedAfter,
+          pointsBalance: member.points,
+          reason: request.reason ?? null,
+          businessDate: chinaDate(now),
+          createdAt: now,
+        });
+        await m.insert(OrderRefund, refund);
+        return refund;
+      });
+      return this.view(refund, order, false);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const winner = await this.replay(order.id, request.refundNo, hash);
+        if (winner) return winner;
+      }
+      ruleError(error);
+    }
+  }
+
+  /**
+   * Returned points keep the expiry of the lots they were drawn from (the latest of them), but the
+   * shopper always gets at least the reminder window to use them.
+   */
+  private async returnedPointsExpiry(m: EntityManager, order: Order, rules: LoyaltyRules, now: Date): Promise<string> {
+    const [row] = (await m.query(
+      `SELECT MAX(d.expires_on) AS expires_on FROM point_lot_draws d JOIN point_ledger l ON l.id = d.ledger_id WHERE l.business_key = ?`,
+      [`order:${order.id}:redeem`],
+    )) as { expires_on: string | null }[];
+    const floor = addDays(chinaDate(now), rules.expiry.reminderDays);
+    return row?.expires_on && row.expires_on > floor ? row.expires_on : floor;
+  }
+
+  private async replay(orderId: string, refundNo: string, hash: string): Promise<RefundView | null> {
+    const refund = await this.db.getRepository(OrderRefund).findOneBy({ orderId, refundNo });
+    if (!refund) return null;
+    if (refund.requestHash !== hash) {
+      throw new DomainError('REFUND_CONFLICT', `退款单号 ${refundNo} 已用于另一笔内容不同的退款`, [{ field: 'refundNo', message: '该退款单号已被使用' }]);
+    }
+    const order = await this.db.getRepository(Order).findOneByOrFail({ id: orderId });
+    return this.view(refund, order, true);
+  }
+
+  private view(refund: OrderRefund, order: Order, replayed: boolean): RefundView {
+    return {
+      id: refund.id,
+      orderId: refund.orderId,
+      refundNo: refund.refundNo,
+      amountFen: refund.amountFen,
+      payableShareFen: refund.payableShareFen,
+      refundFen: refund.refundFen,
+      pointsReversed: refund.pointsReversed,
+      pointsChargedBack: refund.pointsChargedBack,
+      chargebackFen: refund.chargebackFen,
+      pointsWrittenOff: refund.pointsWrittenOff,
+      pointsReturned: refund.pointsReturned,
+      growthReversed: refund.growthReversed,
+      orderRefundedFen: refund.orderRefundedFen,
+      orderRefundableFen: order.amountFen - refund.orderRefundedFen,
+      pointsBalance: refund.pointsBalance,
+      createdAt: refund.createdAt.toISOString(),
+      replayed,
+    };
+  }
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { TIER_CODES } from '../domain/tiers';
+import { MAX_FEN } from '../money';
+
+/** A till's or POS system's own number for a purchase or refund: the idempotency key. */
+const idempotencyKey = (what: string) =>
+  z
+    .string({ error: `请提供${what}` })
+    .trim()
+    .min(1, `请提供${what}`)
+    .max(64, `${what}不能超过 64 个字符`)
+    .regex(/^[A-Za-z0-9_.:-]+$/, `${what}只能包含字母、数字和 _ . : -`);
+
+export const amountFenSchema = (what: string, min = 1) =>
+  z
+    .number({ error: `${what}应为整数（单位：分）` })
+    .int(`${what}应为整数（单位：分）`)
+    .min(min, min === 1 ? `${what}应大于 0` : `${what}不能为负数`)
+    .max(MAX_FEN, `${what}不能超过 1,000,000 元`);
+
+export const orderItemSchema = z
+  .object({
+    sku: z.string().trim().max(64).optional(),
+    name: z.string().trim().max(64).optional(),
+    /** Categories listed in the brand's rules (tobacco, lottery…) earn no points and get no discount. */
+    category: z.string().trim().min(1).max(32).optional(),
+    quantity: z.number().int().min(1).max(100_000).optional(),
+    amountFen: amountFenSchema('商品金额', 0),
+  })
+  .strict();
+export type OrderItem = z.infer<typeof orderItemSchema>;
+
+const memberCodeField = z
+  .string({ error: '请扫描顾客的会员码' })
+  .trim()
+  .regex(/^\d{18}$/, '会员码应为 18 位数字');
+
+const purchaseFields = {
+  memberCode: memberCodeField,
+  amountFen: amountFenSchema('订单金额'),
+  items: z.array(orderItemSchema).min(1, '商品明细不能为空').max(200, '商品明细最多 200 行').optional(),
+  pointsToRedeem: z
+    .number({ error: '抵扣积分应为整数' })
+    .int('抵扣积分应为整数')
+    .min(0, '抵扣积分不能为负数')
+    .max(MAX_FEN, '抵扣积分过大')
+    .optional(),
+  /** Staff who manage several stores say which till they record for; clerks and POS keys have one. */
+  storeId: z.string().trim().min(1).max(36).optional(),
+};
+
+export const orderQuoteRequestSchema = z.object(purchaseFields).strict();
+export type OrderQuoteRequest = z.infer<typeof orderQuoteRequestSchema>;
+
+export const createOrderRequestSchema = z.object({ ...purchaseFields, externalNo: idempotencyKey('小票号（externalNo）') }).strict();
+export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
+
+export const orderQuoteSchema = z.object({
+  memberNo: z.string(),
+  tier: z.enum(TIER_CODES),
+  tierName: z.string(),
+  pointsBalance: z.number().int(),
+  amountFen: z.number().int(),
+  discountFen: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  pointsDeductFen: z.number().int(),
+  maxRedeemPoints: z.number().int(),
+  payableFen: z.number().int(),
+  pointsEarned: z.number().int(),
+  growthEarned: z.number().int(),
+  /** Why the points are what they are, e.g. ["金卡 1.5 倍", "会员日 2 倍"]. */
+  earningNotes: z.array(z.string()),
+});
+export type OrderQuote = z.infer<typeof orderQuoteSchema>;
+
+export const orderSchema = z.object({
+  id: z.string(),
+  externalNo: z.string(),
+  storeId: z.string(),
+  storeName: z.string(),
+  memberNo: z.string(),
+  memberPhone: z.string(),
+  amountFen: z.number().int(),
+  discountFen: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  pointsDeductFen: z.number().int(),
+  payableFen: z.number().int(),
+  pointsEarned: z.number().int(),
+  growthEarned: z.number().int(),
+  tierBefore: z.enum(TIER_CODES),
+  tierAfter: z.enum(TIER_CODES),
+  tierAfterName: z.string(),
+  earningNotes: z.array(z.string()),
+  items: z.array(orderItemSchema),
+  refundedFen: z.number().int(),
+  /** Goods value that can still be refunded. */
+  refundableFen: z.number().int(),
+  status: z.enum(['completed', 'partially_refunded', 'refunded']),
+  createdAt: z.string(),
+  /** True when this answer is the replay of an earlier request with the same externalNo. */
+  replayed: z.boolean(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+export const listOrdersQuerySchema = z
+  .object({
+    externalNo: z.string().trim().max(64).optional(),
+    storeId: z.string().trim().max(36).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
+
+export const refundRequestSchema = z
+  .object({
+    /** The refund's own idempotency key (e.g. the POS refund receipt number). */
+    refundNo: idempotencyKey('退款单号（refundNo）'),
+    /** Goods value refunded, in fen; the order's whole amount for a full refund. */
+    amountFen: amountFenSchema('退款金额'),
+    reason: z.string().trim().max(200, '退款原因不能超过 200 字').optional(),
+  })
+  .strict();
+export type RefundRequest = z.infer<typeof refundRequestSchema>;
+
+export const refundSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  refundNo: z.string(),
+  /** Goods value refunded. */
+  amountFen: z.number().int(),
+  /** The paid share of that value, before the charge-back. */
+  payableShareFen: z.number().int(),
+  /** Money given back to the shopper: payable share − charge-back. */
+  refundFen: z.number().int(),
+  /** Earned points taken back from the balance. */
+  pointsReversed: z.number().int(),
+  /** Earned points already spent, paid for out of the refund. */
+  pointsChargedBack: z.number().int(),
+  chargebackFen: z.number().int(),
+  /** Points the refund could not cover, forgiven. */
+  pointsWrittenOff: z.number().int(),
+  /** Redeemed points given back. */
+  pointsReturned: z.number().int(),
+  growthReversed: z.number().int(),
+  orderRefundedFen: z.number().int(),
+  orderRefundableFen: z.number().int(),
+  pointsBalance: z.number().int(),
+  createdAt: z.string(),
+  replayed: z.boolean(),
+});
+export type Refund = z.infer<typeof refundSchema>;

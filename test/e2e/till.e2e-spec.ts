@@ -1,0 +1,3 @@
+import { describeTillJourney } from './till-journey';
+
+describeTillJourney('mysql');
