@@ -21,7 +21,10 @@ export class Transactions {
     if (this.isSqlite) return this.serialised(() => this.dataSource.transaction(work));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        // READ COMMITTED: a plain SELECT sees what committed before it, not a snapshot taken at the
+        // transaction's first read (under REPEATABLE READ a snapshot taken before the member lock
+        // was granted would miss the movements the lock waited for).
+        return await this.dataSource.transaction('READ COMMITTED', work);
       } catch (error) {
         if (attempt >= 5 || !isRetryableConflict(error)) throw error;
         await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 20));

@@ -13,7 +13,7 @@ import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { execute, toInt } from '../database/sql';
+import { execute, forUpdate, toInt } from '../database/sql';
 import { isUniqueViolation, Transactions } from '../database/transactions';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../points/member-growth';
@@ -61,7 +61,7 @@ export class RefundsUseCase {
            WHERE id = ? AND refunded_fen + ? <= amount_fen`,
           [request.amountFen, request.amountFen, order.id, request.amountFen],
         );
-        const [row] = (await m.query('SELECT refunded_fen FROM orders WHERE id = ?', [order.id])) as { refunded_fen: unknown }[];
+        const [row] = (await m.query(`SELECT refunded_fen FROM orders WHERE id = ?${forUpdate(m)}`, [order.id])) as { refunded_fen: unknown }[];
         const refundedAfter = toInt(row.refunded_fen);
         if (claimed !== 1) {
           const left = order.amountFen - refundedAfter;

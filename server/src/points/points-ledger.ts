@@ -132,7 +132,7 @@ export class PointsLedger {
     };
     if (prefer) {
       await take(
-        (await m.query('SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND source_type = ? AND source_id = ? AND remaining > 0', [
+        (await m.query(`SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND source_type = ? AND source_id = ? AND remaining > 0${forUpdate(m)}`, [
           member.id,
           prefer.sourceType,
           prefer.sourceId,
@@ -141,7 +141,7 @@ export class PointsLedger {
     }
     while (need > 0) {
       const lots = (await m.query(
-        'SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND remaining > 0 ORDER BY expires_on, created_at, id LIMIT ' + LOT_BATCH,
+        `SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND remaining > 0 ORDER BY expires_on, created_at, id LIMIT ${LOT_BATCH}${forUpdate(m)}`,
         [member.id],
       )) as LotRow[];
       if (lots.length === 0) throw new LedgerDrift(`member ${member.id}: balance says ${amount} points are there, the lots are short by ${need}`);
@@ -155,7 +155,7 @@ export class PointsLedger {
 
   /** Expires the unspent remainder of every lot whose last valid day is before `today`. */
   async expire(m: EntityManager, member: LockedMember, today: string, movement: Omit<Movement, 'kind' | 'reason'>): Promise<Posted | null> {
-    const lots = (await m.query('SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND expires_on < ? AND remaining > 0 ORDER BY expires_on', [
+    const lots = (await m.query(`SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND expires_on < ? AND remaining > 0 ORDER BY expires_on${forUpdate(m)}`, [
       member.id,
       today,
     ])) as LotRow[];

@@ -92,16 +92,11 @@ export function pointsToFen(rules: LoyaltyRules, points: number): number {
   return Math.floor((points * 100) / rules.redemption.pointsPerYuan);
 }
 
-/** Points worth `fenAmount`, rounded up: what a shortfall of points costs in money is the reverse. */
-export function fenToPointsCeil(rules: LoyaltyRules, fenAmount: number): number {
-  return Math.ceil((fenAmount * rules.redemption.pointsPerYuan) / 100);
-}
-
-/** The largest redeemable amount that pays whole fen, within the balance and the order cap. */
-export function maxRedeemablePoints(rules: LoyaltyRules, afterDiscountFen: number, balance: number): number {
-  const capFen = Math.floor((afterDiscountFen * rules.redemption.maxOrderPercent) / 100);
+/** The largest redeemable amount that pays whole fen, within the balance and the cap on the eligible goods' price. */
+export function maxRedeemablePoints(rules: LoyaltyRules, eligibleFen: number, balance: number): number {
+  const capFen = mulDiv(eligibleFen, rules.redemption.maxOrderPercent, 100);
   const ppy = rules.redemption.pointsPerYuan;
-  const byCap = Math.floor((capFen * ppy) / 100);
+  const byCap = mulDiv(capFen, ppy, 100);
   let max = Math.max(0, Math.min(balance, byCap));
   // Round down to a number of points that is a whole number of fen.
   const step = ppy / gcd(ppy, 100);
@@ -110,8 +105,9 @@ export function maxRedeemablePoints(rules: LoyaltyRules, afterDiscountFen: numbe
 }
 
 /**
- * Prices one purchase: member discount on eligible goods, points deduction (≤ balance, ≤ the
- * order cap, whole fen), then points and growth on what is actually paid. Everything in integers,
+ * Prices one purchase: member discount on eligible goods, points deduction on eligible goods
+ * (≤ balance, ≤ the cap, whole fen), then points on what eligible goods cost in money and growth
+ * on all that was paid. Everything in integers,
  * every rounding down (in the shop's favour for discounts, in nobody's for points).
  */
 export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): PurchaseQuote {
@@ -121,11 +117,16 @@ export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): Purcha
     if (total !== amountFen) throw new LoyaltyRuleError('ITEMS_TOTAL_MISMATCH', 'items', `商品金额合计 ${total} 分与订单金额 ${amountFen} 分不一致`);
   }
   const eligibleFen = eligibleAmount(rules, amountFen, items);
-  const discountFen = Math.floor((eligibleFen * tierRule(rules, input.tier).discountOffPercent) / 100);
+  const discountFen = mulDiv(eligibleFen, tierRule(rules, input.tier).discountOffPercent, 100);
   const afterDiscountFen = amountFen - discountFen;
 
-  const maxRedeemPoints = maxRedeemablePoints(rules, afterDiscountFen, input.balance);
+  // Points pay only for goods that take member benefits: never for tobacco or a prepaid card.
+  const eligibleAfterDiscount = eligibleFen - discountFen;
+  const maxRedeemPoints = maxRedeemablePoints(rules, eligibleAfterDiscount, input.balance);
   const pointsRedeemed = input.pointsToRedeem;
+  if (!Number.isSafeInteger(pointsRedeemed) || pointsRedeemed < 0) {
+    throw new LoyaltyRuleError('REDEEM_NOT_WHOLE_FEN', 'pointsToRedeem', '抵扣积分应为不小于 0 的整数');
+  }
   if (pointsRedeemed > 0) {
     if ((pointsRedeemed * 100) % rules.redemption.pointsPerYuan !== 0) {
       const step = rules.redemption.pointsPerYuan / gcd(rules.redemption.pointsPerYuan, 100);
@@ -136,18 +137,17 @@ export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): Purcha
       throw new LoyaltyRuleError(
         'REDEEM_OVER_LIMIT',
         'pointsToRedeem',
-        `本单最多可用 ${maxRedeemPoints} 积分抵扣（不超过应付金额的 ${rules.redemption.maxOrderPercent}%）`,
+        `本单最多可用 ${maxRedeemPoints} 积分抵扣（不超过可积分商品金额的 ${rules.redemption.maxOrderPercent}%）`,
       );
   }
   const pointsDeductFen = pointsToFen(rules, pointsRedeemed);
   const payableFen = afterDiscountFen - pointsDeductFen;
 
-  // The points deduction is spread over all goods; eligible goods earn on their paid share.
-  const eligibleAfterDiscount = eligibleFen - discountFen;
-  const eligiblePaidFen = afterDiscountFen === 0 ? 0 : Math.floor((eligibleAfterDiscount * payableFen) / afterDiscountFen);
+  // What was paid in money for eligible goods earns points; what points paid earns nothing.
+  const eligiblePaidFen = eligibleAfterDiscount - pointsDeductFen;
   const multiplier = earningMultiplier(rules, input.tier, input.birthday, input.at);
-  const pointsEarned = Math.floor((eligiblePaidFen * rules.earning.pointsPerYuan * multiplier.percent) / 10_000);
-  const growthEarned = Math.floor((payableFen * rules.growth.perYuan) / 100);
+  const pointsEarned = mulDiv(eligiblePaidFen, rules.earning.pointsPerYuan * multiplier.percent, 10_000);
+  const growthEarned = mulDiv(payableFen, rules.growth.perYuan, 100);
 
   return {
     discountFen,
@@ -191,7 +191,7 @@ export function refundShare(order: RefundableOrder, refundedBeforeFen: number, a
   if (amountFen <= 0 || after > order.amountFen) {
     throw new LoyaltyRuleError('REFUND_EXCEEDS_ORDER', 'amountFen', `退款金额超过可退金额 ${order.amountFen - refundedBeforeFen} 分`);
   }
-  const share = (total: number) => Math.floor((total * after) / order.amountFen) - Math.floor((total * refundedBeforeFen) / order.amountFen);
+  const share = (total: number) => mulDiv(total, after, order.amountFen) - mulDiv(total, refundedBeforeFen, order.amountFen);
   return {
     payableFen: share(order.payableFen),
     pointsEarned: share(order.pointsEarned),
@@ -231,6 +231,13 @@ export function pointsExpiryDate(rules: LoyaltyRules, at: Date): string {
 /** Adds whole days to a YYYY-MM-DD date. */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** floor(a × b / c) for non-negative safe integers, exact even when a × b passes 2^53. */
+export function mulDiv(a: number, b: number, c: number): number {
+  const product = a * b;
+  if (Number.isSafeInteger(product)) return Math.floor(product / c);
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }
 
 function gcd(a: number, b: number): number {

@@ -1,0 +1,3 @@
+import { describePointsModel } from './points-model';
+
+describePointsModel('sqlite', 6);

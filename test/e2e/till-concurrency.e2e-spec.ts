@@ -1,0 +1,3 @@
+import { describeTillConcurrency } from './till-concurrency';
+
+describeTillConcurrency('mysql');
