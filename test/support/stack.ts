@@ -78,6 +78,19 @@ export class TestStack {
     return new TestStack(app, config, url, sandbox, clock, chain, usernamePrefix, tempDir);
   }
 
+  /**
+   * A second server instance of the same deployment: same database, same Redis prefix, same clock,
+   * as a load balancer would run it. Closed with the stack.
+   */
+  async twin(): Promise<NestFastifyApplication> {
+    const app = await createApp(this.config, { now: this.clock.now });
+    await app.listen(0, '127.0.0.1');
+    this.twins.push(app);
+    return app;
+  }
+
+  private readonly twins: NestFastifyApplication[] = [];
+
   get db(): DataSource {
     return this.app.get(DataSource);
   }
@@ -148,6 +161,7 @@ export class TestStack {
   }
 
   async close(): Promise<void> {
+    for (const twin of this.twins) await twin.close();
     await this.app.close();
     await this.sandbox.close();
     rmSync(this.tempDir, { recursive: true, force: true });

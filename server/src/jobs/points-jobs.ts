@@ -21,6 +21,8 @@ export const POINTS_SCHEDULE: Record<PointsJobName, string> = {
 interface DayJob {
   /** The Shanghai date the run is for; a repeatable run takes today's. */
   date?: string;
+  /** Only this brand (a re-run from the console); every brand when absent. */
+  brandId?: string;
 }
 
 /**
@@ -46,8 +48,8 @@ export class PointsJobs implements OnApplicationBootstrap {
   }
 
   /** Queues one run for `date` now; asking twice (or from two instances) for the same day queues it once. */
-  runFor(name: PointsJobName, date: string): Promise<Job<DayJob>> {
-    return this.queue.add(name, { date }, { ...KEEP, jobId: `points-${name}:${date}` });
+  runFor(name: PointsJobName, date: string, brandId?: string): Promise<Job<DayJob>> {
+    return this.queue.add(name, { date, brandId }, { ...KEEP, jobId: `points-${name}:${date}${brandId ? `:${brandId}` : ''}` });
   }
 }
 
@@ -66,17 +68,17 @@ export class PointsJobsProcessor {
 
   @Process('expire')
   expire(job: Job<DayJob>) {
-    return this.maintenance.expire(this.day(job));
+    return this.maintenance.expire(this.day(job), job.data.brandId);
   }
 
   @Process('reconcile')
-  async reconcile() {
-    const result = await this.maintenance.reconcile();
+  async reconcile(job: Job<DayJob>) {
+    const result = await this.maintenance.reconcile(job.data.brandId);
     return { checkedMembers: result.checkedMembers, mismatches: result.mismatches.length };
   }
 
   @Process('tier-review')
   review(job: Job<DayJob>) {
-    return this.maintenance.reviewTiers(this.day(job));
+    return this.maintenance.reviewTiers(this.day(job), job.data.brandId);
   }
 }
