@@ -5,7 +5,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
+import { z } from 'zod';
 import { AppModule } from './app.module';
+
+// Messages a schema does not spell out itself come in Chinese too.
+z.config(z.locales.zhCN());
 
 /**
  * Builds the whole server: API under /api, the H5 build at / when present. Used by main.ts, the

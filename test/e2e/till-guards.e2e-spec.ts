@@ -45,7 +45,7 @@ describe('the till refuses what it must, and only staff in scope act', () => {
     ['fractional points', { amountFen: 1_000, pointsToRedeem: 1.5 }, 'pointsToRedeem'],
     ['a receipt number with spaces', { amountFen: 1_000, externalNo: 'A 1' }, 'externalNo'],
     ['a member code that is not 18 digits', { amountFen: 1_000, memberCode: '1234' }, 'memberCode'],
-    ['an unknown field', { amountFen: 1_000, discountFen: 500 }, '(body)'],
+    ['an unknown field', { amountFen: 1_000, discountFen: 500 }, 'discountFen'],
   ])('%s: 400 naming the field, nothing written', async (_, body, field) => {
     await refusedWithoutWrites(body, 400, 'VALIDATION_FAILED', field);
   });

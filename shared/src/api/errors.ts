@@ -18,8 +18,11 @@ export type FieldIssue = z.infer<typeof fieldIssueSchema>;
 
 /** Turns zod issues into the field/message pairs of an ApiError. */
 export function toFieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
+  const field = (path: PropertyKey[]) => (path.length ? path.map(String).join('.') : '(body)');
+  return error.issues.flatMap((issue) =>
+    // An unknown field is named itself, not the object that holds it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: field([...issue.path, key]), message: `不支持的字段 ${key}` }))
+      : [{ field: field(issue.path), message: issue.message }],
+  );
 }
