@@ -9,5 +9,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'test/tsconfig.json') }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@wemember/shared$': path.join(__dirname, 'shared/src/index.ts') },
+  moduleNameMapper: {
+    '^@wemember/shared$': path.join(__dirname, 'shared/src/index.ts'),
+    // The miniapp imports single modules of the build (to keep zod out of its bundle).
+    '^@wemember/shared/dist/(.*)$': path.join(__dirname, 'shared/src/$1'),
+  },
 };

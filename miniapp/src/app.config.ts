@@ -1,10 +1,10 @@
 export default defineAppConfig({
   // The join page comes first: it is where a store's mini-program code lands.
-  pages: ['pages/join/index', 'pages/card/index'],
+  pages: ['pages/join/index', 'pages/card/index', 'pages/points/index'],
   subPackages: [
     {
       root: 'staff',
-      pages: ['login/index', 'scan/index'],
+      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index'],
     },
   ],
   window: {

@@ -1,4 +1,4 @@
-import { chinaDate, chinaDayStart, chinaMonth, chinaWeekday } from './china-time';
+import { chinaDate, chinaDateLabel, chinaDateTime, chinaDayStart, chinaMonth, chinaWeekday } from './china-time';
 
 describe('business dates are Asia/Shanghai whatever the machine zone', () => {
   it('an instant late on 31 Dec UTC is already New Year in Shanghai', () => {
@@ -16,5 +16,12 @@ describe('business dates are Asia/Shanghai whatever the machine zone', () => {
   it('member day (Wednesday) is judged in Shanghai', () => {
     // 2026-12-01T17:00Z is Wednesday 2 Dec 01:00 in Shanghai (still Tuesday in UTC).
     expect(chinaWeekday(new Date('2026-12-01T17:00:00Z'))).toBe(3);
+  });
+
+  it('shows an instant as Shanghai wall-clock time and a date the way a shopper reads it', () => {
+    expect(chinaDateTime(new Date('2026-12-31T16:30:59Z'))).toBe('2027-01-01 00:30');
+    expect(chinaDateTime(new Date('2026-11-28T06:05:00Z'))).toBe('2026-11-28 14:05');
+    expect(chinaDateLabel('2027-12-31')).toBe('2027年12月31日');
+    expect(chinaDateLabel('2027-01-05')).toBe('2027年1月5日');
   });
 });

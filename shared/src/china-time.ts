@@ -23,3 +23,14 @@ export function chinaMonth(at: Date = new Date()): number {
 export function chinaWeekday(at: Date = new Date()): number {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).getUTCDay();
 }
+
+/** "2026-11-28 14:05": an instant as Shanghai wall-clock time, to the minute. */
+export function chinaDateTime(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** "2026年12月31日" for the date 2026-12-31 (YYYY-MM-DD), as a shopper reads a date. */
+export function chinaDateLabel(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${year}年${month}月${day}日`;
+}

@@ -7,3 +7,29 @@ export function errorMessage(error: unknown): string {
   console.error(error)
   return '出了点问题，请稍后再试'
 }
+
+/** A failed form submit: messages to show beside the form's fields, and one for the rest. */
+export interface FormError {
+  fields: Record<string, string>
+  message: string
+}
+
+/**
+ * Places a failed submit's messages beside the fields they are about. The API's `issues` name
+ * fields; an error without issues is placed by its code (`fieldByCode`). Whatever names no field
+ * of this form (`formFields`) becomes the general message.
+ */
+export function formError(error: unknown, formFields: readonly string[], fieldByCode: Record<string, string> = {}): FormError {
+  if (error instanceof RequestError && error.issues.length) {
+    const fields: Record<string, string> = {}
+    const rest: string[] = []
+    for (const { field, message } of error.issues) {
+      if (formFields.includes(field)) fields[field] ??= message
+      else if (!rest.includes(message)) rest.push(message)
+    }
+    return { fields, message: rest.join('；') }
+  }
+  const field = error instanceof RequestError ? fieldByCode[error.code] : undefined
+  if (field && formFields.includes(field)) return { fields: { [field]: errorMessage(error) }, message: '' }
+  return { fields: {}, message: errorMessage(error) }
+}

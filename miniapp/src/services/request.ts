@@ -20,9 +20,17 @@ export class RequestError extends Error {
   get unauthorized(): boolean {
     return this.statusCode === 401
   }
+
+  /**
+   * No answer, or the server failed while answering: the request may or may not have taken
+   * effect. Only a 4xx answer says for certain that nothing was recorded.
+   */
+  get outcomeUnknown(): boolean {
+    return this.statusCode === 0 || this.statusCode >= 500
+  }
 }
 
-type Method = 'GET' | 'POST'
+type Method = 'GET' | 'POST' | 'PUT'
 
 interface RequestOptions {
   method: Method

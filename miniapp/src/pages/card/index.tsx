@@ -27,6 +27,16 @@ function goJoin() {
   Taro.redirectTo({ url: '/pages/join/index' })
 }
 
+function openPoints() {
+  Taro.navigateTo({ url: '/pages/points/index' })
+}
+
+/** How far along the way to the next tier the member is, in whole percent. */
+function progressPercent({ nextMinGrowth, growthNeeded }: NonNullable<MemberCard['tierProgress']>): number {
+  if (nextMinGrowth <= 0) return 100
+  return Math.max(0, Math.min(100, Math.floor(((nextMinGrowth - growthNeeded) * 100) / nextMinGrowth)))
+}
+
 export default function CardPage() {
   const { params } = useRouter()
   const [card, setCard] = useState<MemberCard | null>(null)
@@ -130,9 +140,9 @@ export default function CardPage() {
       )}
 
       <View className='card-stats'>
-        <View className='card-stat'>
+        <View className='card-stat card-stat--link card-points-link' onClick={openPoints}>
           <Text className='card-stat__value card-points'>{card ? card.points : '-'}</Text>
-          <Text className='card-stat__label'>积分</Text>
+          <Text className='card-stat__label'>积分 ›</Text>
         </View>
         <View className='card-stat'>
           <Text className='card-stat__value card-balance'>{card ? formatYuan(card.balanceFen) : '-'}</Text>
@@ -166,6 +176,27 @@ export default function CardPage() {
           </Text>
         </View>
       </View>
+
+      {card && (
+        <View className='card-tier-panel'>
+          <View className='card-tier-panel__head'>
+            <Text className='card-tier-name'>{card.tierName}</Text>
+            <Text className='card-tier-discount'>会员折扣 {card.tierDiscount}</Text>
+          </View>
+          {card.tierProgress ? (
+            <View className='tier-progress'>
+              <View className='tier-progress__track'>
+                <View className='tier-progress__fill' style={{ width: `${progressPercent(card.tierProgress)}%` }} />
+              </View>
+              <Text className='tier-progress-text'>
+                还差 {card.tierProgress.growthNeeded} 成长值升级为{card.tierProgress.nextTierName}
+              </Text>
+            </View>
+          ) : (
+            <Text className='tier-progress-text'>已是最高等级</Text>
+          )}
+        </View>
+      )}
     </View>
   )
 }

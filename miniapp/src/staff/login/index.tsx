@@ -41,7 +41,7 @@ export default function StaffLoginPage() {
   return (
     <View className='staff-login'>
       <Text className='staff-login__title'>员工登录</Text>
-      <Text className='staff-login__hint'>门店员工登录后可扫描会员码、查询会员</Text>
+      <Text className='staff-login__hint'>门店员工登录后可扫码查会员、收银记账和办理退货</Text>
 
       <View className='staff-login__form'>
         <Text className='staff-login__label'>账号</Text>

@@ -15,6 +15,15 @@ function openLogin() {
   Taro.redirectTo({ url: '/staff/login/index' })
 }
 
+/** The till: record a purchase, for the member just scanned when their code is known. */
+function openPurchase(memberCode?: string) {
+  Taro.navigateTo({ url: memberCode ? `/staff/purchase/index?code=${memberCode}` : '/staff/purchase/index' })
+}
+
+function openRefund() {
+  Taro.navigateTo({ url: '/staff/refund/index' })
+}
+
 /** Where the staff member works: their store, else their region, else head office. */
 function workplace(staff: StaffProfile): string {
   return staff.storeName ?? staff.regionName ?? '总部'
@@ -25,6 +34,8 @@ export default function StaffScanPage() {
   const [typed, setTyped] = useState('')
   const [busy, setBusy] = useState(false)
   const [member, setMember] = useState<Member | null>(null)
+  /** The dynamic code the member was found by, handed on to the till. */
+  const [memberCode, setMemberCode] = useState('')
   const [error, setError] = useState('')
 
   /** A refused staff token: the interceptor has dropped it, so log in again. */
@@ -51,7 +62,9 @@ export default function StaffScanPage() {
     try {
       const code = await readCode()
       setMember(null)
-      setMember(await resolveMember({ code }))
+      const found = await resolveMember({ code })
+      setMember(found)
+      setMemberCode(found.resolvedBy === 'member_code' ? code.trim() : '')
       setTyped('')
     } catch (failure) {
       if (leaveIfUnauthorized(failure)) return
@@ -78,6 +91,15 @@ export default function StaffScanPage() {
         </View>
         <Text className='staff-logout' onClick={logOut}>
           退出登录
+        </Text>
+      </View>
+
+      <View className='staff-actions'>
+        <Text className='staff-action staff-action--purchase' onClick={() => openPurchase()}>
+          收银记账
+        </Text>
+        <Text className='staff-action staff-action--refund' onClick={openRefund}>
+          退货退款
         </Text>
       </View>
 
@@ -141,6 +163,11 @@ export default function StaffScanPage() {
             <Text className='summary-row__label'>入会日期</Text>
             <Text className='summary-joined'>{chinaDate(new Date(member.joinedAt))}</Text>
           </View>
+          {memberCode && (
+            <Button className='summary-purchase' onClick={() => openPurchase(memberCode)}>
+              为该会员记一笔消费
+            </Button>
+          )}
         </View>
       )}
     </View>

@@ -1,0 +1,130 @@
+import { useRef, useState } from 'react'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { Button, Text, View } from '@tarojs/components'
+import type { PointEntry, PointsOverview } from '@wemember/shared'
+import { chinaDateLabel, chinaDateTime } from '@wemember/shared/dist/china-time'
+import { getMemberPoints } from '../../services/api'
+import { errorMessage } from '../../services/error-message'
+import { RequestError } from '../../services/request'
+import { memberSession } from '../../services/session'
+import './index.scss'
+
+const PAGE_SIZE = 20
+
+function goJoin() {
+  Taro.redirectTo({ url: '/pages/join/index' })
+}
+
+/** +128 for points in, −500 (a true minus sign) for points out. */
+function signedPoints(delta: number): string {
+  return delta < 0 ? `−${-delta}` : `+${delta}`
+}
+
+function LedgerRow({ entry }: { entry: PointEntry }) {
+  return (
+    <View className='points-entry'>
+      <View className='points-entry__main'>
+        <Text className='points-entry__kind'>{entry.kindName}</Text>
+        <Text className='points-entry__reason'>{entry.reason}</Text>
+        <Text className='points-entry__time'>{chinaDateTime(new Date(entry.createdAt))}</Text>
+      </View>
+      <View className='points-entry__side'>
+        <Text className={`points-entry-delta points-entry-delta--${entry.delta < 0 ? 'out' : 'in'}`}>{signedPoints(entry.delta)}</Text>
+        <Text className='points-entry__balance'>结余 {entry.balanceAfter}</Text>
+      </View>
+    </View>
+  )
+}
+
+export default function PointsPage() {
+  const [overview, setOverview] = useState<PointsOverview | null>(null)
+  const [entries, setEntries] = useState<PointEntry[]>([])
+  const [nextBefore, setNextBefore] = useState<number | null>(null)
+  const [loadingMore, setLoadingMore] = useState(false)
+  const [error, setError] = useState('')
+  /** Bumped on every reload, so an older page arriving late is dropped. */
+  const generation = useRef(0)
+
+  function fail(failure: unknown) {
+    if (failure instanceof RequestError && failure.unauthorized) goJoin()
+    else setError(errorMessage(failure))
+  }
+
+  async function load() {
+    const current = ++generation.current
+    try {
+      const first = await getMemberPoints({ limit: PAGE_SIZE })
+      if (current !== generation.current) return
+      setOverview(first)
+      setEntries(first.entries)
+      setNextBefore(first.nextBefore)
+      setError('')
+    } catch (failure) {
+      if (current === generation.current) fail(failure)
+    }
+  }
+
+  async function loadMore() {
+    if (loadingMore || nextBefore === null) return
+    const current = generation.current
+    setLoadingMore(true)
+    try {
+      const older = await getMemberPoints({ before: nextBefore, limit: PAGE_SIZE })
+      if (current !== generation.current) return
+      setEntries((shown) => [...shown, ...older.entries])
+      setNextBefore(older.nextBefore)
+      setError('')
+    } catch (failure) {
+      if (current === generation.current) fail(failure)
+    } finally {
+      setLoadingMore(false)
+    }
+  }
+
+  // Reloaded whenever the page comes back into view: a purchase may have just added points.
+  useDidShow(() => {
+    if (!memberSession.get()) {
+      goJoin()
+      return
+    }
+    load()
+  })
+
+  const expiring = overview?.expiring
+
+  return (
+    <View className='points-page'>
+      <View className='points-summary'>
+        <Text className='points-summary__label'>可用积分</Text>
+        <Text className='points-balance'>{overview ? overview.balance : '-'}</Text>
+        {expiring && (
+          <Text className={`points-expiring${overview.expiringSoon ? ' points-expiring--soon' : ''}`}>
+            {expiring.points} 积分将于 {chinaDateLabel(expiring.date)} 过期
+          </Text>
+        )}
+        {overview && <Text className='points-rule'>积分抵现：{overview.redeemRule}</Text>}
+      </View>
+
+      {error && <View className='points-error'>{error}</View>}
+
+      <View className='points-ledger'>
+        <Text className='points-ledger__title'>积分明细</Text>
+        {overview && entries.length === 0 && (
+          <View className='points-empty'>
+            <Text className='points-empty__title'>还没有积分记录</Text>
+            <Text className='points-empty__hint'>结账时出示会员卡上的会员码，消费即可累积积分</Text>
+          </View>
+        )}
+        {entries.map((entry) => (
+          <LedgerRow key={entry.id} entry={entry} />
+        ))}
+        {nextBefore !== null && (
+          <Button className='points-more' loading={loadingMore} disabled={loadingMore} onClick={loadMore}>
+            加载更多
+          </Button>
+        )}
+        {overview && entries.length > 0 && nextBefore === null && <Text className='points-end'>没有更多记录了</Text>}
+      </View>
+    </View>
+  )
+}

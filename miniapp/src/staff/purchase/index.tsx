@@ -1,0 +1,402 @@
+import { useRef, useState } from 'react'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import { Button, Input, Text, View } from '@tarojs/components'
+import type { Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
+import { TIER_NAMES } from '@wemember/shared/dist/domain/tiers'
+import { formatYuan } from '@wemember/shared/dist/money'
+import { platform, PlatformError } from '../../platform'
+import { createOrder, getStaffProfile, getStaffStores, quoteOrder } from '../../services/api'
+import { errorMessage, formError } from '../../services/error-message'
+import { parseYuanToFen } from '../../services/money-input'
+import { RequestError } from '../../services/request'
+import { staffSession } from '../../services/session'
+import { AttemptKey } from '../attempt-key'
+import './index.scss'
+
+type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId'
+const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'storeId']
+
+/** Errors the API may answer without `issues`, placed beside the field they are about. */
+const FIELD_BY_CODE: Record<string, Field> = {
+  MEMBER_CODE_INVALID: 'memberCode',
+  MEMBER_CODE_EXPIRED: 'memberCode',
+  MEMBER_NOT_FOUND: 'memberCode',
+  MEMBER_FROZEN: 'memberCode',
+  MEMBER_CLOSED: 'memberCode',
+  POINTS_INSUFFICIENT: 'pointsToRedeem',
+  REDEEM_OVER_LIMIT: 'pointsToRedeem',
+  REDEEM_NOT_WHOLE_FEN: 'pointsToRedeem',
+  ITEMS_TOTAL_MISMATCH: 'amountFen',
+  STORE_REQUIRED: 'storeId',
+  STORE_NOT_FOUND: 'storeId',
+}
+
+type RedeemMode = 'none' | 'all' | 'typed'
+
+function openLogin() {
+  Taro.redirectTo({ url: '/staff/login/index' })
+}
+
+function openRefund(query: string) {
+  Taro.navigateTo({ url: `/staff/refund/index?${query}` })
+}
+
+/** The code as the card prints it ("1234 5678 …") or as scanned: digits only. */
+function digitsOf(text: string): string {
+  return text.replace(/\s+/g, '')
+}
+
+function Row({ label, value, className = '' }: { label: string; value: string; className?: string }) {
+  return (
+    <View className={`bill-row ${className}`}>
+      <Text className='bill-row__label'>{label}</Text>
+      <Text className='bill-row__value'>{value}</Text>
+    </View>
+  )
+}
+
+function FieldError({ field, message }: { field: Field; message?: string }) {
+  return message ? <Text className={`field-error field-error--${field}`}>{message}</Text> : null
+}
+
+/** "600 积分，−¥6.00", or 未使用. */
+function redeemedText({ pointsRedeemed, pointsDeductFen }: { pointsRedeemed: number; pointsDeductFen: number }): string {
+  return pointsRedeemed ? `${pointsRedeemed} 积分，−${formatYuan(pointsDeductFen)}` : '未使用'
+}
+
+function PurchaseResult({ order, onRefund, onNext }: { order: Order; onRefund: () => void; onNext: () => void }) {
+  const upgraded = order.tierAfter !== order.tierBefore
+  return (
+    <View className='staff-purchase'>
+      <View className='purchase-result'>
+        <Text className='purchase-result__title'>{order.replayed ? '这笔消费已记录过' : '记账成功'}</Text>
+        {order.replayed && <Text className='purchase-result__note'>同一小票号只记一次，以下是第一次记录的结果</Text>}
+        <Row label='原价' value={formatYuan(order.amountFen)} className='result-amount' />
+        <Row label='会员折扣' value={order.discountFen ? `−${formatYuan(order.discountFen)}` : '无'} className='result-discount' />
+        <Row label='积分抵扣' value={redeemedText(order)} className='result-redeemed' />
+        <Row label='应付' value={formatYuan(order.payableFen)} className='result-payable bill-row--total' />
+        <Row label='获得积分' value={`+${order.pointsEarned}`} className='result-earned' />
+        {order.earningNotes.length > 0 && <Text className='bill-note'>{order.earningNotes.join('，')}</Text>}
+        <Row label='获得成长值' value={`+${order.growthEarned}`} className='result-growth' />
+        <Row
+          label='会员等级'
+          value={upgraded ? `${TIER_NAMES[order.tierBefore]} → ${order.tierAfterName}` : order.tierAfterName}
+          className='result-tier'
+        />
+        <Row label='会员号' value={order.memberNo} className='result-member-no' />
+        <Row label='小票号' value={order.externalNo} className='result-external-no' />
+      </View>
+      <View className='purchase-actions'>
+        <Button className='purchase-refund' onClick={onRefund}>
+          退货
+        </Button>
+        <Button className='purchase-next' onClick={onNext}>
+          下一单
+        </Button>
+      </View>
+    </View>
+  )
+}
+
+export default function PurchasePage() {
+  const { params } = useRouter()
+  const [staff, setStaff] = useState<StaffProfile | null>(null)
+  const [stores, setStores] = useState<StoreSummary[]>([])
+  const [storeId, setStoreId] = useState('')
+  const [code, setCode] = useState(params.code ?? '')
+  const [amountText, setAmountText] = useState('')
+  const [redeemMode, setRedeemMode] = useState<RedeemMode>('none')
+  const [redeemText, setRedeemText] = useState('')
+  const [quote, setQuote] = useState<OrderQuote | null>(null)
+  const [order, setOrder] = useState<Order | null>(null)
+  const [busy, setBusy] = useState<'' | 'quote' | 'create'>('')
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({})
+  const [error, setError] = useState('')
+  /** A receipt number the server holds for a different purchase (409). */
+  const [conflictNo, setConflictNo] = useState('')
+  /** This purchase's externalNo: made once, kept across retries whose outcome is unknown. */
+  const receipt = useRef(new AttemptKey('T'))
+  const [receiptPending, setReceiptPending] = useState(false)
+
+  /** A refused staff token: the interceptor has dropped it, so log in again. */
+  function leaveIfUnauthorized(failure: unknown): boolean {
+    if (!(failure instanceof RequestError && failure.unauthorized)) return false
+    openLogin()
+    return true
+  }
+
+  function showLoadFailure(failure: unknown) {
+    if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
+  }
+
+  useDidShow(() => {
+    if (!staffSession.get()) {
+      openLogin()
+      return
+    }
+    getStaffProfile().then((profile) => {
+      setStaff(profile)
+      // Staff over several stores say which store the purchase is for.
+      if (!profile.storeId) getStaffStores().then(setStores, showLoadFailure)
+    }, showLoadFailure)
+  })
+
+  const needsStore = !!staff && !staff.storeId
+
+  /** Anything that changes what is bought, by whom or where needs a new quote. */
+  function changed(update: () => void) {
+    update()
+    setQuote(null)
+    setRedeemMode('none')
+    setRedeemText('')
+    setFieldErrors({})
+    setError('')
+    setConflictNo('')
+  }
+
+  /** The purchase as typed, or null after marking what is wrong with it. */
+  function purchase(pointsToRedeem: number): OrderQuoteRequest | null {
+    const errors: Partial<Record<Field, string>> = {}
+    const memberCode = digitsOf(code)
+    if (!memberCode) errors.memberCode = '请扫描或输入顾客的会员码'
+    else if (!/^\d{18}$/.test(memberCode)) errors.memberCode = '会员码应为 18 位数字'
+    const amountFen = parseYuanToFen(amountText)
+    if (!amountText.trim()) errors.amountFen = '请输入消费金额'
+    else if (amountFen === null) errors.amountFen = '金额格式不对：最多两位小数，且不超过 1,000,000 元'
+    else if (amountFen === 0) errors.amountFen = '消费金额应大于 0'
+    if (needsStore && !storeId) errors.storeId = '请选择门店'
+    setFieldErrors(errors)
+    if (Object.keys(errors).length || amountFen === null) return null
+    return { memberCode, amountFen, pointsToRedeem, ...(needsStore && { storeId }) }
+  }
+
+  function showFailure(failure: unknown) {
+    if (leaveIfUnauthorized(failure)) return
+    if (failure instanceof PlatformError && failure.cancelled) return
+    const { fields, message } = formError(failure, FIELDS, FIELD_BY_CODE)
+    setFieldErrors(fields)
+    setError(message)
+  }
+
+  async function requote(pointsToRedeem: number) {
+    if (busy) return
+    const request = purchase(pointsToRedeem)
+    if (!request) return
+    setBusy('quote')
+    setError('')
+    try {
+      setQuote(await quoteOrder(request))
+    } catch (failure) {
+      showFailure(failure)
+    } finally {
+      setBusy('')
+    }
+  }
+
+  function chooseRedeem(mode: RedeemMode) {
+    if (!quote) return
+    setRedeemMode(mode)
+    setFieldErrors({})
+    if (mode === 'none') requote(0)
+    if (mode === 'all') requote(quote.maxRedeemPoints)
+    if (mode === 'typed') setRedeemText(quote.pointsRedeemed ? String(quote.pointsRedeemed) : '')
+  }
+
+  function applyTypedPoints() {
+    const text = redeemText.trim()
+    if (!/^\d{1,9}$/.test(text)) {
+      setFieldErrors({ pointsToRedeem: text ? '请输入整数积分' : '请输入要抵扣的积分' })
+      return
+    }
+    requote(Number(text))
+  }
+
+  async function scan() {
+    try {
+      const scanned = await platform.scanCode()
+      changed(() => setCode(digitsOf(scanned)))
+    } catch (failure) {
+      showFailure(failure)
+    }
+  }
+
+  async function confirm() {
+    if (busy || !quote) return
+    // Typed points not applied yet: show what they take off before charging.
+    if (redeemMode === 'typed' && redeemText.trim() !== String(quote.pointsRedeemed)) {
+      applyTypedPoints()
+      return
+    }
+    // Exactly what the clerk saw quoted.
+    const request = purchase(quote.pointsRedeemed)
+    if (!request) return
+    const externalNo = receipt.current.get()
+    setBusy('create')
+    setError('')
+    setConflictNo('')
+    try {
+      const recorded = await createOrder({ ...request, externalNo })
+      receipt.current.reset()
+      setReceiptPending(false)
+      setOrder(recorded)
+    } catch (failure) {
+      receipt.current.failed(!(failure instanceof RequestError) || failure.outcomeUnknown)
+      setReceiptPending(receipt.current.pending)
+      if (failure instanceof RequestError && failure.code === 'ORDER_CONFLICT') setConflictNo(externalNo)
+      showFailure(failure)
+    } finally {
+      setBusy('')
+    }
+  }
+
+  /** The next shopper: a clean form and, with the next confirm, a new receipt number. */
+  function nextPurchase() {
+    receipt.current.reset()
+    setReceiptPending(false)
+    setOrder(null)
+    changed(() => {
+      setCode('')
+      setAmountText('')
+    })
+  }
+
+  if (order) {
+    return <PurchaseResult order={order} onRefund={() => openRefund(`orderId=${encodeURIComponent(order.id)}`)} onNext={nextPurchase} />
+  }
+
+  /** A receipt number that may be recorded already: the clerk can look it up before starting over. */
+  const checkNo = conflictNo || (receiptPending ? receipt.current.get() : '')
+  const chip = (mode: RedeemMode) => `redeem-option redeem-option--${mode}${redeemMode === mode ? ' redeem-option--chosen' : ''}`
+
+  return (
+    <View className='staff-purchase'>
+      {staff && <Text className='purchase-workplace'>{`${staff.displayName} · ${staff.storeName ?? staff.regionName ?? '总部'}`}</Text>}
+
+      {needsStore && (
+        <View className='purchase-panel'>
+          <Text className='purchase-label'>门店</Text>
+          <View className='store-options'>
+            {stores.map((store) => (
+              <Text
+                key={store.id}
+                className={`store-option${store.id === storeId ? ' store-option--chosen' : ''}`}
+                onClick={() => changed(() => setStoreId(store.id))}
+              >
+                {store.name}
+              </Text>
+            ))}
+          </View>
+          <FieldError field='storeId' message={fieldErrors.storeId} />
+        </View>
+      )}
+
+      <View className='purchase-panel'>
+        <Text className='purchase-label'>会员码</Text>
+        <View className='purchase-code-row'>
+          <Input
+            className='purchase-code'
+            type='number'
+            maxlength={18}
+            placeholder='扫描或输入 18 位会员码'
+            value={code}
+            onInput={(event) => changed(() => setCode(event.detail.value))}
+          />
+          {process.env.TARO_ENV !== 'h5' && (
+            <Button className='purchase-scan' onClick={scan}>
+              扫码
+            </Button>
+          )}
+        </View>
+        <FieldError field='memberCode' message={fieldErrors.memberCode} />
+
+        <Text className='purchase-label'>消费金额（元）</Text>
+        <Input
+          className='purchase-amount'
+          type='digit'
+          maxlength={10}
+          placeholder='例如 128.50'
+          value={amountText}
+          onInput={(event) => changed(() => setAmountText(event.detail.value))}
+          onConfirm={() => requote(0)}
+        />
+        <FieldError field='amountFen' message={fieldErrors.amountFen} />
+
+        {!quote && (
+          <Button className='purchase-quote-btn' loading={busy === 'quote'} disabled={!!busy} onClick={() => requote(0)}>
+            计算会员价
+          </Button>
+        )}
+      </View>
+
+      {quote && (
+        <View className='purchase-panel purchase-quote'>
+          <View className='quote-member'>
+            <Text className='quote-tier'>{quote.tierName}</Text>
+            <Text className='quote-member-no'>会员号 {quote.memberNo}</Text>
+          </View>
+          <Row label='可用积分' value={`${quote.pointsBalance}（本单最多可抵 ${quote.maxRedeemPoints}）`} className='quote-balance' />
+          <Row label='原价' value={formatYuan(quote.amountFen)} className='quote-amount' />
+          <Row label='会员折扣' value={quote.discountFen ? `−${formatYuan(quote.discountFen)}` : '无'} className='quote-discount' />
+
+          {quote.maxRedeemPoints > 0 ? (
+            <View className='redeem'>
+              <Text className='purchase-label'>积分抵扣</Text>
+              <View className='redeem-options'>
+                <Text className={chip('none')} onClick={() => chooseRedeem('none')}>
+                  不使用
+                </Text>
+                <Text className={chip('all')} onClick={() => chooseRedeem('all')}>
+                  全部可用（{quote.maxRedeemPoints}）
+                </Text>
+                <Text className={chip('typed')} onClick={() => chooseRedeem('typed')}>
+                  自定义
+                </Text>
+              </View>
+              {redeemMode === 'typed' && (
+                <View className='redeem-typed'>
+                  <Input
+                    className='redeem-input'
+                    type='number'
+                    maxlength={9}
+                    placeholder={`最多 ${quote.maxRedeemPoints} 积分`}
+                    value={redeemText}
+                    onInput={(event) => setRedeemText(event.detail.value)}
+                    onConfirm={applyTypedPoints}
+                  />
+                  <Button className='redeem-apply' disabled={!!busy} onClick={applyTypedPoints}>
+                    使用
+                  </Button>
+                </View>
+              )}
+            </View>
+          ) : (
+            <Text className='bill-note'>本单不能使用积分抵扣</Text>
+          )}
+          <FieldError field='pointsToRedeem' message={fieldErrors.pointsToRedeem} />
+
+          <Row label='积分抵扣' value={redeemedText(quote)} className='quote-redeemed' />
+          <Row label='应付' value={formatYuan(quote.payableFen)} className='quote-payable bill-row--total' />
+          <Row label='本单可得' value={`${quote.pointsEarned} 积分，${quote.growthEarned} 成长值`} className='quote-earned' />
+          {quote.earningNotes.length > 0 && <Text className='bill-note'>{quote.earningNotes.join('，')}</Text>}
+
+          <Button className='purchase-confirm' loading={busy === 'create'} disabled={!!busy} onClick={confirm}>
+            {receiptPending ? `重新提交 ${formatYuan(quote.payableFen)}` : `确认收款 ${formatYuan(quote.payableFen)}`}
+          </Button>
+          {receiptPending && <Text className='bill-note purchase-pending'>上次提交没有收到结果；重新提交沿用同一小票号，不会重复记账</Text>}
+        </View>
+      )}
+
+      {error && <View className='purchase-error'>{error}</View>}
+      {checkNo && (
+        <View className='purchase-check'>
+          <Text className='purchase-check__link' onClick={() => openRefund(`externalNo=${encodeURIComponent(checkNo)}`)}>
+            查看小票 {checkNo} 是否已记账
+          </Text>
+          <Text className='purchase-abandon' onClick={nextPurchase}>
+            放弃本单，重新开始
+          </Text>
+        </View>
+      )}
+    </View>
+  )
+}
