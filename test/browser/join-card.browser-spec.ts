@@ -1,22 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { BrowserHarness, visible } from '../support/browser';
 import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
-
-const H5_DIR = join(__dirname, '../../miniapp/dist/h5');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Reads the QR code in a screenshot the way a clerk's scanner would. */
 function decodeQr(png: Buffer): string | null {
   const image = PNG.sync.read(png);
   return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
 }
-
-/** The page Taro shows now (earlier pages stay in the DOM, hidden). */
-const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${selector}`;
 
 /**
  * Journey 1 in a real browser on the H5 build: a shopper scans a store code, authorises a phone
@@ -25,33 +17,15 @@ const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${select
  */
 describe('H5 in Chromium: scan → join → card → clerk resolves', () => {
   let stack: TestStack;
-  let context: BrowserContext;
-  let profileDir: string;
+  let browser: BrowserHarness;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ h5Dir: H5_DIR });
-    profileDir = mkdtempSync(join(tmpdir(), 'wemember-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await BrowserHarness.start();
+    stack = browser.stack;
   });
+  afterAll(() => browser?.close());
 
-  afterAll(async () => {
-    await context?.close();
-    await stack?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  });
-
-  async function openPage(path: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(`${stack.url}/#/${path}`);
-    return page;
-  }
+  const openPage = (path: string): Promise<Page> => browser.open(path);
 
   it('joins from the store code and shows a card whose QR is the live member code', async () => {
     const scene = stack.chain.counterScenes.HZ001;

@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { formatYuan, refundShare, type MemberCard, type MemberCode, type Order, type OrderQuote, type PointsOverview } from '@wemember/shared';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { BrowserHarness, visible } from '../support/browser';
 import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
-
-const H5_DIR = join(__dirname, '../../miniapp/dist/h5');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** The page Taro shows now (earlier pages stay in the DOM, hidden). */
-const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${selector}`;
 
 /**
  * Points at the till in a real browser on the H5 build: a clerk records a purchase for a member's
@@ -19,33 +11,15 @@ const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${select
  */
 describe('H5 in Chromium: till purchase → member points → refund', () => {
   let stack: TestStack;
-  let context: BrowserContext;
-  let profileDir: string;
+  let browser: BrowserHarness;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ h5Dir: H5_DIR });
-    profileDir = mkdtempSync(join(tmpdir(), 'wemember-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await BrowserHarness.start();
+    stack = browser.stack;
   });
+  afterAll(() => browser?.close());
 
-  afterAll(async () => {
-    await context?.close();
-    await stack?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  });
-
-  async function openPage(path: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(`${stack.url}/#/${path}`);
-    return page;
-  }
+  const openPage = (path: string): Promise<Page> => browser.open(path);
 
   /** The text of a bill row's value on the page shown now. */
   const rowValue = (page: Page, row: string) => page.locator(visible(`${row} .bill-row__value`)).textContent();
