@@ -54,10 +54,14 @@ describe('points jobs with two server instances', () => {
     expect(await reconcile.finished()).toEqual({ checkedMembers: expect.any(Number), mismatches: 0 });
   });
 
-  it('the yearly review lowers tiers that growth no longer supports, once', async () => {
+  it('the yearly review lowers tiers that the year just ended no longer supports, once', async () => {
     stack.clock.travelTo('2026-06-02T02:00:00Z');
     const member = await till.newMember();
     expect((await till.bought(member, { amountFen: 520_000 })).tierAfter).toBe('gold');
+    // Gold earned in January 2027 counts for the whole of 2027, so the review keeps it.
+    stack.clock.travelTo('2027-01-10T02:00:00Z');
+    const keeper = await till.newMember();
+    expect((await till.bought(keeper, { amountFen: 520_000 })).tierAfter).toBe('gold');
     // A year and a half later the rolling 12 months hold nothing: the review takes the card down to 普通.
     stack.clock.travelTo('2028-01-01T02:00:00Z');
     const brandId = stack.chain.brand.id;
@@ -69,6 +73,7 @@ describe('points jobs with two server instances', () => {
     await first.finished();
     const card = await stack.api('GET', '/member/card', { token: member.token });
     expect(card.body).toMatchObject({ tier: 'normal', growth: 0 });
+    expect((await stack.api('GET', '/member/card', { token: keeper.token })).body.tier).toBe('gold');
     const changes = await stack.db.query('SELECT from_tier, to_tier, reason FROM tier_changes WHERE member_id = ? ORDER BY created_at', [member.memberId]);
     expect(changes).toEqual([
       { from_tier: 'normal', to_tier: 'gold', reason: 'purchase' },

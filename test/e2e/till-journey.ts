@@ -120,6 +120,21 @@ export function describeTillJourney(database: 'mysql' | 'sqlite'): void {
       expect(change).toEqual({ from_tier: 'normal', to_tier: 'silver', reason: 'purchase' });
     });
 
+    it('takes a long receipt: 200 lines with long Chinese names', async () => {
+      const member = await till.newMember();
+      const items = Array.from({ length: 200 }, (_, i) => ({
+        sku: `SKU-${String(i).padStart(58, '0')}`,
+        name: '进口有机冷压初榨特级橄榄油家庭装超值大瓶'.repeat(4).slice(0, 64),
+        category: i % 10 === 0 ? 'tobacco' : '粮油调味品类目'.repeat(5).slice(0, 32),
+        quantity: 99_999,
+        amountFen: 1_000,
+      }));
+      const order = await till.bought(member, { amountFen: 200_000, items });
+      expect(order).toMatchObject({ pointsEarned: 1_800, growthEarned: 2_000 });
+      const view = await stack.api('GET', `/staff/orders/${order.id}`, { token: till.clerkToken });
+      expect(view.body.items).toEqual(items);
+    });
+
     it('doubles points on the member day and in the birthday month; stacking is the brand’s choice', async () => {
       stack.clock.travelTo(WEDNESDAY);
       const member = await till.newMember();

@@ -41,7 +41,8 @@ const envSchema = z.object({
   RATE_LIMIT_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Only behind a reverse proxy: then X-Forwarded-For names the client (rate limits are per address). */
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { chinaDate, tierAfterPurchase, tierForGrowth, type LoyaltyRules, type TierCode } from '@wemember/shared';
+import { addDays, chinaDate, tierAfterPurchase, tierForGrowth, type LoyaltyRules, type TierCode } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { dbTime, execute, toInt, upsertAdd } from '../database/sql';
 import { LedgerDrift, type LockedMember } from './points-ledger';
@@ -50,9 +50,13 @@ export class MemberGrowth {
     return member.tier;
   }
 
-  /** The yearly review: the tier the growth earns, down as well as up. Returns the new tier, or null if unchanged. */
+  /**
+   * The yearly review: the tier the growth of the twelve months before `reviewDate` earns, down as
+   * well as up (on 1 January: January to December of the year just ended). Returns the new tier, or
+   * null if unchanged.
+   */
   async review(m: EntityManager, member: LockedMember, rules: LoyaltyRules, reviewDate: string, at: Date): Promise<TierCode | null> {
-    const growth = await this.rolling(m, member.id, reviewDate);
+    const growth = await this.rolling(m, member.id, addDays(reviewDate, -1));
     await execute(m, 'UPDATE members SET growth = ? WHERE id = ?', [growth, member.id]);
     member.growth = growth;
     const target = tierForGrowth(rules, growth);

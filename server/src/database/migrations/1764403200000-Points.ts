@@ -1,5 +1,8 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableColumnOptions, TableIndex } from 'typeorm';
 import { day, id, integer, ref, text, time } from './columns';
+
+/** JSON that may pass TEXT's 64 KB on MySQL (200 receipt lines with Chinese names); SQLite's TEXT has no such limit. */
+const longText = (q: QueryRunner, name: string): TableColumnOptions => ({ name, type: q.connection.options.type === 'mysql' ? 'mediumtext' : 'text' });
 
 const unique = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames, isUnique: true });
 const index = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames });
@@ -48,7 +51,7 @@ export class Points1764403200000 implements MigrationInterface {
           text('tier_before', 16),
           text('tier_after', 16),
           { name: 'earning_notes', type: 'text' },
-          { name: 'items', type: 'text' },
+          longText(q, 'items'),
           integer('refunded_fen'),
           text('status', 24),
           day('business_date'),
@@ -187,7 +190,7 @@ export class Points1764403200000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'audit_log',
-        columns: [id(), ref('brand_id'), ref('staff_id'), text('action', 48), text('target_type', 24), text('target_id', 64), { name: 'detail', type: 'text' }, time('created_at')],
+        columns: [id(), ref('brand_id'), ref('staff_id'), text('action', 48), text('target_type', 24), text('target_id', 64), longText(q, 'detail'), time('created_at')],
         indices: [index('ix_audit_log_brand', ['brand_id', 'created_at']), index('ix_audit_log_target', ['target_type', 'target_id'])],
       }),
     );
