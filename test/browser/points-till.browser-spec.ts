@@ -142,6 +142,7 @@ describe('H5 in Chromium: till purchase → member points → refund', () => {
       () => document.querySelector('.taro_page:not(.taro_page_shade) .order-refundable .bill-row__value')?.textContent === '¥100.00',
     );
     expect(await clerk.locator(visible('.refund-amount input')).inputValue()).toBe('100.00');
+    expect(await rowValue(clerk, '.order-refund-line')).toBe('¥28.50');
     expect((await api<Order>('GET', `/staff/orders/${order.id}`, clerkToken)).refundedFen).toBe(2850);
     expect((await api<PointsOverview>('GET', '/member/points', memberToken)).balance).toBe(afterRefund);
 

@@ -223,6 +223,12 @@ export function describeTillJourney(database: 'mysql' | 'sqlite'): void {
       expect(last.body).toMatchObject({ refundFen: 3_335, pointsReversed: 34, growthReversed: 34, orderRefundableFen: 0, pointsBalance: 0 });
       const card = await stack.api('GET', '/member/card', { token: member.token });
       expect(card.body).toMatchObject({ points: 0, growth: 0 });
+      const view = await stack.api('GET', `/staff/orders/${order.id}`, { token: till.clerkToken });
+      expect(view.body.refunds.map((r: { refundNo: string; amountFen: number; pointsReversed: number }) => [r.refundNo === refundNo, r.amountFen, r.pointsReversed])).toEqual([
+        [true, 3_333, 33],
+        [false, 3_333, 33],
+        [false, 3_335, 34],
+      ]);
     });
 
     it('expires exactly the unspent remainder after the last valid day, once, and marks reminders 30 days ahead', async () => {

@@ -16,7 +16,7 @@ import {
   type OrderQuoteRequest,
   type PurchaseQuote,
 } from '@wemember/shared';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
@@ -29,7 +29,7 @@ import { MemberGrowth } from '../points/member-growth';
 import { lockMember, PointsLedger, type LockedMember } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
 import { StoresRepository } from '../stores/stores.repository';
-import { Order } from './order.entity';
+import { Order, OrderRefund } from './order.entity';
 import { StoreApiKeys, type TillActor } from './till';
 
 /** The Chinese notes of why points are what they are: "金卡会员 1.5 倍", "会员日 2 倍". */
@@ -176,7 +176,12 @@ export class OrdersUseCase {
   async get(actor: TillActor, orderId: string): Promise<OrderView> {
     const { order, store } = await this.visibleOrder(actor, orderId);
     const member = await this.members.byId(actor.brandId, order.memberId);
-    return this.view(order, store, member!, false);
+    return this.view(order, store, member!, false, await this.refundsOf([order.id]));
+  }
+
+  private refundsOf(orderIds: string[]): Promise<OrderRefund[]> {
+    if (orderIds.length === 0) return Promise.resolve([]);
+    return this.db.getRepository(OrderRefund).find({ where: { orderId: In(orderIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async list(actor: TillActor, query: ListOrdersQuery): Promise<OrderView[]> {
@@ -189,10 +194,11 @@ export class OrdersUseCase {
       qb.andWhere('o.storeId IN (SELECT s.id FROM stores s WHERE s.region_id = :regionId)', { regionId: actor.staff.regionId ?? '-' });
     else if (actor.staff.role === 'marketer') throw new DomainError('FORBIDDEN');
     const orders = await qb.orderBy('o.createdAt', 'DESC').addOrderBy('o.id', 'DESC').limit(query.limit).getMany();
+    const refunds = await this.refundsOf(orders.map((o) => o.id));
     const views: OrderView[] = [];
     for (const order of orders) {
       const [store, member] = await Promise.all([this.stores.store(order.storeId), this.members.byId(actor.brandId, order.memberId)]);
-      views.push(this.view(order, store!, member!, false));
+      views.push(this.view(order, store!, member!, false, refunds.filter((r) => r.orderId === order.id)));
     }
     return views;
   }
@@ -210,7 +216,7 @@ export class OrdersUseCase {
     if (!order) return null;
     if (order.requestHash !== hash) throw new DomainError('ORDER_CONFLICT', `小票号 ${externalNo} 已记录过另一笔内容不同的消费`, [{ field: 'externalNo', message: '该小票号已被使用' }]);
     const member = await this.members.byId(order.brandId, order.memberId);
-    return this.view(order, store, member!, true);
+    return this.view(order, store, member!, true, await this.refundsOf([order.id]));
   }
 
   private async memberByCode(brandId: string, code: string): Promise<Member> {
@@ -244,7 +250,7 @@ export class OrdersUseCase {
     }
   }
 
-  view(order: Order, store: Pick<Store, 'id' | 'name'>, member: Pick<Member, 'memberNo' | 'phoneMasked'>, replayed: boolean): OrderView {
+  view(order: Order, store: Pick<Store, 'id' | 'name'>, member: Pick<Member, 'memberNo' | 'phoneMasked'>, replayed: boolean, refunds: OrderRefund[] = []): OrderView {
     return {
       id: order.id,
       externalNo: order.externalNo,
@@ -266,6 +272,16 @@ export class OrdersUseCase {
       items: order.items,
       refundedFen: order.refundedFen,
       refundableFen: order.amountFen - order.refundedFen,
+      refunds: refunds.map((r) => ({
+        id: r.id,
+        refundNo: r.refundNo,
+        amountFen: r.amountFen,
+        refundFen: r.refundFen,
+        pointsReversed: r.pointsReversed,
+        pointsReturned: r.pointsReturned,
+        reason: r.reason,
+        createdAt: r.createdAt.toISOString(),
+      })),
       status: order.status,
       createdAt: order.createdAt.toISOString(),
       replayed,

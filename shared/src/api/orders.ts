@@ -73,6 +73,19 @@ export const orderQuoteSchema = z.object({
 });
 export type OrderQuote = z.infer<typeof orderQuoteSchema>;
 
+/** One earlier refund of an order, as the till lists them. */
+export const orderRefundLineSchema = z.object({
+  id: z.string(),
+  refundNo: z.string(),
+  amountFen: z.number().int(),
+  refundFen: z.number().int(),
+  pointsReversed: z.number().int(),
+  pointsReturned: z.number().int(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type OrderRefundLine = z.infer<typeof orderRefundLineSchema>;
+
 export const orderSchema = z.object({
   id: z.string(),
   externalNo: z.string(),
@@ -95,6 +108,8 @@ export const orderSchema = z.object({
   refundedFen: z.number().int(),
   /** Goods value that can still be refunded. */
   refundableFen: z.number().int(),
+  /** The order's refunds so far, oldest first. */
+  refunds: z.array(orderRefundLineSchema),
   status: z.enum(['completed', 'partially_refunded', 'refunded']),
   createdAt: z.string(),
   /** True when this answer is the replay of an earlier request with the same externalNo. */

@@ -60,6 +60,14 @@ function OrderSummary({ order }: { order: Order }) {
       {order.pointsRedeemed > 0 && <Row label='积分抵扣' value={`${order.pointsRedeemed} 积分，−${formatYuan(order.pointsDeductFen)}`} />}
       <Row label='获得积分' value={String(order.pointsEarned)} />
       <Row label='已退' value={formatYuan(order.refundedFen)} className='order-refunded' />
+      {order.refunds.map((r) => (
+        <Row
+          key={r.id}
+          label={`${chinaDateTime(new Date(r.createdAt))} 退款`}
+          value={`${formatYuan(r.refundFen)}${r.reason ? `（${r.reason}）` : ''}`}
+          className='order-refund-line'
+        />
+      ))}
       <Row label='可退' value={formatYuan(order.refundableFen)} className='order-refundable bill-row--total' />
     </View>
   )
