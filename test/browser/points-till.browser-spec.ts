@@ -72,6 +72,7 @@ describe('H5 in Chromium: till purchase → member points → refund', () => {
     expect(await clerk.locator(visible('.field-error--amountFen')).count()).toBe(0);
     await clerk.locator(visible('.purchase-quote-btn')).click();
     await clerk.locator(visible('.purchase-quote')).waitFor();
+    await browser.shot(clerk, 'till-quote');
     expect(await clerk.locator(visible('.quote-tier')).textContent()).toBe(card.tierName);
     expect(await rowValue(clerk, '.quote-amount')).toBe('¥128.50');
     expect(await rowValue(clerk, '.quote-redeemed')).toBe('未使用');
@@ -127,6 +128,7 @@ describe('H5 in Chromium: till purchase → member points → refund', () => {
     await clerk.locator(visible('.refund-amount input')).fill('28.50');
     await clerk.locator(visible('.refund-submit')).click();
     await clerk.locator(visible('.refund-result')).waitFor();
+    await browser.shot(clerk, 'till-refund');
     const share = refundShare(order, 0, 2850);
     expect(await clerk.locator(visible('.refund-result__title')).textContent()).toBe('退款完成');
     expect(await rowValue(clerk, '.result-refund-fen')).toBe(formatYuan(share.payableFen));

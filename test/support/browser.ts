@@ -42,6 +42,12 @@ export class BrowserHarness {
     return page;
   }
 
+  /** With SCREENSHOT_DIR set, saves a full-page screenshot there, to look at the pages by eye. */
+  async shot(page: Page, name: string): Promise<void> {
+    const dir = process.env.SCREENSHOT_DIR;
+    if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  }
+
   async close(): Promise<void> {
     await this.context.close();
     await this.stack.close();

@@ -69,7 +69,7 @@ export class PointsService {
       balance: member.points,
       expiring,
       expiringSoon: !!expiring && expiring.date <= addDays(today, rules.expiry.reminderDays),
-      redeemRule: `${rules.redemption.pointsPerYuan} 积分抵 1 元，最多抵订单金额的 ${rules.redemption.maxOrderPercent}%`,
+      redeemRule: `${rules.redemption.pointsPerYuan} 积分抵 1 元，每单最多抵 ${rules.redemption.maxOrderPercent}%（部分商品除外）`,
       entries: shown.map(toEntry),
       nextBefore: more ? toInt(shown[shown.length - 1].seq) : null,
     };

@@ -35,7 +35,7 @@ export const pointsOverviewSchema = z.object({
   expiring: z.object({ points: z.number().int(), date: z.string() }).nullable(),
   /** True when `expiring` falls within the reminder window (30 days by default). */
   expiringSoon: z.boolean(),
-  /** "100 积分抵 1 元，最多抵订单的 50%" */
+  /** "100 积分抵 1 元，每单最多抵 50%（部分商品除外）" */
   redeemRule: z.string(),
   entries: z.array(pointEntrySchema),
   /** Pass as `before` to read older entries; null at the first entry. */

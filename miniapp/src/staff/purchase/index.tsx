@@ -310,15 +310,17 @@ export default function PurchasePage() {
         <FieldError field='memberCode' message={fieldErrors.memberCode} />
 
         <Text className='purchase-label'>消费金额（元）</Text>
-        <Input
-          className='purchase-amount'
-          type='digit'
-          maxlength={10}
-          placeholder='例如 128.50'
-          value={amountText}
-          onInput={(event) => changed(() => setAmountText(event.detail.value))}
-          onConfirm={() => requote(0)}
-        />
+        <View className='field-row'>
+          <Input
+            className='purchase-amount'
+            type='digit'
+            maxlength={10}
+            placeholder='例如 128.50'
+            value={amountText}
+            onInput={(event) => changed(() => setAmountText(event.detail.value))}
+            onConfirm={() => requote(0)}
+          />
+        </View>
         <FieldError field='amountFen' message={fieldErrors.amountFen} />
 
         {!quote && (

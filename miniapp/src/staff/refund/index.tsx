@@ -246,19 +246,23 @@ export default function RefundPage() {
       {order && order.refundableFen > 0 && (
         <View className='refund-panel'>
           <Text className='refund-label'>退款金额（元，按商品原价）</Text>
-          <Input
-            className='refund-amount'
-            type='digit'
-            maxlength={10}
-            value={amountText}
-            onInput={(event) => {
-              setAmountText(event.detail.value)
-              setFieldErrors({})
-            }}
-          />
+          <View className='field-row'>
+            <Input
+              className='refund-amount'
+              type='digit'
+              maxlength={10}
+              value={amountText}
+              onInput={(event) => {
+                setAmountText(event.detail.value)
+                setFieldErrors({})
+              }}
+            />
+          </View>
           {fieldErrors.amountFen && <Text className='field-error field-error--amountFen'>{fieldErrors.amountFen}</Text>}
           <Text className='refund-label'>退货原因（选填）</Text>
-          <Input className='refund-reason' maxlength={200} placeholder='例如：尺码不合适' value={reason} onInput={(event) => setReason(event.detail.value)} />
+          <View className='field-row'>
+            <Input className='refund-reason' maxlength={200} placeholder='例如：尺码不合适' value={reason} onInput={(event) => setReason(event.detail.value)} />
+          </View>
           {fieldErrors.reason && <Text className='field-error field-error--reason'>{fieldErrors.reason}</Text>}
           <Text className='refund-hint'>按比例扣回本单获得的积分和成长值；顾客已用掉的积分将按抵现比例从退款中扣除</Text>
           <Button className='refund-submit' loading={busy === 'refund'} disabled={!!busy} onClick={submit}>
