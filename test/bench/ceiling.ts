@@ -49,6 +49,7 @@ export class CeilingTill {
       supportBigNumbers: true,
       bigNumberStrings: true,
       flags: ['FOUND_ROWS'],
+      trace: false,
     });
   }
 
@@ -120,12 +121,6 @@ export class CeilingTill {
            points_deduct_fen, payable_fen, points_earned, growth_earned, tier_before, tier_after, earning_notes, items, refunded_fen, status, business_date, created_at)
          VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?, '[]', '[]', 0, 'completed', ?, ?)`,
         [orderId, brandId, storeId, member.id, staffId, externalNo, randomBytes(32).toString('hex'), amountFen, amountFen, pointsEarned, growthEarned, locked.tier, locked.tier, businessDate, at],
-      );
-      // TypeORM reads back the columns that have defaults after its INSERT.
-      await this.send(
-        connection,
-        'SELECT id, amount_fen, discount_fen, points_redeemed, points_deduct_fen, payable_fen, points_earned, growth_earned, refunded_fen FROM orders WHERE id = ?',
-        [orderId],
       );
       await this.send(connection, 'COMMIT');
     } catch (error) {

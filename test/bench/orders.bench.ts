@@ -9,6 +9,7 @@
  *
  * Settings (environment, defaults in brackets): BENCH_MEMBERS [200], BENCH_CONCURRENCY [32],
  * BENCH_SECONDS [10] per scenario, BENCH_POOL_SIZE [20] for the server and the ceiling alike,
+ * BENCH_PROFILE=dir writes a CPU profile of the server during "server distinct",
  * BENCH_DATABASE_URL [TEST_DATABASE_URL's server, database wemember_bench_test — dropped and
  * recreated]. Redis is TEST_REDIS_URL's, under a prefix of its own.
  *
@@ -19,6 +20,8 @@
  * must still add up after the load (a mismatch sets a non-zero exit code).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -101,9 +104,11 @@ async function benchmark(): Promise<void> {
 
     const runs: { scenario: string; run: LoadRun; cpuMs: number }[] = [];
     const measure = async (scenario: string, go: () => Promise<LoadRun>) => {
+      const profiling = process.env.BENCH_PROFILE && scenario === 'server distinct' ? await startProfile() : null;
       const cpuBefore = process.cpuUsage();
       const run = await go();
       const cpu = process.cpuUsage(cpuBefore);
+      if (profiling) print(`CPU profile of the server (main thread): ${await profiling.stop(process.env.BENCH_PROFILE!)}`);
       runs.push({ scenario, run, cpuMs: (cpu.user + cpu.system) / 1000 });
     };
     await measure('warm-up server', () => server('w', members, WARM_UP_SECONDS));
@@ -219,3 +224,22 @@ benchmark().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
+
+/** A V8 CPU profile of this thread (BENCH_PROFILE=dir): open the file in Chrome DevTools. */
+async function startProfile(): Promise<{ stop(dir: string): Promise<string> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(dir: string) {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      const file = join(dir, `server-distinct-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
+  };
+}

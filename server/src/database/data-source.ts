@@ -32,6 +32,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     bigNumberStrings: true,
     // affected = rows matched, as on SQLite, so a conditional UPDATE reads the same on both.
     flags: ['FOUND_ROWS'],
+    // No stack captured per query (~0.3 ms of CPU per purchase, measured by test/bench); errors
+    // still carry the statement and the driver's code.
+    trace: false,
   };
 }
 

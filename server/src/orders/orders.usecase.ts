@@ -159,7 +159,8 @@ export class OrdersUseCase {
         }
         await this.growth.record(m, member, order.businessDate, { purchases: 1, spendFen: quote.payableFen, growth: quote.growthEarned });
         order.tierAfter = await this.growth.settle(m, member, rules, now, `order:${order.id}`);
-        await m.insert(Order, order);
+        // Nothing to read back: every column is set here.
+        await m.createQueryBuilder().insert().into(Order).values(order).updateEntity(false).execute();
         return order;
       });
       return this.view(order, store, found, false);

@@ -125,7 +125,7 @@ export class RefundsUseCase {
           businessDate: chinaDate(now),
           createdAt: now,
         });
-        await m.insert(OrderRefund, refund);
+        await m.createQueryBuilder().insert().into(OrderRefund).values(refund).updateEntity(false).execute();
         return refund;
       });
       return this.view(refund, order, false);
