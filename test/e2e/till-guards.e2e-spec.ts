@@ -145,6 +145,7 @@ describe('the till refuses what it must, and only staff in scope act', () => {
     const first = await till.adjust(target, 50, '顾客投诉补偿', requestId);
     expect(first.body).toMatchObject({ delta: 50, balanceAfter: 50, replayed: false });
     const replay = await till.adjust(target, 50, '顾客投诉补偿', requestId);
+    expect(replay.status).toBe(200);
     expect(replay.body).toMatchObject({ id: first.body.id, balanceAfter: 50, replayed: true });
     expect((await till.adjust(target, 60, '顾客投诉补偿', requestId)).status).toBe(409);
     const overdraw = await till.adjust(target, -51, '误操作冲正');

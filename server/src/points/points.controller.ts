@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import {
   API_ROUTES,
   type PointsAdjustmentRequest,
   type UpdateLoyaltySettingsRequest,
 } from '@wemember/shared';
+import type { FastifyReply } from 'fastify';
 import { CurrentMember, CurrentStaff, MemberGuard, StaffGuard, type MemberActor } from '../auth/guards';
 import { DomainError } from '../common/domain-error';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -35,9 +36,17 @@ export class StaffPointsController {
     private readonly keys: StoreApiKeys,
   ) {}
 
+  /** 201 for a new adjustment, 200 for the replay of one already made (same requestId). */
   @Post('members/:memberId/points/adjustments')
-  adjust(@CurrentStaff() staff: StaffActor, @Param('memberId') memberId: string, @Body(new ZodPipe(API_ROUTES.staffAdjustPoints.body)) body: PointsAdjustmentRequest) {
-    return this.points.adjust(staff, memberId, body);
+  async adjust(
+    @CurrentStaff() staff: StaffActor,
+    @Param('memberId') memberId: string,
+    @Body(new ZodPipe(API_ROUTES.staffAdjustPoints.body)) body: PointsAdjustmentRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const adjustment = await this.points.adjust(staff, memberId, body);
+    reply.status(adjustment.replayed ? 200 : 201);
+    return adjustment;
   }
 
   @Get('settings/loyalty')
