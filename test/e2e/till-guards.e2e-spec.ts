@@ -100,7 +100,11 @@ describe('the till refuses what it must, and only staff in scope act', () => {
     expect((await stack.api('GET', `/staff/orders/${atShanghai.body.id}`, { token: till.clerkToken })).status).toBe(404);
     expect((await till.refund(atShanghai.body.id, { amountFen: 100 })).status).toBe(404);
     const list = await stack.api('GET', '/staff/orders', { token: till.clerkToken });
-    expect(list.body.every((o: { storeName: string }) => o.storeName === '杭州西湖店')).toBe(true);
+    expect(list.body.length).toBeGreaterThan(0);
+    expect(list.body.every((o: { storeName: string; memberNo: string }) => o.storeName === '杭州西湖店' && /^\d{10}$/.test(o.memberNo))).toBe(true);
+    expect(list.body.map((o: { id: string }) => o.id)).not.toContain(atShanghai.body.id);
+    const hq = await stack.api('GET', `/staff/orders?externalNo=${atShanghai.body.externalNo}`, { token: admin });
+    expect(hq.body.map((o: { id: string; storeName: string }) => [o.id, o.storeName])).toEqual([[atShanghai.body.id, '上海静安店']]);
   });
 
   it('a POS system records with its store’s API key, only for that store; a revoked key is refused', async () => {

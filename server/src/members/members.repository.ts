@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { affectedRows, isUniqueViolation } from '../database/transactions';
 import { Member } from './member.entity';
 import { WechatIdentity } from './wechat-identity.entity';
@@ -31,6 +31,10 @@ export class MembersRepository {
 
   byId(brandId: string, id: string): Promise<Member | null> {
     return this.db.getRepository(Member).findOneBy({ brandId, id });
+  }
+
+  byIds(brandId: string, ids: string[]): Promise<Member[]> {
+    return ids.length ? this.db.getRepository(Member).findBy({ brandId, id: In(ids) }) : Promise.resolve([]);
   }
 
   byPhoneHash(brandId: string, phoneHash: string): Promise<Member | null> {

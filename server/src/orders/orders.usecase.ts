@@ -195,13 +195,16 @@ export class OrdersUseCase {
       qb.andWhere('o.storeId IN (SELECT s.id FROM stores s WHERE s.region_id = :regionId)', { regionId: actor.staff.regionId ?? '-' });
     else if (actor.staff.role === 'marketer') throw new DomainError('FORBIDDEN');
     const orders = await qb.orderBy('o.createdAt', 'DESC').addOrderBy('o.id', 'DESC').limit(query.limit).getMany();
-    const refunds = await this.refundsOf(orders.map((o) => o.id));
-    const views: OrderView[] = [];
-    for (const order of orders) {
-      const [store, member] = await Promise.all([this.stores.store(order.storeId), this.members.byId(actor.brandId, order.memberId)]);
-      views.push(this.view(order, store!, member!, false, refunds.filter((r) => r.orderId === order.id)));
-    }
-    return views;
+    const [refunds, stores, members] = await Promise.all([
+      this.refundsOf(orders.map((o) => o.id)),
+      this.stores.stores([...new Set(orders.map((o) => o.storeId))]),
+      this.members.byIds(actor.brandId, [...new Set(orders.map((o) => o.memberId))]),
+    ]);
+    const storeById = new Map(stores.map((s) => [s.id, s]));
+    const memberById = new Map(members.map((m) => [m.id, m]));
+    return orders.map((order) =>
+      this.view(order, storeById.get(order.storeId)!, memberById.get(order.memberId)!, false, refunds.filter((r) => r.orderId === order.id)),
+    );
   }
 
   /** An order the actor may see (else "not found": another store's orders do not exist for a clerk). */

@@ -91,7 +91,7 @@ export class PointsService {
         const member = await lockMember(m, memberId);
         if (!member) throw new DomainError('MEMBER_NOT_FOUND');
         if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
-        const movement = { kind: 'adjust' as const, key, reason: request.reason, sourceType: 'adjust', sourceId: hash.slice(0, 64), staffId: actor.id, at: now };
+        const movement = { kind: 'adjust' as const, key, reason: request.reason, sourceType: 'adjust', sourceId: hash, staffId: actor.id, at: now };
         if (request.delta < 0 && member.points < -request.delta) {
           const message = `积分不足：该会员现有 ${member.points} 积分，不能扣减 ${-request.delta}`;
           throw new DomainError('POINTS_INSUFFICIENT', message, [{ field: 'delta', message }]);
@@ -129,7 +129,7 @@ export class PointsService {
       source_id: string;
     }[];
     if (!row) return null;
-    if (row.source_id !== hash.slice(0, 64)) throw new DomainError('ADJUSTMENT_CONFLICT', undefined, [{ field: 'requestId', message: '该 requestId 已被使用' }]);
+    if (row.source_id !== hash) throw new DomainError('ADJUSTMENT_CONFLICT', undefined, [{ field: 'requestId', message: '该 requestId 已被使用' }]);
     return { id: row.id, memberNo, delta: toInt(row.delta), balanceAfter: toInt(row.balance_after), reason: row.reason, replayed: true };
   }
 }

@@ -16,6 +16,10 @@ export class StoresRepository {
     return this.db.getRepository(Store).findOneBy({ id });
   }
 
+  stores(ids: string[]): Promise<Store[]> {
+    return ids.length ? this.db.getRepository(Store).findBy({ id: In(ids) }) : Promise.resolve([]);
+  }
+
   region(id: string): Promise<Region | null> {
     return this.db.getRepository(Region).findOneBy({ id });
   }

@@ -11,6 +11,7 @@ import { parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
 import { AttemptKey } from '../attempt-key'
+import BillRow from '../BillRow'
 import './index.scss'
 
 type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId'
@@ -46,15 +47,6 @@ function digitsOf(text: string): string {
   return text.replace(/\s+/g, '')
 }
 
-function Row({ label, value, className = '' }: { label: string; value: string; className?: string }) {
-  return (
-    <View className={`bill-row ${className}`}>
-      <Text className='bill-row__label'>{label}</Text>
-      <Text className='bill-row__value'>{value}</Text>
-    </View>
-  )
-}
-
 function FieldError({ field, message }: { field: Field; message?: string }) {
   return message ? <Text className={`field-error field-error--${field}`}>{message}</Text> : null
 }
@@ -71,20 +63,20 @@ function PurchaseResult({ order, onRefund, onNext }: { order: Order; onRefund: (
       <View className='purchase-result'>
         <Text className='purchase-result__title'>{order.replayed ? '这笔消费已记录过' : '记账成功'}</Text>
         {order.replayed && <Text className='purchase-result__note'>同一小票号只记一次，以下是第一次记录的结果</Text>}
-        <Row label='原价' value={formatYuan(order.amountFen)} className='result-amount' />
-        <Row label='会员折扣' value={order.discountFen ? `−${formatYuan(order.discountFen)}` : '无'} className='result-discount' />
-        <Row label='积分抵扣' value={redeemedText(order)} className='result-redeemed' />
-        <Row label='应付' value={formatYuan(order.payableFen)} className='result-payable bill-row--total' />
-        <Row label='获得积分' value={`+${order.pointsEarned}`} className='result-earned' />
+        <BillRow label='原价' value={formatYuan(order.amountFen)} className='result-amount' />
+        <BillRow label='会员折扣' value={order.discountFen ? `−${formatYuan(order.discountFen)}` : '无'} className='result-discount' />
+        <BillRow label='积分抵扣' value={redeemedText(order)} className='result-redeemed' />
+        <BillRow label='应付' value={formatYuan(order.payableFen)} className='result-payable bill-row--total' />
+        <BillRow label='获得积分' value={`+${order.pointsEarned}`} className='result-earned' />
         {order.earningNotes.length > 0 && <Text className='bill-note'>{order.earningNotes.join('，')}</Text>}
-        <Row label='获得成长值' value={`+${order.growthEarned}`} className='result-growth' />
-        <Row
+        <BillRow label='获得成长值' value={`+${order.growthEarned}`} className='result-growth' />
+        <BillRow
           label='会员等级'
           value={upgraded ? `${TIER_NAMES[order.tierBefore]} → ${order.tierAfterName}` : order.tierAfterName}
           className='result-tier'
         />
-        <Row label='会员号' value={order.memberNo} className='result-member-no' />
-        <Row label='小票号' value={order.externalNo} className='result-external-no' />
+        <BillRow label='会员号' value={order.memberNo} className='result-member-no' />
+        <BillRow label='小票号' value={order.externalNo} className='result-external-no' />
       </View>
       <View className='purchase-actions'>
         <Button className='purchase-refund' onClick={onRefund}>
@@ -336,9 +328,9 @@ export default function PurchasePage() {
             <Text className='quote-tier'>{quote.tierName}</Text>
             <Text className='quote-member-no'>会员号 {quote.memberNo}</Text>
           </View>
-          <Row label='可用积分' value={`${quote.pointsBalance}（本单最多可抵 ${quote.maxRedeemPoints}）`} className='quote-balance' />
-          <Row label='原价' value={formatYuan(quote.amountFen)} className='quote-amount' />
-          <Row label='会员折扣' value={quote.discountFen ? `−${formatYuan(quote.discountFen)}` : '无'} className='quote-discount' />
+          <BillRow label='可用积分' value={`${quote.pointsBalance}（本单最多可抵 ${quote.maxRedeemPoints}）`} className='quote-balance' />
+          <BillRow label='原价' value={formatYuan(quote.amountFen)} className='quote-amount' />
+          <BillRow label='会员折扣' value={quote.discountFen ? `−${formatYuan(quote.discountFen)}` : '无'} className='quote-discount' />
 
           {quote.maxRedeemPoints > 0 ? (
             <View className='redeem'>
@@ -376,9 +368,9 @@ export default function PurchasePage() {
           )}
           <FieldError field='pointsToRedeem' message={fieldErrors.pointsToRedeem} />
 
-          <Row label='积分抵扣' value={redeemedText(quote)} className='quote-redeemed' />
-          <Row label='应付' value={formatYuan(quote.payableFen)} className='quote-payable bill-row--total' />
-          <Row label='本单可得' value={`${quote.pointsEarned} 积分，${quote.growthEarned} 成长值`} className='quote-earned' />
+          <BillRow label='积分抵扣' value={redeemedText(quote)} className='quote-redeemed' />
+          <BillRow label='应付' value={formatYuan(quote.payableFen)} className='quote-payable bill-row--total' />
+          <BillRow label='本单可得' value={`${quote.pointsEarned} 积分，${quote.growthEarned} 成长值`} className='quote-earned' />
           {quote.earningNotes.length > 0 && <Text className='bill-note'>{quote.earningNotes.join('，')}</Text>}
 
           <Button className='purchase-confirm' loading={busy === 'create'} disabled={!!busy} onClick={confirm}>

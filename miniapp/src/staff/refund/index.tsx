@@ -10,6 +10,7 @@ import { fenToYuanText, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
 import { AttemptKey } from '../attempt-key'
+import BillRow from '../BillRow'
 import './index.scss'
 
 type Field = 'amountFen' | 'reason'
@@ -36,15 +37,6 @@ function param(value: string | undefined): string {
   }
 }
 
-function Row({ label, value, className = '' }: { label: string; value: string; className?: string }) {
-  return (
-    <View className={`bill-row ${className}`}>
-      <Text className='bill-row__label'>{label}</Text>
-      <Text className='bill-row__value'>{value}</Text>
-    </View>
-  )
-}
-
 function OrderSummary({ order }: { order: Order }) {
   return (
     <View className='refund-panel refund-order'>
@@ -52,23 +44,23 @@ function OrderSummary({ order }: { order: Order }) {
         <Text className='refund-order__no'>小票 {order.externalNo}</Text>
         <Text className={`refund-status refund-status--${order.status}`}>{STATUS_NAMES[order.status]}</Text>
       </View>
-      <Row label='门店' value={order.storeName} />
-      <Row label='会员' value={`${order.memberNo}（${order.memberPhone}）`} />
-      <Row label='消费时间' value={chinaDateTime(new Date(order.createdAt))} />
-      <Row label='原价' value={formatYuan(order.amountFen)} className='order-amount' />
-      <Row label='实付' value={formatYuan(order.payableFen)} className='order-payable' />
-      {order.pointsRedeemed > 0 && <Row label='积分抵扣' value={`${order.pointsRedeemed} 积分，−${formatYuan(order.pointsDeductFen)}`} />}
-      <Row label='获得积分' value={String(order.pointsEarned)} />
-      <Row label='已退' value={formatYuan(order.refundedFen)} className='order-refunded' />
+      <BillRow label='门店' value={order.storeName} />
+      <BillRow label='会员' value={`${order.memberNo}（${order.memberPhone}）`} />
+      <BillRow label='消费时间' value={chinaDateTime(new Date(order.createdAt))} />
+      <BillRow label='原价' value={formatYuan(order.amountFen)} className='order-amount' />
+      <BillRow label='实付' value={formatYuan(order.payableFen)} className='order-payable' />
+      {order.pointsRedeemed > 0 && <BillRow label='积分抵扣' value={`${order.pointsRedeemed} 积分，−${formatYuan(order.pointsDeductFen)}`} />}
+      <BillRow label='获得积分' value={String(order.pointsEarned)} />
+      <BillRow label='已退' value={formatYuan(order.refundedFen)} className='order-refunded' />
       {order.refunds.map((r) => (
-        <Row
+        <BillRow
           key={r.id}
           label={`${chinaDateTime(new Date(r.createdAt))} 退款`}
           value={`${formatYuan(r.refundFen)}${r.reason ? `（${r.reason}）` : ''}`}
           className='order-refund-line'
         />
       ))}
-      <Row label='可退' value={formatYuan(order.refundableFen)} className='order-refundable bill-row--total' />
+      <BillRow label='可退' value={formatYuan(order.refundableFen)} className='order-refundable bill-row--total' />
     </View>
   )
 }
@@ -78,22 +70,22 @@ function RefundResult({ refund }: { refund: Refund }) {
     <View className='refund-panel refund-result'>
       <Text className='refund-result__title'>{refund.replayed ? '这笔退款已处理过' : '退款完成'}</Text>
       {refund.replayed && <Text className='refund-result__note'>同一退款单号只退一次，以下是第一次退款的结果</Text>}
-      <Row label='退款金额' value={formatYuan(refund.refundFen)} className='result-refund-fen bill-row--total' />
-      <Row label='退货商品金额' value={formatYuan(refund.amountFen)} className='result-goods-fen' />
-      <Row label='扣回积分' value={String(refund.pointsReversed)} className='result-points-reversed' />
+      <BillRow label='退款金额' value={formatYuan(refund.refundFen)} className='result-refund-fen bill-row--total' />
+      <BillRow label='退货商品金额' value={formatYuan(refund.amountFen)} className='result-goods-fen' />
+      <BillRow label='扣回积分' value={String(refund.pointsReversed)} className='result-points-reversed' />
       {refund.pointsChargedBack > 0 && (
-        <Row
+        <BillRow
           label='已用积分折现扣款'
           value={`${refund.pointsChargedBack} 积分，−${formatYuan(refund.chargebackFen)}`}
           className='result-chargeback'
         />
       )}
-      {refund.pointsWrittenOff > 0 && <Row label='无法扣回的积分（已核销）' value={String(refund.pointsWrittenOff)} className='result-written-off' />}
-      <Row label='退还抵现积分' value={String(refund.pointsReturned)} className='result-points-returned' />
-      <Row label='扣回成长值' value={String(refund.growthReversed)} className='result-growth-reversed' />
-      <Row label='会员现有积分' value={String(refund.pointsBalance)} className='result-points-balance' />
-      <Row label='剩余可退' value={formatYuan(refund.orderRefundableFen)} className='result-refundable' />
-      <Row label='退款单号' value={refund.refundNo} className='result-refund-no' />
+      {refund.pointsWrittenOff > 0 && <BillRow label='无法扣回的积分（已核销）' value={String(refund.pointsWrittenOff)} className='result-written-off' />}
+      <BillRow label='退还抵现积分' value={String(refund.pointsReturned)} className='result-points-returned' />
+      <BillRow label='扣回成长值' value={String(refund.growthReversed)} className='result-growth-reversed' />
+      <BillRow label='会员现有积分' value={String(refund.pointsBalance)} className='result-points-balance' />
+      <BillRow label='剩余可退' value={formatYuan(refund.orderRefundableFen)} className='result-refundable' />
+      <BillRow label='退款单号' value={refund.refundNo} className='result-refund-no' />
     </View>
   )
 }
