@@ -1,39 +1,49 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access/access.guard';
+import { AccessModule } from './access/access.module';
+import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
-import { APP_CONFIG, AppConfig } from './config/app-config';
-import { CoreModule } from './core.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { DocsController } from './docs/docs.controller';
+import { DocsModule } from './docs/docs.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MembersModule } from './members/members.module';
-import { PlatformController } from './platform/platform.controller';
+import { OrdersModule } from './orders/orders.module';
+import { PlatformModule } from './platform/platform.module';
 import { PointsModule } from './points/points.module';
 import { RedisModule } from './redis/redis.module';
 import { StaffModule } from './staff/staff.module';
 import { StoresModule } from './stores/stores.module';
-import { WechatModule } from './wechat/wechat.module';
 
-@Global()
-@Module({})
-class ConfigModule {
-  static with(config: AppConfig, clock: Clock): DynamicModule {
-    return {
-      module: ConfigModule,
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: Clock, useValue: clock },
-      ],
-      exports: [APP_CONFIG, Clock],
-    };
-  }
-}
-
+/**
+ * The whole server. Config, database and Redis are global infrastructure; every feature module
+ * imports what it uses from the modules that export it. The AccessGuard guards every route.
+ */
 @Module({})
 export class AppModule {
   static with(config: AppConfig, clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.with(config, clock), DatabaseModule, RedisModule, WechatModule, CoreModule, MembersModule, PointsModule, StoresModule, StaffModule],
-      controllers: [DocsController, PlatformController],
+      imports: [
+        ConfigModule.with(config, clock),
+        DatabaseModule,
+        RedisModule,
+        AccessModule,
+        AuthModule,
+        StaffModule,
+        StoresModule,
+        MembersModule,
+        LoyaltyModule,
+        PointsModule,
+        OrdersModule,
+        JobsModule,
+        DocsModule,
+        PlatformModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

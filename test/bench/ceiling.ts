@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chinaDate, DEFAULT_LOYALTY_RULES, formatYuan, pointsExpiryDate } from '@wemember/shared';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { dbTime } from '../../server/src/database/sql';
-import { rollingStartMonth } from '../../server/src/points/member-growth';
+import { rollingStartMonth } from '../../server/src/loyalty/member-growth';
 
 /** Where the purchases happen: the seeded brand, the clerk's store and the clerk. */
 export interface CeilingTillSetup {

@@ -1,28 +1,22 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { memberLoginRequestSchema, memberPhoneRequestSchema, type MemberLoginRequest, type MemberPhoneRequest } from '@wemember/shared';
-import { ZodPipe } from '../common/zod-body.pipe';
-import { MemberJoin } from '../members/member-join.usecase';
-import { MemberLogin } from '../members/member-login.usecase';
-import type { WechatUserClaims } from './auth-tokens.service';
-import { ClientIp, CurrentWechatUser, WechatUserGuard } from './guards';
+import { Controller } from '@nestjs/common';
+import type { MemberAuthResponse, MemberLoginRequest, MemberPhoneRequest } from '@wemember/shared';
+import { ClientIp, CurrentWechatUser } from '../access/actor.decorators';
+import type { WechatUserActor } from '../access/actors';
+import { Route, ValidBody } from '../access/route.decorator';
+import { MemberSessions } from './member-sessions.service';
 
-@Controller('auth')
+/** The mini-program signs in with wx.login and joins with the phone-number button. */
+@Controller()
 export class AuthController {
-  constructor(
-    private readonly login: MemberLogin,
-    private readonly join: MemberJoin,
-  ) {}
+  constructor(private readonly sessions: MemberSessions) {}
 
-  @Post('login')
-  @HttpCode(200)
-  wechatLogin(@Body(new ZodPipe(memberLoginRequestSchema)) body: MemberLoginRequest, @ClientIp() ip: string) {
-    return this.login.execute(body, ip);
+  @Route('memberLogin')
+  login(@ValidBody() body: MemberLoginRequest, @ClientIp() ip: string): Promise<MemberAuthResponse> {
+    return this.sessions.login(body, ip);
   }
 
-  @Post('phone')
-  @HttpCode(200)
-  @UseGuards(WechatUserGuard)
-  phoneJoin(@CurrentWechatUser() user: WechatUserClaims, @Body(new ZodPipe(memberPhoneRequestSchema)) body: MemberPhoneRequest, @ClientIp() ip: string) {
-    return this.join.execute(user, body, ip);
+  @Route('memberJoin')
+  join(@CurrentWechatUser() user: WechatUserActor, @ValidBody() body: MemberPhoneRequest, @ClientIp() ip: string): Promise<MemberAuthResponse> {
+    return this.sessions.join(user, body, ip);
   }
 }

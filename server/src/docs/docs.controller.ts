@@ -1,12 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Route } from '../access/route.decorator';
 import { openApiDocument } from './openapi';
 
-@Controller('docs')
+@Controller()
 export class DocsController {
   private readonly document = openApiDocument();
 
-  @Get()
-  openApi() {
+  @Route('apiDocs')
+  openApi(): Record<string, unknown> {
     return this.document;
   }
 }

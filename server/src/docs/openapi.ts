@@ -1,4 +1,4 @@
-import { API_ROUTES, apiErrorSchema, type ApiRoute } from '@wemember/shared';
+import { API_ROUTES, apiErrorSchema, STAFF_ROLE_NAMES, type ApiRoute } from '@wemember/shared';
 import { z } from 'zod';
 
 const SECURITY: Record<ApiRoute['auth'], Record<string, string[]>[]> = {
@@ -27,11 +27,15 @@ export function openApiDocument(): Record<string, unknown> {
     paths[path][route.method.toLowerCase()] = {
       operationId: name,
       summary: route.summary,
+      ...('roles' in route && { description: `可调用的员工角色：${route.roles.map((r) => STAFF_ROLE_NAMES[r]).join('、')}${route.auth === 'till' ? '；或门店 POS 接口密钥' : ''}` }),
       ...(params.length && { parameters: params }),
       security: SECURITY[route.auth],
       ...(route.body && { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } }),
       responses: {
-        '200': { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response) } } },
+        [route.method === 'POST' && route.creates ? '201' : '200']: {
+          description: 'OK',
+          content: route.produces ? { [route.produces]: { schema: { type: 'string', format: 'binary' } } } : { 'application/json': { schema: jsonSchema(route.response) } },
+        },
         '4XX': { description: '请求有误：code 与 message 说明原因，issues 指明字段', content: { 'application/json': { schema: jsonSchema(apiErrorSchema) } } },
       },
     };

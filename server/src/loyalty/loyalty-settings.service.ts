@@ -12,7 +12,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { dbTime, execute, fromDbTime, toInt } from '../database/sql';
 import { isUniqueViolation, Transactions } from '../database/transactions';
-import type { StaffActor } from '../staff/staff-actor';
+import type { StaffActor } from '../access/actors';
 
 interface SettingsRow {
   rules: string;
@@ -51,7 +51,6 @@ export class LoyaltySettingsService {
 
   /** HQ admins only; `version` is the one read, so two admins editing at once cannot overwrite each other. */
   async update(actor: StaffActor, request: UpdateLoyaltySettingsRequest): Promise<LoyaltySettings> {
-    if (actor.role !== 'hq_admin') throw new DomainError('FORBIDDEN', '只有总部管理员可以修改积分与等级规则');
     const now = this.clock.now();
     const before = await this.settings(actor.brandId);
     const rules = JSON.stringify(request.rules);

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { chinaDate, type MemberCard, type MemberCode } from '@wemember/shared';
 import { DataSource } from 'typeorm';
-import type { MemberActor } from '../auth/guards';
+import type { MemberActor } from '../access/actors';
 import { BrandsRepository } from '../brands/brands.repository';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { execute } from '../database/sql';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
-import { MemberGrowth } from '../points/member-growth';
+import { MemberGrowth } from '../loyalty/member-growth';
 import { Member } from './member.entity';
 import { MemberCodes } from './member-code.service';
 import { toMemberCard } from './member-views';

@@ -1,13 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { isChinaMobile, type MemberAuthResponse, type MemberPhoneRequest } from '@wemember/shared';
-import { AuthTokens, WechatUserClaims } from '../auth/auth-tokens.service';
+import { Injectable } from '@nestjs/common';
+import { isChinaMobile, type MemberPhoneRequest } from '@wemember/shared';
+import type { WechatUserActor } from '../access/actors';
+import type { Brand } from '../brands/brand.entity';
 import { BrandsRepository } from '../brands/brands.repository';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { RateLimiter } from '../common/rate-limiter.service';
 import { StoresRepository } from '../stores/stores.repository';
 import { MiniProgramClient } from '../wechat/mini-program.client';
-import { MemberCardService } from './member-card.service';
+import type { Member } from './member.entity';
 import { MembersRepository, NewMember } from './members.repository';
 import { PhoneVault } from './phone-vault.service';
 
@@ -18,19 +17,14 @@ import { PhoneVault } from './phone-vault.service';
 @Injectable()
 export class MemberJoin {
   constructor(
-    private readonly cards: MemberCardService,
     private readonly brands: BrandsRepository,
     private readonly stores: StoresRepository,
     private readonly members: MembersRepository,
     private readonly wechat: MiniProgramClient,
     private readonly vault: PhoneVault,
-    private readonly tokens: AuthTokens,
-    private readonly limiter: RateLimiter,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(user: WechatUserClaims, request: MemberPhoneRequest, ip: string): Promise<MemberAuthResponse> {
-    await this.limiter.hit('member-login', ip, this.config.rateLimits.memberLoginPerMinute);
+  async execute(user: WechatUserActor, request: MemberPhoneRequest): Promise<{ member: Member; brand: Brand }> {
     const [brand, identity] = await Promise.all([this.brands.byId(user.brandId), this.members.identity(user.sub)]);
     if (!brand || !identity || identity.brandId !== brand.id) throw new DomainError('TOKEN_INVALID');
 
@@ -53,10 +47,7 @@ export class MemberJoin {
     if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
     if (!(await this.members.linkIdentity(identity.id, member.id))) throw new DomainError('WECHAT_ALREADY_BOUND');
 
-    return {
-      ...this.tokens.issueMember({ sub: identity.id, brandId: brand.id, memberId: member.id }),
-      member: await this.cards.view(member, brand.name),
-    };
+    return { member, brand };
   }
 
   /** First touch: the store, staff and channel of the first code this WeChat user arrived through. */

@@ -1,29 +1,37 @@
-import { Body, Controller, Get, Header, Put, UseGuards } from '@nestjs/common';
-import { API_ROUTES, type SetBirthdayRequest } from '@wemember/shared';
-import { CurrentMember, MemberActor, MemberGuard } from '../auth/guards';
-import { ZodPipe } from '../common/zod-body.pipe';
+import { Controller } from '@nestjs/common';
+import type { MemberCard, MemberCode, MemberSummary, ResolveMemberRequest, SetBirthdayRequest } from '@wemember/shared';
+import { CurrentMember, CurrentStaff } from '../access/actor.decorators';
+import type { MemberActor, StaffActor } from '../access/actors';
+import { Route, ValidBody } from '../access/route.decorator';
 import { MemberCardService } from './member-card.service';
+import { MemberLookup } from './member-lookup.service';
 
-@Controller('member')
-@UseGuards(MemberGuard)
+/** The member's own card; staff finding a member at the counter. */
+@Controller()
 export class MembersController {
-  constructor(private readonly cards: MemberCardService) {}
+  constructor(
+    private readonly cards: MemberCardService,
+    private readonly lookup: MemberLookup,
+  ) {}
 
-  @Get('card')
-  @Header('Cache-Control', 'no-store')
-  card(@CurrentMember() member: MemberActor) {
+  @Route('memberCard')
+  card(@CurrentMember() member: MemberActor): Promise<MemberCard> {
     return this.cards.card(member);
   }
 
-  @Get('code')
-  @Header('Cache-Control', 'no-store')
-  code(@CurrentMember() member: MemberActor) {
+  @Route('memberCode')
+  code(@CurrentMember() member: MemberActor): Promise<MemberCode> {
     return this.cards.code(member);
   }
 
   /** Set once by the member; the birthday month doubles points. */
-  @Put('birthday')
-  birthday(@CurrentMember() member: MemberActor, @Body(new ZodPipe(API_ROUTES.memberSetBirthday.body)) body: SetBirthdayRequest) {
+  @Route('memberSetBirthday')
+  birthday(@CurrentMember() member: MemberActor, @ValidBody() body: SetBirthdayRequest): Promise<MemberCard> {
     return this.cards.setBirthday(member, body.birthday);
+  }
+
+  @Route('staffResolveMember')
+  resolve(@CurrentStaff() staff: StaffActor, @ValidBody() body: ResolveMemberRequest): Promise<MemberSummary> {
+    return this.lookup.resolve(staff, body);
   }
 }

@@ -1,14 +1,22 @@
 import { Module } from '@nestjs/common';
-import { PointsModule } from '../points/points.module';
-import { AuthController } from '../auth/auth.controller';
+import { AccessModule } from '../access/access.module';
+import { BrandsModule } from '../brands/brands.module';
+import { LoyaltyModule } from '../loyalty/loyalty.module';
+import { StoresModule } from '../stores/stores.module';
+import { WechatModule } from '../wechat/wechat.module';
 import { MemberCardService } from './member-card.service';
+import { MemberCodes } from './member-code.service';
 import { MemberJoin } from './member-join.usecase';
-import { MemberLogin } from './member-login.usecase';
+import { MemberLookup } from './member-lookup.service';
 import { MembersController } from './members.controller';
+import { MembersRepository } from './members.repository';
+import { PhoneVault } from './phone-vault.service';
 
+/** Members: joining by phone, the card and its dynamic code, and staff finding a member. */
 @Module({
-  imports: [PointsModule],
-  controllers: [AuthController, MembersController],
-  providers: [MemberLogin, MemberJoin, MemberCardService],
+  imports: [AccessModule, BrandsModule, LoyaltyModule, StoresModule, WechatModule],
+  controllers: [MembersController],
+  providers: [MembersRepository, MemberCardService, MemberCodes, MemberJoin, MemberLookup, PhoneVault],
+  exports: [MembersRepository, MemberCardService, MemberCodes, MemberJoin, PhoneVault],
 })
 export class MembersModule {}

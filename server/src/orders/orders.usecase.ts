@@ -17,6 +17,7 @@ import {
   type PurchaseQuote,
 } from '@wemember/shared';
 import { DataSource, In } from 'typeorm';
+import type { TillActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
@@ -25,12 +26,13 @@ import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
 import { MemberCodes } from '../members/member-code.service';
 import { MembersRepository } from '../members/members.repository';
-import { MemberGrowth } from '../points/member-growth';
-import { lockMember, PointsLedger, type LockedMember } from '../points/points-ledger';
+import { MemberGrowth } from '../loyalty/member-growth';
+import { lockMember, type LockedMember } from '../ledger/member-lock';
+import { PointsLedger } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
 import { StoresRepository } from '../stores/stores.repository';
 import { Order, OrderRefund } from './order.entity';
-import { StoreApiKeys, type TillActor } from './till';
+import { TillScope } from './till-scope';
 
 /** The Chinese notes of why points are what they are: "金卡会员 1.5 倍", "会员日 2 倍". */
 function earningNotes(rules: LoyaltyRules, tier: Order['tierBefore'], quote: PurchaseQuote): string[] {
@@ -64,7 +66,7 @@ export class OrdersUseCase {
     private readonly stores: StoresRepository,
     private readonly codes: MemberCodes,
     private readonly settings: LoyaltySettingsService,
-    private readonly keys: StoreApiKeys,
+    private readonly till: TillScope,
     private readonly ledger: PointsLedger,
     private readonly growth: MemberGrowth,
     private readonly clock: Clock,
@@ -72,10 +74,10 @@ export class OrdersUseCase {
 
   /** What the purchase would give, without recording anything (the till shows it before confirming). */
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
-    await this.keys.storeFor(actor, request.storeId);
+    await this.till.storeFor(actor, request.storeId);
     const member = await this.memberByCode(actor.brandId, request.memberCode);
     const rules = await this.settings.rules(actor.brandId);
-    const quote = this.price(rules, member, request);
+    const quote = this.price(rules, member, request, this.clock.now());
     return {
       memberNo: member.memberNo,
       tier: member.tier,
@@ -94,7 +96,7 @@ export class OrdersUseCase {
   }
 
   async create(actor: TillActor, request: CreateOrderRequest): Promise<OrderView> {
-    const store = await this.keys.storeFor(actor, request.storeId);
+    const store = await this.till.storeFor(actor, request.storeId);
     // The member number is the code's first 10 digits: a replay is recognised even after the code expired.
     const hash = requestHash({
       memberNo: request.memberCode.slice(0, 10),
@@ -113,7 +115,9 @@ export class OrdersUseCase {
         const member = await lockMember(m, found.id);
         if (!member) throw new DomainError('MEMBER_CODE_INVALID');
         assertCanTransact(member);
-        const quote = this.price(rules, member, request);
+        // Priced at the moment the purchase is recorded: one reading of the clock decides the
+        // business date, member day and birthday month of everything below.
+        const quote = this.price(rules, member, request, now);
         const order: Order = Object.assign(new Order(), {
           id: randomUUID(),
           brandId: actor.brandId,
@@ -189,11 +193,9 @@ export class OrdersUseCase {
     const qb = this.db.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
     if (query.externalNo) qb.andWhere('o.externalNo = :externalNo', { externalNo: query.externalNo });
     if (query.storeId) qb.andWhere('o.storeId = :storeId', { storeId: query.storeId });
-    if (actor.apiKey) qb.andWhere('o.storeId = :own', { own: actor.apiKey.storeId });
-    else if (actor.staff.role === 'clerk' || actor.staff.role === 'store_manager') qb.andWhere('o.storeId = :own', { own: actor.staff.storeId ?? '-' });
-    else if (actor.staff.role === 'region_manager')
-      qb.andWhere('o.storeId IN (SELECT s.id FROM stores s WHERE s.region_id = :regionId)', { regionId: actor.staff.regionId ?? '-' });
-    else if (actor.staff.role === 'marketer') throw new DomainError('FORBIDDEN');
+    const scope = this.till.storeFilter(actor);
+    if (scope.storeId !== undefined) qb.andWhere('o.storeId = :own', { own: scope.storeId });
+    if (scope.regionId !== undefined) qb.andWhere('o.storeId IN (SELECT s.id FROM stores s WHERE s.region_id = :regionId)', { regionId: scope.regionId });
     const orders = await qb.orderBy('o.createdAt', 'DESC').addOrderBy('o.id', 'DESC').limit(query.limit).getMany();
     const [refunds, stores, members] = await Promise.all([
       this.refundsOf(orders.map((o) => o.id)),
@@ -211,7 +213,7 @@ export class OrdersUseCase {
   async visibleOrder(actor: TillActor, orderId: string): Promise<{ order: Order; store: Store }> {
     const order = await this.db.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
     const store = order ? await this.stores.store(order.storeId) : null;
-    if (!order || !store || !this.keys.mayActAt(actor, store)) throw new DomainError('ORDER_NOT_FOUND');
+    if (!order || !store || !this.till.mayActAt(actor, store)) throw new DomainError('ORDER_NOT_FOUND');
     return { order, store };
   }
 
@@ -238,7 +240,7 @@ export class OrdersUseCase {
     }
   }
 
-  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday' | 'points'>, request: OrderQuoteRequest): PurchaseQuote {
+  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday' | 'points'>, request: OrderQuoteRequest, at: Date): PurchaseQuote {
     try {
       return quotePurchase(rules, {
         amountFen: request.amountFen,
@@ -247,7 +249,7 @@ export class OrdersUseCase {
         tier: member.tier,
         birthday: member.birthday,
         balance: member.points,
-        at: this.clock.now(),
+        at,
       });
     } catch (error) {
       ruleError(error);

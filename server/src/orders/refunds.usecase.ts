@@ -16,12 +16,13 @@ import { DomainError } from '../common/domain-error';
 import { execute, forUpdate, toInt } from '../database/sql';
 import { isUniqueViolation, Transactions } from '../database/transactions';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
-import { MemberGrowth } from '../points/member-growth';
-import { LedgerDrift, lockMember, PointsLedger } from '../points/points-ledger';
+import { MemberGrowth } from '../loyalty/member-growth';
+import { LedgerDrift, lockMember } from '../ledger/member-lock';
+import { PointsLedger } from '../points/points-ledger';
 import { Order, OrderRefund } from './order.entity';
 import { requestHash } from '../common/request-hash';
 import { OrdersUseCase, ruleError } from './orders.usecase';
-import type { TillActor } from './till';
+import type { TillActor } from '../access/actors';
 
 /**
  * Refunds, full or partial, each keyed by (order, refundNo). A refund gives back the paid share of

@@ -6,8 +6,9 @@ import { Clock } from '../common/clock';
 import { dbTime, toInt } from '../database/sql';
 import { isUniqueViolation, Transactions } from '../database/transactions';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
-import { MemberGrowth } from './member-growth';
-import { lockMember, PointsLedger } from './points-ledger';
+import { MemberGrowth } from '../loyalty/member-growth';
+import { lockMember } from '../ledger/member-lock';
+import { PointsLedger } from './points-ledger';
 
 const BATCH = 500;
 

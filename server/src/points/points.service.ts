@@ -12,16 +12,17 @@ import {
 } from '@wemember/shared';
 import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit-log';
-import type { MemberActor } from '../auth/guards';
+import type { MemberActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { fromDbTime, toInt } from '../database/sql';
 import { isUniqueViolation, Transactions } from '../database/transactions';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MembersRepository } from '../members/members.repository';
-import type { StaffActor } from '../staff/staff-actor';
+import type { StaffActor } from '../access/actors';
 import { requestHash } from '../common/request-hash';
-import { lockMember, PointsLedger } from './points-ledger';
+import { lockMember } from '../ledger/member-lock';
+import { PointsLedger } from './points-ledger';
 
 interface LedgerRow {
   id: string;
@@ -77,7 +78,6 @@ export class PointsService {
 
   /** HQ admins only, with a reason; audited; keyed by the console's requestId. */
   async adjust(actor: StaffActor, memberId: string, request: PointsAdjustmentRequest): Promise<PointsAdjustment> {
-    if (actor.role !== 'hq_admin') throw new DomainError('FORBIDDEN', '只有总部管理员可以调整会员积分');
     const found = await this.members.byId(actor.brandId, memberId);
     if (!found) throw new DomainError('MEMBER_NOT_FOUND');
     const key = `adjust:${actor.brandId}:${request.requestId}`;

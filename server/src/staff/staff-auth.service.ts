@@ -3,7 +3,7 @@ import type { StaffLoginRequest, StaffLoginResponse } from '@wemember/shared';
 import { AuthTokens } from '../auth/auth-tokens.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { RateLimiter } from '../common/rate-limiter.service';
+import { RateLimiter } from '../redis/rate-limiter.service';
 import { DECOY_PASSWORD_HASH, verifyPassword } from './password-hasher';
 import { StaffDirectory, toActor } from './staff-directory.service';
 

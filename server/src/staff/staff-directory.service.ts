@@ -3,7 +3,7 @@ import { STAFF_ROLE_NAMES, type StaffProfile } from '@wemember/shared';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { StoresRepository } from '../stores/stores.repository';
-import type { StaffActor } from './staff-actor';
+import type { StaffActor } from '../access/actors';
 import { Staff } from './staff.entity';
 
 @Injectable()

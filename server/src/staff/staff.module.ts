@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MemberLookup } from './member-lookup.service';
+import { AuthModule } from '../auth/auth.module';
+import { StoresModule } from '../stores/stores.module';
 import { StaffAuthService } from './staff-auth.service';
 import { StaffController } from './staff.controller';
+import { StaffDirectory } from './staff-directory.service';
 
-@Module({ controllers: [StaffController], providers: [StaffAuthService, MemberLookup] })
+/** Staff accounts: sign-in, and the directory the access guard reads each request's staff from. */
+@Module({ imports: [AuthModule, StoresModule], controllers: [StaffController], providers: [StaffAuthService, StaffDirectory], exports: [StaffDirectory] })
 export class StaffModule {}

@@ -34,6 +34,12 @@ export class StoresRepository {
     return this.db.getRepository(Store).find({ where, order: { code: 'ASC' } });
   }
 
+  /** The display name of the staff member a store code is attributed to. */
+  async staffName(staffId: string): Promise<string | null> {
+    const [row] = (await this.db.query('SELECT display_name FROM staff WHERE id = ?', [staffId])) as { display_name: string }[];
+    return row?.display_name ?? null;
+  }
+
   regions(ids: string[]): Promise<Region[]> {
     return ids.length ? this.db.getRepository(Region).findBy({ id: In(ids) }) : Promise.resolve([]);
   }

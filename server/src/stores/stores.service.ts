@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { isValidScene, type StoreScene as StoreSceneView, type StoreSummary } from '@wemember/shared';
 import { DomainError } from '../common/domain-error';
 import { MiniProgramClient } from '../wechat/mini-program.client';
-import type { StaffActor } from '../staff/staff-actor';
-import { StaffDirectory } from '../staff/staff-directory.service';
-import { storeFilterFor } from './store-scopes';
+import { AccessPolicy } from '../access/access-policy';
+import type { StaffActor } from '../access/actors';
 import { StoresRepository } from './stores.repository';
 
 /** The mini-program page a store code opens. */
@@ -15,7 +14,7 @@ export class StoresService {
   constructor(
     private readonly stores: StoresRepository,
     private readonly wechat: MiniProgramClient,
-    private readonly staff: StaffDirectory,
+    private readonly policy: AccessPolicy,
   ) {}
 
   /** What the join page shows for the code the shopper scanned. */
@@ -24,12 +23,12 @@ export class StoresService {
     const found = await this.stores.activeScene(scene);
     const store = found && (await this.stores.store(found.storeId));
     if (!found || !store) throw new DomainError('SCENE_UNKNOWN');
-    const staff = found.staffId ? await this.staff.byId(found.staffId) : null;
-    return { scene, storeId: store.id, storeName: store.name, staffName: staff?.displayName ?? null, channel: found.channel };
+    const staffName = found.staffId ? await this.stores.staffName(found.staffId) : null;
+    return { scene, storeId: store.id, storeName: store.name, staffName, channel: found.channel };
   }
 
   async storesFor(actor: StaffActor): Promise<StoreSummary[]> {
-    const stores = await this.stores.storesOfBrand(actor.brandId, storeFilterFor(actor));
+    const stores = await this.stores.storesOfBrand(actor.brandId, this.policy.storeFilter(actor));
     const regions = new Map((await this.stores.regions([...new Set(stores.map((s) => s.regionId))])).map((r) => [r.id, r.name]));
     const scenes = new Map((await this.stores.counterScenes(stores.map((s) => s.id))).map((s) => [s.storeId, s.scene]));
     return stores.map((s) => ({ id: s.id, code: s.code, name: s.name, regionId: s.regionId, regionName: regions.get(s.regionId) ?? '', scene: scenes.get(s.id) ?? '' }));

@@ -49,6 +49,7 @@ export const pointsPageQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
+export type PointsPageQuery = z.infer<typeof pointsPageQuerySchema>;
 
 export const tierProgressSchema = z
   .object({
@@ -124,6 +125,7 @@ export type Reconciliation = z.infer<typeof reconciliationSchema>;
 export const createApiKeyRequestSchema = z
   .object({ label: z.string({ error: '请填写用途' }).trim().min(1, '请填写用途').max(64, '用途不能超过 64 个字') })
   .strict();
+export type CreateApiKeyRequest = z.infer<typeof createApiKeyRequestSchema>;
 
 export const apiKeySchema = z.object({
   id: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STAFF_ROLES, type StaffRole } from '../domain/staff-roles';
 import { memberAuthResponseSchema, memberLoginRequestSchema, memberPhoneRequestSchema } from './auth';
 import { memberCardSchema, memberCodeSchema } from './member';
 import {
@@ -29,17 +30,34 @@ import {
  */
 export type RouteAuth = 'public' | 'wechat' | 'member' | 'staff' | 'till';
 
-export interface ApiRoute {
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path below /api, with :params. */
   path: string;
   summary: string;
-  auth: RouteAuth;
   body?: z.ZodType;
   /** Query-string schema, for GET routes that take one. */
   query?: z.ZodType;
   response: z.ZodType;
+  /** A POST that records something new answers 201 (200 for its replay); every other POST answers 200. */
+  creates?: true;
+  /** Content type of a non-JSON answer (an image). */
+  produces?: string;
 }
+
+/**
+ * The access rule of a route, declared beside it. Member routes serve the member behind the token
+ * only; staff and till routes name the roles that may call them, and the access policy then limits
+ * each role to its stores, region or brand (and a POS key to its store) for the resources touched.
+ */
+export type ApiRoute = RouteBase &
+  ({ auth: 'public' | 'wechat' | 'member' } | { auth: 'staff' | 'till'; roles: readonly StaffRole[] });
+
+/** Every staff role. */
+const ANY_STAFF = STAFF_ROLES;
+/** Who works a till: everyone but marketers (who never record purchases). */
+const TILL_ROLES = ['clerk', 'store_manager', 'region_manager', 'hq_admin'] as const satisfies readonly StaffRole[];
+const HQ_ADMIN = ['hq_admin'] as const satisfies readonly StaffRole[];
 
 /**
  * Every route of the API with its schemas: the server validates with them, the OpenAPI document
@@ -99,6 +117,13 @@ export const API_ROUTES = {
     auth: 'public',
     response: storeSceneSchema,
   },
+  apiDocs: {
+    method: 'GET',
+    path: '/docs',
+    summary: '本接口文档（OpenAPI 3.1 JSON）',
+    auth: 'public',
+    response: z.record(z.string(), z.unknown()),
+  },
   platformConfig: {
     method: 'GET',
     path: '/platform/config',
@@ -119,6 +144,7 @@ export const API_ROUTES = {
     path: '/staff/me',
     summary: '当前员工',
     auth: 'staff',
+    roles: ANY_STAFF,
     response: staffProfileSchema,
   },
   staffResolveMember: {
@@ -126,6 +152,7 @@ export const API_ROUTES = {
     path: '/staff/members/resolve',
     summary: '扫描会员码（或店长输入手机号、会员号）查找会员',
     auth: 'staff',
+    roles: ANY_STAFF,
     body: resolveMemberRequestSchema,
     response: memberSummarySchema,
   },
@@ -134,13 +161,24 @@ export const API_ROUTES = {
     path: '/staff/stores',
     summary: '我管理范围内的门店与门店码',
     auth: 'staff',
+    roles: ANY_STAFF,
     response: z.array(storeSummarySchema),
+  },
+  staffStoreCode: {
+    method: 'GET',
+    path: '/staff/stores/:id/wxacode',
+    summary: '门店收银台的小程序码图片（JPEG，用于打印张贴）',
+    auth: 'staff',
+    roles: ANY_STAFF,
+    produces: 'image/jpeg',
+    response: z.unknown(),
   },
   staffQuoteOrder: {
     method: 'POST',
     path: '/staff/orders/quote',
     summary: '收银试算：会员折扣、可用积分、应付金额与可得积分（不记账）',
     auth: 'till',
+    roles: TILL_ROLES,
     body: orderQuoteRequestSchema,
     response: orderQuoteSchema,
   },
@@ -149,6 +187,8 @@ export const API_ROUTES = {
     path: '/staff/orders',
     summary: '记录一笔会员消费（externalNo 幂等：重复提交返回第一次的结果，内容不同则 409）',
     auth: 'till',
+    roles: TILL_ROLES,
+    creates: true,
     body: createOrderRequestSchema,
     response: orderSchema,
   },
@@ -157,6 +197,7 @@ export const API_ROUTES = {
     path: '/staff/orders',
     summary: '我管理范围内最近的消费记录（可按小票号查）',
     auth: 'till',
+    roles: TILL_ROLES,
     query: listOrdersQuerySchema,
     response: z.array(orderSchema),
   },
@@ -165,6 +206,7 @@ export const API_ROUTES = {
     path: '/staff/orders/:id',
     summary: '一笔消费及其可退金额',
     auth: 'till',
+    roles: TILL_ROLES,
     response: orderSchema,
   },
   staffRefundOrder: {
@@ -172,6 +214,8 @@ export const API_ROUTES = {
     path: '/staff/orders/:id/refund',
     summary: '退货退款（全部或部分，refundNo 幂等）：按比例扣回积分与成长值，已用掉的积分从退款中扣除',
     auth: 'till',
+    roles: TILL_ROLES,
+    creates: true,
     body: refundRequestSchema,
     response: refundSchema,
   },
@@ -180,6 +224,8 @@ export const API_ROUTES = {
     path: '/staff/members/:memberId/points/adjustments',
     summary: '总部人工调整积分（须填原因，记入审计日志）',
     auth: 'staff',
+    roles: HQ_ADMIN,
+    creates: true,
     body: pointsAdjustmentRequestSchema,
     response: pointsAdjustmentSchema,
   },
@@ -188,6 +234,7 @@ export const API_ROUTES = {
     path: '/staff/settings/loyalty',
     summary: '积分、等级与抵扣规则',
     auth: 'staff',
+    roles: ANY_STAFF,
     response: loyaltySettingsSchema,
   },
   staffUpdateLoyaltySettings: {
@@ -195,6 +242,7 @@ export const API_ROUTES = {
     path: '/staff/settings/loyalty',
     summary: '修改积分、等级与抵扣规则（总部管理员；带上读取时的 version）',
     auth: 'staff',
+    roles: HQ_ADMIN,
     body: updateLoyaltySettingsRequestSchema,
     response: loyaltySettingsSchema,
   },
@@ -203,6 +251,7 @@ export const API_ROUTES = {
     path: '/staff/points/reconcile',
     summary: '积分对账：每位会员的流水合计 = 余额 = 未过期积分批次余量（总部管理员）',
     auth: 'staff',
+    roles: HQ_ADMIN,
     response: reconciliationSchema,
   },
   staffCreateApiKey: {
@@ -210,6 +259,8 @@ export const API_ROUTES = {
     path: '/staff/stores/:storeId/api-keys',
     summary: '为门店 POS 系统创建接口密钥（只显示一次；总部管理员）',
     auth: 'staff',
+    roles: HQ_ADMIN,
+    creates: true,
     body: createApiKeyRequestSchema,
     response: apiKeySchema,
   },
@@ -218,8 +269,10 @@ export const API_ROUTES = {
     path: '/staff/stores/:storeId/api-keys/:keyId',
     summary: '停用门店接口密钥',
     auth: 'staff',
+    roles: HQ_ADMIN,
     response: apiKeySchema,
   },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;
+export type ApiRoutes = typeof API_ROUTES;

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { addDays, chinaDate, tierAfterPurchase, tierForGrowth, type LoyaltyRules, type TierCode } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { dbTime, execute, toInt, upsertAdd } from '../database/sql';
-import { LedgerDrift, type LockedMember } from './points-ledger';
+import { LedgerDrift, type LockedMember } from '../ledger/member-lock';
 
 /** The first month (YYYY-MM) of the rolling 12 months that end with the month of `date` (YYYY-MM-DD). */
 export function rollingStartMonth(date: string): string {

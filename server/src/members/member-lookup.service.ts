@@ -2,22 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   MEMBER_CODE,
   MEMBER_NO,
-  ROLES_THAT_SEARCH_MEMBERS,
-  ROLES_THAT_SEE_FULL_PHONE,
   isChinaMobile,
   type MemberSummary,
   type ResolveMemberRequest,
 } from '@wemember/shared';
+import { AccessPolicy } from '../access/access-policy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { RateLimiter } from '../common/rate-limiter.service';
-import type { Member } from '../members/member.entity';
-import { MemberCodes } from '../members/member-code.service';
-import { toMemberSummary } from '../members/member-views';
-import { MembersRepository } from '../members/members.repository';
-import { PhoneVault } from '../members/phone-vault.service';
+import { RateLimiter } from '../redis/rate-limiter.service';
+import type { Member } from './member.entity';
+import { MemberCodes } from './member-code.service';
+import { toMemberSummary } from './member-views';
+import { MembersRepository } from './members.repository';
+import { PhoneVault } from './phone-vault.service';
 import { StoresRepository } from '../stores/stores.repository';
-import type { StaffActor } from './staff-actor';
+import type { StaffActor } from '../access/actors';
 
 /**
  * Staff find a member. The dynamic code the member shows works for any staff of the brand (the
@@ -32,6 +31,7 @@ export class MemberLookup {
     private readonly codes: MemberCodes,
     private readonly vault: PhoneVault,
     private readonly limiter: RateLimiter,
+    private readonly policy: AccessPolicy,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,7 +50,7 @@ export class MemberLookup {
         { field: 'code', message: '请输入 18 位会员码、11 位手机号或 10 位会员号' },
       ]);
     }
-    if (!ROLES_THAT_SEARCH_MEMBERS.includes(actor.role)) throw new DomainError('LOOKUP_NOT_ALLOWED');
+    if (!this.policy.mayFindMemberBy(actor, by)) throw new DomainError('LOOKUP_NOT_ALLOWED');
     const member =
       by === 'phone' ? await this.members.byPhoneHash(actor.brandId, this.vault.hash(input)) : await this.members.byMemberNo(actor.brandId, input);
     if (!member || !(await this.inScope(actor, member))) throw new DomainError('MEMBER_NOT_FOUND');
@@ -58,24 +58,13 @@ export class MemberLookup {
   }
 
   private async inScope(actor: StaffActor, member: Member): Promise<boolean> {
-    switch (actor.role) {
-      case 'hq_admin':
-      case 'marketer':
-        return true;
-      case 'region_manager': {
-        const store = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
-        return !!store && store.regionId === actor.regionId;
-      }
-      case 'store_manager':
-        return !!actor.storeId && member.joinStoreId === actor.storeId;
-      case 'clerk':
-        return false;
-    }
+    const home = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
+    return this.policy.mayViewMember(actor, member, home);
   }
 
   private async summary(actor: StaffActor, member: Member, resolvedBy: MemberSummary['resolvedBy']): Promise<MemberSummary> {
     const store = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
-    const phone = ROLES_THAT_SEE_FULL_PHONE.includes(actor.role) ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
+    const phone = this.policy.seesFullPhone(actor) ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
     return toMemberSummary(member, { phone, homeStoreName: store?.name ?? null, resolvedBy });
   }
 }

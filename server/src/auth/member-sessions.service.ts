@@ -1,28 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MemberAuthResponse, MemberLoginRequest } from '@wemember/shared';
-import { AuthTokens } from '../auth/auth-tokens.service';
+import type { MemberAuthResponse, MemberLoginRequest, MemberPhoneRequest } from '@wemember/shared';
+import type { WechatUserActor } from '../access/actors';
 import { Brand } from '../brands/brand.entity';
 import { BrandsRepository } from '../brands/brands.repository';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { RateLimiter } from '../common/rate-limiter.service';
+import { RateLimiter } from '../redis/rate-limiter.service';
 import { StoresRepository } from '../stores/stores.repository';
 import { MiniProgramClient } from '../wechat/mini-program.client';
-import { MemberCardService } from './member-card.service';
-import { MembersRepository } from './members.repository';
-import { PhoneVault } from './phone-vault.service';
+import { MemberCardService } from '../members/member-card.service';
+import { MemberJoin } from '../members/member-join.usecase';
+import { MembersRepository } from '../members/members.repository';
+import { PhoneVault } from '../members/phone-vault.service';
+import { AuthTokens } from './auth-tokens.service';
 
 /**
- * wx.login → our token. The store code's scene is checked before the login code is spent, so a
- * bad scene burns nothing; the first scene an identity arrives with is kept for attribution.
+ * A shopper's session: wx.login → our token, and the phone-number button → a card and a token for
+ * it. The store code's scene is checked before the login code is spent, so a bad scene burns
+ * nothing; the first scene an identity arrives with is kept for attribution.
  */
 @Injectable()
-export class MemberLogin {
+export class MemberSessions {
   constructor(
     private readonly cards: MemberCardService,
     private readonly brands: BrandsRepository,
     private readonly stores: StoresRepository,
     private readonly members: MembersRepository,
+    private readonly joining: MemberJoin,
     private readonly wechat: MiniProgramClient,
     private readonly vault: PhoneVault,
     private readonly tokens: AuthTokens,
@@ -30,7 +34,7 @@ export class MemberLogin {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(request: MemberLoginRequest, ip: string): Promise<MemberAuthResponse> {
+  async login(request: MemberLoginRequest, ip: string): Promise<MemberAuthResponse> {
     await this.limiter.hit('member-login', ip, this.config.rateLimits.memberLoginPerMinute);
     const brand = await this.currentBrand();
     if (request.scene) {
@@ -52,6 +56,15 @@ export class MemberLogin {
     return {
       ...this.tokens.issueMember({ sub: identity.id, brandId: brand.id, memberId: member?.id ?? null }),
       member: member ? await this.cards.view(member, brand.name) : null,
+    };
+  }
+
+  async join(user: WechatUserActor, request: MemberPhoneRequest, ip: string): Promise<MemberAuthResponse> {
+    await this.limiter.hit('member-login', ip, this.config.rateLimits.memberLoginPerMinute);
+    const { member, brand } = await this.joining.execute(user, request);
+    return {
+      ...this.tokens.issueMember({ sub: user.sub, brandId: brand.id, memberId: member.id }),
+      member: await this.cards.view(member, brand.name),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RedisService } from '../redis/redis.module';
-import { DomainError } from './domain-error';
+import { RedisService } from './redis.service';
+import { DomainError } from '../common/domain-error';
 
 /** Fixed one-minute windows in Redis, shared by every server instance. */
 @Injectable()

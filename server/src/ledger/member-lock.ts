@@ -1,0 +1,58 @@
+import type { MemberStatus, TierCode } from '@wemember/shared';
+import type { EntityManager } from 'typeorm';
+import { forUpdate, toInt } from '../database/sql';
+
+/**
+ * A member row read under its lock (SELECT … FOR UPDATE on MySQL; SQLite write transactions run one
+ * at a time). Every points transaction starts here, so movements of one member never interleave,
+ * and always takes the member row before any lot: one lock order, no deadlocks.
+ */
+export interface LockedMember {
+  id: string;
+  brandId: string;
+  memberNo: string;
+  phoneMasked: string;
+  status: MemberStatus;
+  tier: TierCode;
+  birthday: string | null;
+  growth: number;
+  /** Balance as of the lock, kept current by the ledger below. */
+  points: number;
+  ledgerSeq: number;
+}
+
+interface MemberRow {
+  id: string;
+  brand_id: string;
+  member_no: string;
+  phone_masked: string;
+  status: MemberStatus;
+  tier: TierCode;
+  birthday: string | null;
+  growth: unknown;
+  points: unknown;
+  ledger_seq: unknown;
+}
+
+export async function lockMember(manager: EntityManager, memberId: string): Promise<LockedMember | null> {
+  const [row] = (await manager.query(
+    `SELECT id, brand_id, member_no, phone_masked, status, tier, birthday, growth, points, ledger_seq FROM members WHERE id = ?${forUpdate(manager)}`,
+    [memberId],
+  )) as MemberRow[];
+  if (!row) return null;
+  return {
+    id: row.id,
+    brandId: row.brand_id,
+    memberNo: row.member_no,
+    phoneMasked: row.phone_masked,
+    status: row.status,
+    tier: row.tier,
+    birthday: row.birthday,
+    growth: toInt(row.growth),
+    points: toInt(row.points),
+    ledgerSeq: toInt(row.ledger_seq),
+  };
+}
+
+/** The ledger disagrees with itself: a bug, never a user error. Rolls the transaction back. */
+export class LedgerDrift extends Error {}
