@@ -23,7 +23,7 @@ export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRu
     growth,
     tierProgress: next && { nextTier: next.tier, nextTierName: TIER_NAMES[next.tier], nextMinGrowth: next.minGrowth, growthNeeded: next.growthNeeded },
     tierDiscount: discountLabel(tierRule(rules, member.tier).discountOffPercent),
-    birthday: member.birthday,
+    birthday: member.birthday ?? null,
     status: member.status,
     joinedAt: member.joinedAt.toISOString(),
     brandName,

@@ -57,6 +57,7 @@ export class MembersRepository {
         id: randomUUID(),
         memberNo: String(randomInt(1_000_000_000, 10_000_000_000)),
         tier: 'normal',
+        birthday: null,
         points: 0,
         balanceFen: 0,
         growth: 0,

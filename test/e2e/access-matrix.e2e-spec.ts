@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import { API_ROUTES, type ApiRoute, type ApiRouteName, type StaffRole } from '@wemember/shared';
+import { hashPassword } from '../../server/src/staff/password-hasher';
+import { Staff } from '../../server/src/staff/staff.entity';
+import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
+import type { HttpResult } from '../support/http';
+import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
+import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+
+/**
+ * The role × route matrix, generated from API_ROUTES: every route is called by every kind of caller
+ * — nobody, a WeChat user who has not joined, a member, each staff role, staff whose store or region
+ * is elsewhere, another brand's HQ admin, the store's POS key and a revoked one — and the answer is
+ * checked against the rule the route declares. Resources in paths and bodies are brand A's store
+ * HZ001, an order there and a member who joined there. A route added to API_ROUTES without a sample
+ * request below does not compile; one served without a declared rule is refused by the guard and
+ * fails here.
+ */
+
+type ActorName =
+  | 'anonymous'
+  | 'wechat-unjoined'
+  | 'member'
+  | 'clerk'
+  | 'store_manager'
+  | 'region_manager'
+  | 'marketer'
+  | 'hq_admin'
+  | 'clerk-of-SH001'
+  | 'region-manager-of-south'
+  | 'other-brand-hq_admin'
+  | 'pos-key'
+  | 'pos-key-revoked';
+
+interface Caller {
+  name: ActorName;
+  token?: string;
+  headers?: Record<string, string>;
+  /** The staff role behind the caller, if any. */
+  role?: StaffRole;
+  /** Whether brand A's store HZ001 (and so its orders) is within the caller's scope. */
+  seesStoreA: boolean;
+  /** Whether the caller belongs to brand A at all. */
+  brandA: boolean;
+}
+
+interface Sample {
+  params?: Record<string, string>;
+  body?: unknown;
+  query?: Record<string, string>;
+}
+
+/** What a sample touches: a resource of store HZ001, a member of brand A, or only the caller's own brand. */
+type Touches = 'store' | 'member' | 'brand';
+
+interface RouteCase {
+  touches: Touches;
+  sample: (caller: Caller) => Promise<Sample>;
+  /** Ids of brand A that must not appear in the answer of a caller outside their scope. */
+  leaks?: { ids: () => string[]; hiddenFrom: (caller: Caller) => boolean };
+  /** Answers that also count as success: the sample repeated by the next caller may conflict (409). */
+  alsoOk?: number[];
+}
+
+describe('access: role × route matrix over every route of API_ROUTES', () => {
+  let stack: TestStack;
+  let till: TestTill;
+  let otherBrand: BrandSetup;
+  let member: TestMember;
+  let orderId: string;
+  let apiKeyId: string;
+  const callers: Caller[] = [];
+  const tried = { cases: 0, failures: 0 };
+
+  const storeA = () => stack.store('HZ001');
+
+  async function addStaff(username: string, role: StaffRole, store: string | null, regionId: string | null): Promise<string> {
+    await stack.db.getRepository(Staff).insert({
+      id: randomUUID(),
+      brandId: stack.chain.brand.id,
+      username: stack.usernamePrefix + username,
+      passwordHash: await hashPassword(STAFF_PASSWORD),
+      displayName: username,
+      role,
+      storeId: store ? stack.store(store).id : null,
+      regionId: store ? stack.store(store).regionId : regionId,
+      active: true,
+      createdAt: new Date(),
+    });
+    const login = await stack.api('POST', '/staff/auth/login', { body: { username: stack.usernamePrefix + username, password: STAFF_PASSWORD } });
+    return login.body.token;
+  }
+
+  let staffLogins = 0;
+  const otherBrandOnly = { ids: () => [stack.chain.brand.id, storeA().id], hiddenFrom: (c: Caller) => !c.brandA };
+  const ROUTES: { [N in ApiRouteName]: RouteCase } = {
+    apiDocs: { touches: 'brand', sample: async () => ({}) },
+    platformConfig: { touches: 'brand', sample: async () => ({}) },
+    storeScene: { touches: 'brand', sample: async () => ({ params: { scene: stack.chain.counterScenes.HZ001 } }) },
+    memberLogin: { touches: 'brand', sample: async () => ({ body: { code: (await stack.loginCode()).code } }) },
+    staffLogin: {
+      touches: 'brand',
+      // Rotates over the accounts so no account's login limit is reached by the matrix itself.
+      sample: async () => {
+        const roles = ['admin', 'marketer', 'region', 'manager', 'clerk'];
+        return { body: { username: stack.usernamePrefix + roles[staffLogins++ % roles.length], password: STAFF_PASSWORD } };
+      },
+    },
+    // A member's WeChat account already holds a card: joining with another phone is a 409, not an access refusal.
+    memberJoin: { touches: 'brand', sample: async () => ({ body: { phoneCode: await stack.phoneCode(aPhone()) } }), alsoOk: [409] },
+    memberCard: { touches: 'brand', sample: async () => ({}) },
+    memberCode: { touches: 'brand', sample: async () => ({}) },
+    memberPoints: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }) },
+    memberSetBirthday: { touches: 'brand', sample: async () => ({ body: { birthday: '1990-05-20' } }), alsoOk: [409] },
+    staffMe: { touches: 'brand', sample: async () => ({}), leaks: otherBrandOnly },
+    staffResolveMember: { touches: 'member', sample: async () => ({ body: { code: await till.code(member.token) } }) },
+    staffStores: { touches: 'brand', sample: async () => ({}), leaks: { ids: () => [storeA().id], hiddenFrom: (c) => !c.seesStoreA } },
+    staffStoreCode: { touches: 'store', sample: async () => ({ params: { id: storeA().id } }) },
+    staffQuoteOrder: {
+      touches: 'store',
+      sample: async () => ({ body: { memberCode: await till.code(member.token), amountFen: 1_000, storeId: storeA().id } }),
+    },
+    staffCreateOrder: {
+      touches: 'store',
+      sample: async () => ({ body: { memberCode: await till.code(member.token), amountFen: 1_000, storeId: storeA().id, externalNo: aReceiptNo() } }),
+    },
+    staffListOrders: { touches: 'brand', sample: async () => ({ query: { limit: '100' } }), leaks: { ids: () => [orderId], hiddenFrom: (c) => !c.seesStoreA } },
+    staffGetOrder: { touches: 'store', sample: async () => ({ params: { id: orderId } }) },
+    staffRefundOrder: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { refundNo: aReceiptNo('T'), amountFen: 1 } }) },
+    staffAdjustPoints: {
+      touches: 'member',
+      sample: async () => ({ params: { memberId: member.memberId }, body: { delta: 1, reason: '权限矩阵测试', requestId: randomUUID() } }),
+    },
+    staffLoyaltySettings: { touches: 'brand', sample: async () => ({}), leaks: otherBrandOnly },
+    staffUpdateLoyaltySettings: {
+      touches: 'brand',
+      // The caller's own brand's current rules, sent back unchanged with their version.
+      sample: async (caller) => {
+        const current = await stack.api('GET', '/staff/settings/loyalty', { token: caller.token });
+        return { body: current.status === 200 ? { version: current.body.version, rules: current.body.rules } : { version: 1, rules: {} } };
+      },
+      leaks: otherBrandOnly,
+    },
+    staffReconcilePoints: { touches: 'brand', sample: async () => ({}) },
+    staffCreateApiKey: { touches: 'store', sample: async () => ({ params: { storeId: storeA().id }, body: { label: '矩阵测试' } }) },
+    staffRevokeApiKey: { touches: 'store', sample: async () => ({ params: { storeId: storeA().id, keyId: apiKeyId } }) },
+  };
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    till = await TestTill.open(stack);
+    member = await till.newMember();
+    // The member joined at HZ001, so store managers there see them.
+    await stack.db.query('UPDATE members SET join_store_id = ? WHERE id = ?', [storeA().id, member.memberId]);
+    const order = await till.buy(member, { amountFen: 50_000 });
+    orderId = order.body.id;
+
+    const admin = await stack.staffToken('admin');
+    const key = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: 'POS 1' } });
+    const revoked = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: 'POS 旧' } });
+    await stack.api('DELETE', `/staff/stores/${storeA().id}/api-keys/${revoked.body.id}`, { token: admin });
+    const spare = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: '待停用' } });
+    apiKeyId = spare.body.id;
+
+    otherBrand = await setUpBrand(stack.db, demoBrandPlan(`wxother${randomUUID().slice(0, 8)}`, STAFF_PASSWORD, `${stack.usernamePrefix}other-`));
+    const otherLogin = await stack.api('POST', '/staff/auth/login', { body: { username: `${stack.usernamePrefix}other-admin`, password: STAFF_PASSWORD } });
+    const south = stack.chain.regions.find((r) => r.name === '华南区')!;
+    const unjoined = await stack.login();
+
+    const a = (name: ActorName, token: string | undefined, role: StaffRole | undefined, seesStoreA: boolean, brandA = true): Caller => ({ name, token, role, seesStoreA, brandA });
+    callers.push(
+      a('anonymous', undefined, undefined, false),
+      a('wechat-unjoined', unjoined.body.token, undefined, false),
+      a('member', member.token, undefined, false),
+      a('clerk', await stack.staffToken('clerk'), 'clerk', true),
+      a('store_manager', await stack.staffToken('manager'), 'store_manager', true),
+      a('region_manager', await stack.staffToken('region'), 'region_manager', true),
+      a('marketer', await stack.staffToken('marketer'), 'marketer', true),
+      a('hq_admin', admin, 'hq_admin', true),
+      a('clerk-of-SH001', await addStaff('clerk-sh', 'clerk', 'SH001', null), 'clerk', false),
+      a('region-manager-of-south', await addStaff('region-south', 'region_manager', null, south.id), 'region_manager', false),
+      a('other-brand-hq_admin', otherLogin.body.token, 'hq_admin', false, false),
+      { name: 'pos-key', headers: { 'x-api-key': key.body.key }, seesStoreA: true, brandA: true },
+      { name: 'pos-key-revoked', headers: { 'x-api-key': revoked.body.key }, seesStoreA: false, brandA: true },
+    );
+  });
+  afterAll(async () => {
+    console.log(`access matrix: ${tried.cases} cases tried, ${tried.failures} failed`);
+    await stack?.close();
+  });
+
+  /** What the route's rule says this caller gets, before any resource is looked at. */
+  function gate(route: ApiRoute, caller: Caller): 'pass' | 401 | 403 {
+    const isPos = caller.name.startsWith('pos-key');
+    switch (route.auth) {
+      case 'public':
+        return 'pass';
+      case 'wechat':
+      case 'member':
+        if (!caller.token) return 401;
+        if (caller.role) return 403; // a staff token is not a member token
+        if (route.auth === 'member' && caller.name === 'wechat-unjoined') return 403;
+        return 'pass';
+      case 'staff':
+      case 'till':
+        if (route.auth === 'till' && isPos) return caller.name === 'pos-key' ? 'pass' : 401;
+        if (!caller.token) return 401;
+        if (!caller.role) return 403; // a member token is not a staff token
+        return route.roles.includes(caller.role) ? 'pass' : 403;
+    }
+  }
+
+  function inScope(touches: Touches, caller: Caller): boolean {
+    if (touches === 'store') return caller.seesStoreA;
+    if (touches === 'member') return caller.brandA;
+    return true;
+  }
+
+  function call(name: ApiRouteName, caller: Caller, sample: Sample): Promise<HttpResult> {
+    const route: ApiRoute = API_ROUTES[name];
+    let path = route.path.replace(/:(\w+)/g, (_, p: string) => encodeURIComponent(sample.params?.[p] ?? 'missing'));
+    if (sample.query) path += '?' + new URLSearchParams(sample.query).toString();
+    return stack.api(route.method, path, { token: caller.token, headers: caller.headers, ...(sample.body !== undefined && { body: sample.body }) });
+  }
+
+  it.each(Object.keys(API_ROUTES) as ApiRouteName[])('%s answers each caller as its rule says', async (name) => {
+    const route: ApiRoute = API_ROUTES[name];
+    const routeCase = ROUTES[name];
+    const failures: string[] = [];
+    for (const caller of callers) {
+      tried.cases += 1;
+      const result = await call(name, caller, await routeCase.sample(caller));
+      const expected = gate(route, caller);
+      const seen = `${caller.name}: ${result.status} ${Buffer.isBuffer(result.body) ? '<binary>' : JSON.stringify(result.body).slice(0, 160)}`;
+      const scoped = inScope(routeCase.touches, caller);
+      let ok: boolean;
+      if (result.status >= 500) ok = false;
+      else if (expected !== 'pass') ok = result.status === expected;
+      // Outside the caller's scope a resource is refused or does not exist for them; a member code of
+      // another brand does not verify (400).
+      else if (!scoped) ok = result.status === 403 || result.status === 404 || (routeCase.touches === 'member' && result.status === 400);
+      else ok = result.status < 300 || (routeCase.alsoOk ?? []).includes(result.status);
+      // What a list or profile shows a caller outside brand A's scope never names brand A's resources.
+      if (ok && result.status < 300 && routeCase.leaks?.hiddenFrom(caller)) {
+        const text = Buffer.isBuffer(result.body) ? '' : JSON.stringify(result.body);
+        if (routeCase.leaks.ids().some((id) => text.includes(id))) ok = false;
+      }
+      // The answer is what the route's response schema promises (the contract the miniapp is typed by).
+      if (ok && result.status < 300 && !route.produces) {
+        const parsed = route.response.safeParse(result.body);
+        if (!parsed.success) {
+          failures.push(`answer does not match the response schema — ${caller.name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          tried.failures += 1;
+        }
+      }
+      if (!ok) {
+        failures.push(`expected ${expected === 'pass' ? (scoped ? 'success' : '403/404') : expected} — ${seen}`);
+        tried.failures += 1;
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every staff and till route names its roles, and every route has a sample above', () => {
+    for (const [name, route] of Object.entries(API_ROUTES) as [ApiRouteName, ApiRoute][]) {
+      if (route.auth === 'staff' || route.auth === 'till') expect({ name, roles: route.roles.length > 0 }).toEqual({ name, roles: true });
+      expect(ROUTES[name]).toBeDefined();
+    }
+    expect(otherBrand.stores).toHaveLength(3);
+  });
+
+  it('what moves value or changes rules stays with HQ, and marketers never work a till', () => {
+    // Written out here as well as in API_ROUTES on purpose: widening one of these is a decision,
+    // not a side effect of editing the route table.
+    const hqOnly: ApiRouteName[] = ['staffAdjustPoints', 'staffUpdateLoyaltySettings', 'staffReconcilePoints', 'staffCreateApiKey', 'staffRevokeApiKey'];
+    for (const name of hqOnly) expect({ name, roles: 'roles' in API_ROUTES[name] ? API_ROUTES[name].roles : [] }).toEqual({ name, roles: ['hq_admin'] });
+    for (const [name, route] of Object.entries(API_ROUTES) as [ApiRouteName, ApiRoute][]) {
+      if (route.auth === 'till') expect({ name, marketer: route.roles.includes('marketer') }).toEqual({ name, marketer: false });
+    }
+  });
+});
