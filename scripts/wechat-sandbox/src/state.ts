@@ -1,4 +1,4 @@
-import { ControlError } from './errors';
+import { ControlError, type WechatErrcode } from './errors';
 
 export type AppKind = 'miniprogram' | 'official_account';
 
@@ -64,6 +64,13 @@ export interface AppState {
   templateClientMsgIds: Map<string, { msgid: string; at: number }>;
 }
 
+/** `/__sandbox/faults`: the next `remaining` calls to `path` answer `errcode`, whatever they ask. */
+export interface Fault {
+  path: string;
+  errcode: WechatErrcode;
+  remaining: number;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -74,6 +81,8 @@ export interface RecordedRequest {
   appid: string | null;
   /** The errcode answered, or null for a success without errcode (or a binary answer). */
   errcode: number | null;
+  /** Present (true) when the errcode came from a `/__sandbox/faults` entry, not from the request. */
+  fault?: true;
 }
 
 export interface DeliveryResult {
@@ -160,6 +169,10 @@ export class SandboxState {
   requests: RecordedRequest[] = [];
   messages: SentMessage[] = [];
   wxacodes: GeneratedWxacode[] = [];
+  /** Pending injected errors, one per WeChat path (a new one for the same path replaces it). */
+  readonly faults = new Map<string, Fault>();
+  /** The WeChat API paths the sandbox serves: what a fault may name. */
+  readonly endpoints = new Set<string>();
 
   constructor(
     readonly now: () => number,
@@ -227,6 +240,7 @@ export class SandboxState {
     this.requests = [];
     this.messages = [];
     this.wxacodes = [];
+    this.faults.clear();
   }
 }
 
