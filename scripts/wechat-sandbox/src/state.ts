@@ -62,6 +62,8 @@ export interface AppState {
   subscribeCredits: Map<string, number>;
   /** `openid\tclient_msg_id` → the msgid of the template message it already sent (§D). */
   templateClientMsgIds: Map<string, { msgid: string; at: number }>;
+  /** stable_token force refreshes: the last one, and how many on `day` (a China-time date), for §C.2's limits. */
+  forceRefreshes: { lastAt: number | null; day: string; count: number };
 }
 
 /** `/__sandbox/faults`: the next `remaining` calls to `path` answer `errcode`, whatever they ask. */
@@ -149,6 +151,7 @@ function newAppState(app: SandboxApp): AppState {
     followers: new Map(),
     subscribeCredits: new Map(),
     templateClientMsgIds: new Map(),
+    forceRefreshes: { lastAt: null, day: '', count: 0 },
   };
 }
 
