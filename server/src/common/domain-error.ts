@@ -28,6 +28,9 @@ export const DOMAIN_ERRORS = {
   WECHAT_ALREADY_BOUND: { status: 409, message: '该微信已绑定其他手机号的会员' },
   APP_NOT_CONFIGURED: { status: 503, message: '小程序尚未配置品牌' },
 
+  // WeChat edge cases: a token WeChat refuses.
+  WECHAT_TOKEN_REFUSED: { status: 503, message: '微信服务暂时不可用（接口凭证获取失败），请稍后再试' },
+
   SCENE_UNKNOWN: { status: 404, message: '门店码不存在或已停用' },
   STORE_NOT_FOUND: { status: 404, message: '门店不存在' },
 

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { RedisService } from '../redis/redis.module';
-import { RedisTokenWechatApi } from './redis-token-wechat-api';
-import { wechatErrcode } from './wechat-api-error';
+import { RedisTokenWechatApi, WechatTokenError } from './redis-token-wechat-api';
+import { redactWechatSecrets, wechatErrcode } from './wechat-api-error';
 
 export interface WechatSession {
   openid: string;
@@ -77,14 +77,21 @@ export class MiniProgramClient {
     return body;
   }
 
-  /** Known errcodes become domain errors a user can act on; anything else is WeChat being unavailable. */
+  /**
+   * Known errcodes become domain errors a user can act on; a token WeChat refuses is its own 503;
+   * anything else is WeChat being unavailable. Logged messages are redacted: they hold URLs.
+   */
   private async call<T>(request: () => Promise<T>, known: Record<number, DomainErrorCode>): Promise<T> {
     try {
       return await request();
     } catch (error) {
+      if (error instanceof WechatTokenError) {
+        this.logger.warn(`WeChat access token unavailable: stable_token answered errcode ${error.errcode}`);
+        throw new DomainError(error.refused ? 'WECHAT_TOKEN_REFUSED' : 'WECHAT_UNAVAILABLE');
+      }
       const errcode = wechatErrcode(error);
       if (errcode !== undefined && known[errcode]) throw new DomainError(known[errcode]);
-      this.logger.warn(`WeChat call failed: ${errcode ?? ''} ${(error as Error).message}`);
+      this.logger.warn(`WeChat call failed: ${errcode ?? ''} ${redactWechatSecrets((error as Error).message)}`);
       throw new DomainError('WECHAT_UNAVAILABLE');
     }
   }
