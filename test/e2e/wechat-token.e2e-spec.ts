@@ -144,6 +144,147 @@ describe('the WeChat access token (co-wechat-api against the sandbox)', () => {
   });
 });
 
+interface RecordedCall extends RecordedRequest {
+  fault?: true;
+}
+
+/** Fails clearly instead of waiting for Jest's timeout when a request hangs. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<{ value: T; elapsedMs: number }> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    const value = await Promise.race([promise, timeout]);
+    return { value, elapsedMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('when stable_token itself answers 40001/42001 (co-wechat-api would refresh again)', () => {
+  let stack: TestStack;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    redis = new Redis(stack.config.redis.url);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await stack?.close();
+  });
+
+  const lockKey = () => `${tokenKey(stack)}:lock`;
+  const stableCalls = async () => (await wechatCalls(stack, '/cgi-bin/stable_token')) as RecordedCall[];
+  const fault = (errcode: number, times: number) => stack.wechat('/faults', { path: '/cgi-bin/stable_token', errcode, times });
+
+  async function joinThrough(url: string, phone: string) {
+    const { token, phoneCode } = await loggedInWithPhoneCode(stack, phone);
+    return http('POST', `${url}/api/auth/phone`, { token, body: { phoneCode } });
+  }
+
+  it('with no token cached: tries once more, then answers 503 within seconds, releases the lock, and a later join succeeds', async () => {
+    await redis.del(tokenKey(stack));
+    const before = (await stableCalls()).length;
+    const shopper = await loggedInWithPhoneCode(stack, aPhone());
+    const beforeCounts = await stack.counts();
+    await fault(40001, 2);
+
+    const { value: refused, elapsedMs } = await within(
+      5000,
+      'the join',
+      stack.api('POST', '/auth/phone', { token: shopper.token, body: { phoneCode: shopper.phoneCode } }),
+    );
+
+    expect(refused.status).toBe(503);
+    expect(refused.body).toEqual({ statusCode: 503, code: 'WECHAT_TOKEN_REFUSED', message: '微信服务暂时不可用（接口凭证获取失败），请稍后再试' });
+    expect(elapsedMs).toBeLessThan(3000);
+    expect(await redis.exists(lockKey())).toBe(0);
+    expect(await redis.get(tokenKey(stack))).toBeNull();
+    expect((await stableCalls()).slice(before).map((c) => [c.errcode, c.fault])).toEqual([
+      [40001, true],
+      [40001, true],
+    ]);
+    expect(await stack.counts()).toEqual(beforeCounts);
+
+    // The fault is over: the next shopper joins, with one more (normal-mode) stable_token call.
+    const joined = await within(5000, 'the next join', joinThrough(stack.url, aPhone()));
+    expect(joined.value.status).toBe(200);
+    expect((await stack.counts()).members).toBe(beforeCounts.members + 1);
+    const after = (await stableCalls()).slice(before);
+    expect(after.map((c) => c.errcode)).toEqual([40001, 40001, null]);
+    expect(await redis.get(tokenKey(stack))).not.toBeNull();
+  });
+
+  it('a single 40001 or 42001 from stable_token is absorbed by the one retry', async () => {
+    for (const errcode of [40001, 42001]) {
+      await redis.del(tokenKey(stack));
+      const before = (await stableCalls()).length;
+      await fault(errcode, 1);
+
+      const joined = await within(5000, 'the join', joinThrough(stack.url, aPhone()));
+
+      expect(joined.value.status).toBe(200);
+      expect((await stableCalls()).slice(before).map((c) => c.errcode)).toEqual([errcode, null]);
+      expect(await redis.exists(lockKey())).toBe(0);
+    }
+  });
+
+  it('when the phone-number call gets 42001 and the refresh then gets 42001 too: 503 within seconds, lock released, then it recovers', async () => {
+    await stack.join(aPhone()); // a token is cached
+    await stack.wechat('/tokens/expire', { appid: stack.appid });
+    const before = { stable: (await stableCalls()).length, phone: (await wechatCalls(stack, PHONE_API)).length };
+    await fault(42001, 2);
+
+    const { value: refused } = await within(5000, 'the join', joinThrough(stack.url, aPhone()));
+
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe('WECHAT_TOKEN_REFUSED');
+    expect(await redis.exists(lockKey())).toBe(0);
+    expect((await wechatCalls(stack, PHONE_API)).slice(before.phone).map((c) => c.errcode)).toEqual([42001]);
+    expect((await stableCalls()).slice(before.stable).map((c) => c.errcode)).toEqual([42001, 42001]);
+
+    const joined = await within(5000, 'the next join', joinThrough(stack.url, aPhone()));
+    expect(joined.value.status).toBe(200);
+  });
+
+  it('a second server instance is not stalled by the first one’s failing refresh', async () => {
+    const twin = await stack.twin();
+    const twinUrl = (await twin.getUrl()).replace('[::1]', '127.0.0.1');
+    await redis.del(tokenKey(stack));
+    const before = (await stableCalls()).length;
+    // Both instances need a token at once; whichever takes the lock first spends both faults.
+    await fault(40001, 2);
+    const [first, second] = await Promise.all([
+      loggedInWithPhoneCode(stack, aPhone()),
+      loggedInWithPhoneCode(stack, aPhone()),
+    ]);
+
+    const { value: answers, elapsedMs } = await within(
+      8000,
+      'the two joins',
+      Promise.all([
+        stack.api('POST', '/auth/phone', { token: first.token, body: { phoneCode: first.phoneCode } }),
+        http('POST', `${twinUrl}/api/auth/phone`, { token: second.token, body: { phoneCode: second.phoneCode } }),
+      ]),
+    );
+
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 503]);
+    expect(answers.find((a) => a.status === 503)!.body.code).toBe('WECHAT_TOKEN_REFUSED');
+    expect(elapsedMs).toBeLessThan(5000);
+    expect((await stableCalls()).slice(before).map((c) => c.errcode)).toEqual([40001, 40001, null]);
+    expect(await redis.exists(lockKey())).toBe(0);
+
+    // The one token fetched by whichever instance succeeded now serves both.
+    const stableNow = (await stableCalls()).length;
+    expect((await within(5000, 'a join on the first instance', joinThrough(stack.url, aPhone()))).value.status).toBe(200);
+    expect((await within(5000, 'a join on the twin', joinThrough(twinUrl, aPhone()))).value.status).toBe(200);
+    expect((await stableCalls()).length).toBe(stableNow);
+  });
+});
+
 describe('when WeChat is down', () => {
   let stack: TestStack;
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ControlError } from './errors';
+import { clearFaults, injectFault, listFaults } from './faults';
 import { mintLoginCode } from './login';
 import { acceptSubscription } from './messages';
 import type { OfficialAccountPusher } from './oa-push';
@@ -51,7 +52,7 @@ function allowCrossOrigin(scope: FastifyInstance): void {
     const requested = request.headers['access-control-request-headers'];
     return reply
       .code(204)
-      .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+      .header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS')
       .header('access-control-allow-headers', requested ?? 'Content-Type')
       .header('access-control-max-age', '600')
       .send();
@@ -146,6 +147,12 @@ export function controlApi(state: SandboxState, pusher: OfficialAccountPusher) {
       const wxacodes = state.wxacodes.filter((code) => (!scene || code.scene === scene) && (!appid || code.appid === appid));
       return { wxacodes };
     });
+
+    scope.post('/faults', async (request) => injectFault(state, bodyOf(request)));
+
+    scope.get('/faults', async () => ({ faults: listFaults(state) }));
+
+    scope.delete('/faults', async (request) => ({ cleared: clearFaults(state, queryOf(request).path) }));
 
     scope.post('/reset', async () => {
       state.reset();

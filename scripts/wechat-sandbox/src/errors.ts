@@ -17,6 +17,7 @@ export const WECHAT_ERRMSG = {
   40129: 'invalid scene',
   40163: 'code been used',
   40169: 'invalid length for scene, or the data is not json string',
+  40226: 'code blocked',
   41001: 'access_token missing',
   41002: 'appid missing',
   41004: 'appsecret missing',
@@ -27,12 +28,18 @@ export const WECHAT_ERRMSG = {
   43004: 'require subscribe',
   43101: 'user refuse to accept the msg',
   44002: 'empty post data',
+  45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit mustslower retry next minute',
   47001: 'data format error',
+  47003: 'argument invalid!',
   48001: 'api unauthorized',
 } as const;
 
 export type WechatErrcode = keyof typeof WECHAT_ERRMSG;
+
+export function isWechatErrcode(value: unknown): value is WechatErrcode {
+  return typeof value === 'number' && Object.prototype.hasOwnProperty.call(WECHAT_ERRMSG, value);
+}
 
 /** A business error of a WeChat API: answered as HTTP 200 with `{errcode, errmsg}` (§1.1). */
 export class WechatError extends Error {

@@ -1,4 +1,4 @@
-import { ControlError } from './errors';
+import { ControlError, type WechatErrcode } from './errors';
 
 export type AppKind = 'miniprogram' | 'official_account';
 
@@ -62,6 +62,15 @@ export interface AppState {
   subscribeCredits: Map<string, number>;
   /** `openid\tclient_msg_id` → the msgid of the template message it already sent (§D). */
   templateClientMsgIds: Map<string, { msgid: string; at: number }>;
+  /** stable_token force refreshes: the last one, and how many on `day` (a China-time date), for §C.2's limits. */
+  forceRefreshes: { lastAt: number | null; day: string; count: number };
+}
+
+/** `/__sandbox/faults`: the next `remaining` calls to `path` answer `errcode`, whatever they ask. */
+export interface Fault {
+  path: string;
+  errcode: WechatErrcode;
+  remaining: number;
 }
 
 export interface RecordedRequest {
@@ -74,6 +83,8 @@ export interface RecordedRequest {
   appid: string | null;
   /** The errcode answered, or null for a success without errcode (or a binary answer). */
   errcode: number | null;
+  /** Present (true) when the errcode came from a `/__sandbox/faults` entry, not from the request. */
+  fault?: true;
 }
 
 export interface DeliveryResult {
@@ -140,6 +151,7 @@ function newAppState(app: SandboxApp): AppState {
     followers: new Map(),
     subscribeCredits: new Map(),
     templateClientMsgIds: new Map(),
+    forceRefreshes: { lastAt: null, day: '', count: 0 },
   };
 }
 
@@ -160,6 +172,10 @@ export class SandboxState {
   requests: RecordedRequest[] = [];
   messages: SentMessage[] = [];
   wxacodes: GeneratedWxacode[] = [];
+  /** Pending injected errors, one per WeChat path (a new one for the same path replaces it). */
+  readonly faults = new Map<string, Fault>();
+  /** The WeChat API paths the sandbox serves: what a fault may name. */
+  readonly endpoints = new Set<string>();
 
   constructor(
     readonly now: () => number,
@@ -227,6 +243,7 @@ export class SandboxState {
     this.requests = [];
     this.messages = [];
     this.wxacodes = [];
+    this.faults.clear();
   }
 }
 

@@ -133,6 +133,7 @@ describe('access tokens (§C)', () => {
     });
 
     it('kills a leaked token with two forced refreshes', async () => {
+      clock.advance(30 * 1000); // 30 s after the previous test's forced refresh, or this one would not force
       const leaked = (await stableToken({})).access_token as string;
       await stableToken({ force_refresh: true });
       clock.advance(30 * 1000);
@@ -164,5 +165,61 @@ describe('access tokens (§C)', () => {
       expect((await stableToken({ secret: 'wrong' })).errcode).toBe(40125);
       expect((await stableToken({ grant_type: 'nope' })).errcode).toBe(40002);
     });
+  });
+});
+
+describe('stable_token force_refresh limits (§C.2: 20 a day, 30 s apart)', () => {
+  const miniProgram = aMiniProgram();
+  const other = aMiniProgram();
+  let sandbox: RunningSandbox;
+  let clock: TestClock;
+
+  beforeAll(async () => {
+    ({ sandbox, clock } = await startTestSandbox({ apps: [miniProgram, other] }));
+  });
+  afterAll(() => sandbox.close());
+
+  async function stableToken(forceRefresh: boolean, app = miniProgram): Promise<Record<string, unknown>> {
+    const response = await fetch(`${sandbox.url}/cgi-bin/stable_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credential', appid: app.appid, secret: app.secret, force_refresh: forceRefresh }),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  it('does not refresh a second time within 30 s: the current token comes back, no error', async () => {
+    clock.travelTo('2031-03-01T09:00:00+08:00');
+    const first = await stableToken(true);
+    clock.advance(29 * 1000);
+
+    const tooSoon = await stableToken(true);
+
+    expect(tooSoon.errcode).toBeUndefined();
+    expect(tooSoon.access_token).toBe(first.access_token);
+    clock.advance(1000);
+    const later = await stableToken(true);
+    expect(later.access_token).not.toBe(first.access_token);
+  });
+
+  it('answers 45009 to the 21st forced refresh of a China-time day, per appid, and allows them again the next day', async () => {
+    clock.travelTo('2031-03-02T00:00:10+08:00');
+    const tokens = new Set<unknown>();
+    for (let i = 0; i < 20; i += 1) {
+      tokens.add((await stableToken(true)).access_token);
+      clock.advance(30 * 1000);
+    }
+
+    const over = await stableToken(true);
+
+    expect(tokens.size).toBe(20); // each of the 20 rotated the token
+    expect(over).toEqual({ errcode: 45009, errmsg: expect.stringMatching(/^reach max api daily quota limit.* rid: [0-9a-f-]+$/) });
+    expect((await stableToken(false)).access_token).toEqual(expect.any(String)); // normal mode is not limited
+    expect((await stableToken(true, other)).access_token).toEqual(expect.any(String)); // another appid is not
+
+    clock.travelTo('2031-03-02T23:59:50+08:00');
+    expect((await stableToken(true)).errcode).toBe(45009);
+    clock.travelTo('2031-03-03T00:00:05+08:00'); // midnight in China, 16:00 UTC
+    expect((await stableToken(true)).access_token).toEqual(expect.any(String));
   });
 });

@@ -52,11 +52,48 @@ export function fetchAccessToken(state: SandboxState, appState: AppState): Acces
 }
 
 /**
+ * Force mode is limited to 20 calls a day, at least 30 s apart (§C.2; WeChat's getStableAccessToken
+ * page: "强制刷新模式每天限用 20 次且需间隔 30 秒").
+ */
+const FORCE_REFRESHES_PER_DAY = 20;
+const FORCE_REFRESH_INTERVAL_MS = 30 * 1000;
+/** WeChat's daily quotas follow the China calendar day (UTC+8, no daylight saving). */
+const CHINA_OFFSET_MS = 8 * 3600 * 1000;
+
+function chinaDay(at: number): string {
+  return new Date(at + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Whether this force_refresh call really forces. Within 30 s of the previous forced refresh it does
+ * not: the mini-game getStableAccessToken page says a call sooner "不会刷新" (will not refresh), not
+ * that it fails, so it is answered like normal mode and not counted. Past 20 forced refreshes in a
+ * day the answer is WeChat's daily-limit errcode 45009 "reach max api daily quota limit", which is
+ * what developers report stable_token answering once a limit is reached (§C.2, [DOC-commErr]).
+ */
+function allowForceRefresh(state: SandboxState, appState: AppState): boolean {
+  const now = state.now();
+  const usage = appState.forceRefreshes;
+  const today = chinaDay(now);
+  if (usage.day !== today) {
+    usage.day = today;
+    usage.count = 0;
+  }
+  if (usage.count >= FORCE_REFRESHES_PER_DAY) throw new WechatError(45009, `force_refresh is limited to ${FORCE_REFRESHES_PER_DAY} a day`);
+  if (usage.lastAt !== null && now - usage.lastAt < FORCE_REFRESH_INTERVAL_MS) return false;
+  usage.count += 1;
+  usage.lastAt = now;
+  return true;
+}
+
+/**
  * `/cgi-bin/stable_token` (§C.2). Normal mode returns the current token while it has more than
  * 5 minutes left, then rotates it. Force mode rotates at once: the previous token keeps its
  * 5-minute hand-over, and any token already in hand-over dies (two forced calls kill a leak).
+ * Force mode is rate-limited as WeChat does (see allowForceRefresh).
  */
-export function fetchStableAccessToken(state: SandboxState, appState: AppState, forceRefresh: boolean): AccessTokenRecord {
+export function fetchStableAccessToken(state: SandboxState, appState: AppState, forceRequested: boolean): AccessTokenRecord {
+  const forceRefresh = forceRequested && allowForceRefresh(state, appState);
   const now = state.now();
   const current = appState.latestToken.stable;
   const usable = current && current.revokedAt === undefined && current.expiresAt - now > HANDOVER_MS;

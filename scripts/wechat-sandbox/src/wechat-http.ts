@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorEnvelope, WechatError, type WechatErrcode } from './errors';
+import { takeFault } from './faults';
 import type { SandboxState } from './state';
 
 /** WeChat answers JSON, errors included, with this exact Content-Type and HTTP 200 (§1.1). */
@@ -90,7 +91,8 @@ function asWechatError(error: unknown, request: FastifyRequest): WechatError {
 
 /**
  * Registers a WeChat endpoint: every call is recorded for `/__sandbox/requests`, business errors
- * become `{errcode, errmsg}` with HTTP 200, and a GET on a POST-only API is 43002.
+ * become `{errcode, errmsg}` with HTTP 200, a GET on a POST-only API is 43002, and a pending
+ * `/__sandbox/faults` entry for the path answers its errcode instead of the handler.
  */
 export function wechatRoute(
   scope: FastifyInstance,
@@ -99,14 +101,19 @@ export function wechatRoute(
   path: string,
   handler: WechatHandler,
 ): void {
+  state.endpoints.add(path);
   scope.route({
     method: method === 'POST' ? ['GET', 'POST'] : ['GET'],
     url: path,
     handler: async (request, reply) => {
       let answer: WechatAnswer;
+      let faulted = false;
       try {
         if (request.method !== method) throw new WechatError(43002);
-        answer = await handler(request);
+        const fault = takeFault(state, path);
+        faulted = fault !== undefined;
+        // WeChat's own errmsg, no sandbox detail: the caller sees what WeChat would send.
+        answer = fault === undefined ? await handler(request) : { json: errorEnvelope(new WechatError(fault)) };
       } catch (error) {
         answer = { json: errorEnvelope(asWechatError(error, request)) };
       }
@@ -120,6 +127,7 @@ export function wechatRoute(
         at: state.isoNow(),
         appid: actingAppid(state, request, body),
         errcode: errcode ?? null,
+        ...(faulted && { fault: true as const }),
       });
       return send(reply, answer);
     },

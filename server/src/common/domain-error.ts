@@ -28,6 +28,12 @@ export const DOMAIN_ERRORS = {
   WECHAT_ALREADY_BOUND: { status: 409, message: '该微信已绑定其他手机号的会员' },
   APP_NOT_CONFIGURED: { status: 503, message: '小程序尚未配置品牌' },
 
+  // WeChat edge cases: a token WeChat refuses, and mini-program-code errors that configuration fixes.
+  WECHAT_TOKEN_REFUSED: { status: 503, message: '微信服务暂时不可用（接口凭证获取失败），请稍后再试' },
+  WXACODE_PAGE_NOT_RELEASED: { status: 409, message: '小程序页面尚未发布或不存在，请先发布小程序再生成小程序码' },
+  WXACODE_SCENE_INVALID: { status: 422, message: '小程序码场景值无效：最多 32 个字符，只能含字母、数字和部分符号' },
+  WXACODE_ARGS_INVALID: { status: 422, message: '小程序码参数无效（尺寸或版本）' },
+
   SCENE_UNKNOWN: { status: 404, message: '门店码不存在或已停用' },
   STORE_NOT_FOUND: { status: 404, message: '门店不存在' },
 

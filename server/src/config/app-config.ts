@@ -76,6 +76,7 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment. Secrets left unset are generated once into DATA_DIR (never in production). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  if (env.NODE_ENV === 'production') requireProductionWechat(env);
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -111,6 +112,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     jobs: { schedule: e.SCHEDULE_JOBS === 'true' },
   };
+}
+
+/**
+ * The WeChat defaults are the sandbox's demo app on localhost: right for development and tests,
+ * but in production they would start a server that silently talks to no real WeChat. So production
+ * must name all three, and the error lists every one that is missing.
+ */
+const PRODUCTION_WECHAT_SETTINGS = [
+  ['WECHAT_APPID', 'the mini-program AppID'],
+  ['WECHAT_SECRET', 'its AppSecret'],
+  ['WECHAT_API_BASE', "WeChat's API host, https://api.weixin.qq.com"],
+] as const;
+
+function requireProductionWechat(env: NodeJS.ProcessEnv): void {
+  const missing = PRODUCTION_WECHAT_SETTINGS.filter(([name]) => !env[name]?.trim());
+  if (!missing.length) return;
+  const lines = missing.map(([name, what]) => `  ${name}: ${what}`);
+  throw new ConfigError(`Set ${missing.map(([name]) => name).join(', ')} in production (the defaults are the local WeChat sandbox):\n${lines.join('\n')}`);
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { RedisService } from '../redis/redis.module';
-import { RedisTokenWechatApi } from './redis-token-wechat-api';
-import { wechatErrcode } from './wechat-api-error';
+import { RedisTokenWechatApi, WechatTokenError } from './redis-token-wechat-api';
+import { redactWechatSecrets, wechatErrcode } from './wechat-api-error';
 
 export interface WechatSession {
   openid: string;
@@ -60,7 +60,11 @@ export class MiniProgramClient {
     return { purePhoneNumber: String(info.purePhoneNumber ?? ''), countryCode: String(info.countryCode ?? '') };
   }
 
-  /** A mini-program code image (JPEG) that opens `page` with `scene`. */
+  /**
+   * A mini-program code image (JPEG) that opens `page` with `scene`. The errors a person can fix
+   * (page not released, scene or arguments WeChat rejects) are told apart from WeChat being down:
+   * see WXACODE_ERRORS.
+   */
   async unlimitedCode(scene: string, page: string, checkPath: boolean): Promise<Buffer> {
     const body = await this.call(
       async () => {
@@ -71,21 +75,49 @@ export class MiniProgramClient {
           headers: { 'Content-Type': 'application/json' },
         });
       },
-      {},
+      WXACODE_ERRORS,
     );
     if (!Buffer.isBuffer(body)) throw new DomainError('WECHAT_UNAVAILABLE');
     return body;
   }
 
-  /** Known errcodes become domain errors a user can act on; anything else is WeChat being unavailable. */
+  /**
+   * Known errcodes become domain errors a user can act on; a token WeChat refuses is its own 503;
+   * anything else is WeChat being unavailable. Logged messages are redacted: they hold URLs.
+   */
   private async call<T>(request: () => Promise<T>, known: Record<number, DomainErrorCode>): Promise<T> {
     try {
       return await request();
     } catch (error) {
+      if (error instanceof WechatTokenError) {
+        this.logger.warn(`WeChat access token unavailable: stable_token answered errcode ${error.errcode}`);
+        throw new DomainError(error.refused ? 'WECHAT_TOKEN_REFUSED' : 'WECHAT_UNAVAILABLE');
+      }
       const errcode = wechatErrcode(error);
-      if (errcode !== undefined && known[errcode]) throw new DomainError(known[errcode]);
-      this.logger.warn(`WeChat call failed: ${errcode ?? ''} ${(error as Error).message}`);
+      const code = errcode === undefined ? undefined : known[errcode];
+      if (code) {
+        if (code !== 'WECHAT_RATE_LIMITED') throw new DomainError(code);
+        // WeChat's quotas are per minute ("retry next minute", §1.1).
+        throw new DomainError(code, undefined, undefined, { 'Retry-After': '60' });
+      }
+      this.logger.warn(`WeChat call failed: ${errcode ?? ''} ${redactWechatSecrets((error as Error).message)}`);
       throw new DomainError('WECHAT_UNAVAILABLE');
     }
   }
 }
+
+/**
+ * getwxacodeunlimit errcodes (§F) that configuration fixes, and its rate limit. 41030 is a page the
+ * released mini-program lacks, a malformed page path, or no release at all; 40169/40129 a scene
+ * WeChat rejects (empty, over 32 characters, characters outside its set); 40097 width or
+ * env_version. 45009 here is the 5,000-a-minute limit. -1, a network failure and any other errcode
+ * stay 503 WECHAT_UNAVAILABLE.
+ */
+const WXACODE_ERRORS: Record<number, DomainErrorCode> = {
+  41030: 'WXACODE_PAGE_NOT_RELEASED',
+  40169: 'WXACODE_SCENE_INVALID',
+  40129: 'WXACODE_SCENE_INVALID',
+  40097: 'WXACODE_ARGS_INVALID',
+  45009: 'WECHAT_RATE_LIMITED',
+  45011: 'WECHAT_RATE_LIMITED',
+};

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from './app-config';
+
+const secrets = () => ({
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  PII_KEY: randomBytes(32).toString('base64url'),
+  MEMBER_CODE_SECRET: randomBytes(32).toString('base64url'),
+});
+
+const REAL_WECHAT = {
+  WECHAT_APPID: 'wx1234567890abcdef',
+  WECHAT_SECRET: 'a-real-looking-app-secret-0123456789',
+  WECHAT_API_BASE: 'https://api.weixin.qq.com',
+};
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to refuse this environment');
+}
+
+describe('loadConfig: WeChat settings in production', () => {
+  it('refuses to start without WECHAT_APPID, WECHAT_SECRET and WECHAT_API_BASE, naming each', () => {
+    const error = configError({ NODE_ENV: 'production', ...secrets() });
+
+    expect(error.message).toMatch(/^Set WECHAT_APPID, WECHAT_SECRET, WECHAT_API_BASE in production/);
+    for (const name of ['WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_API_BASE']) expect(error.message).toContain(`\n  ${name}: `);
+  });
+
+  it.each(['WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_API_BASE'] as const)('names only the missing one when %s alone is unset or blank', (name) => {
+    for (const value of [undefined, '', '  ']) {
+      const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, [name]: value };
+
+      const error = configError(env);
+
+      expect(error.message).toMatch(new RegExp(`^Set ${name} in production`));
+      for (const other of Object.keys(REAL_WECHAT).filter((n) => n !== name)) expect(error.message).not.toContain(other);
+    }
+  });
+
+  it('never prints the secret it was given', () => {
+    const error = configError({ NODE_ENV: 'production', ...secrets(), WECHAT_SECRET: REAL_WECHAT.WECHAT_SECRET });
+
+    expect(error.message).not.toContain(REAL_WECHAT.WECHAT_SECRET);
+  });
+
+  it('starts in production with all three set, using them as given', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, WECHAT_API_BASE: 'https://api.weixin.qq.com/' });
+
+    expect(config.wechat).toMatchObject({ appid: REAL_WECHAT.WECHAT_APPID, secret: REAL_WECHAT.WECHAT_SECRET, apiBase: 'https://api.weixin.qq.com' });
+  });
+
+  it('keeps the sandbox defaults outside production', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      const config = loadConfig({ NODE_ENV, ...secrets() });
+
+      expect(config.wechat).toMatchObject({ appid: 'wxdemo0000000001', apiBase: 'http://127.0.0.1:3100' });
+    }
+  });
+});
