@@ -83,6 +83,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
+  /** How often each instance checks that the schedule is in Redis and that no run was missed. */
+  SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 });
 
 export type DatabaseConfig =
@@ -105,7 +107,7 @@ export interface AppConfig {
   /** Fastify's trustProxy: false, a hop count or the proxies' addresses. */
   trustProxy: false | number | string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
-  jobs: { schedule: boolean };
+  jobs: { schedule: boolean; checkSeconds: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -148,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    jobs: { schedule: e.SCHEDULE_JOBS === 'true' },
+    jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
   };
 }
 
