@@ -2,6 +2,7 @@ export * from './money';
 export * from './phone';
 export * from './china-time';
 export * from './scene';
+export * from './member-code';
 export * from './domain/tiers';
 export * from './domain/member-status';
 export * from './domain/staff-roles';

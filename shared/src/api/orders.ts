@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIER_CODES } from '../domain/tiers';
+import { MEMBER_CODE } from '../member-code';
 import { MAX_FEN } from '../money';
 
 /** A till's or POS system's own number for a purchase or refund: the idempotency key. */
@@ -33,7 +34,7 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 const memberCodeField = z
   .string({ error: '请扫描顾客的会员码' })
   .trim()
-  .regex(/^\d{18}$/, '会员码应为 18 位数字');
+  .regex(MEMBER_CODE, '会员码应为 18 位数字');
 
 const purchaseFields = {
   memberCode: memberCodeField,
