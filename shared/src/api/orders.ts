@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORDER_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
 import { MEMBER_CODE } from '../member-code';
 import { MAX_FEN } from '../money';
@@ -111,7 +112,7 @@ export const orderSchema = z.object({
   refundableFen: z.number().int(),
   /** The order's refunds so far, oldest first. */
   refunds: z.array(orderRefundLineSchema),
-  status: z.enum(['completed', 'partially_refunded', 'refunded']),
+  status: z.enum(ORDER_STATUSES),
   createdAt: z.string(),
   /** True when this answer is the replay of an earlier request with the same externalNo. */
   replayed: z.boolean(),
