@@ -18,3 +18,4 @@ export * from './api/stores';
 export * from './api/orders';
 export * from './api/points';
 export * from './api/routes';
+export * from './api/route-types';
