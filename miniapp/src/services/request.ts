@@ -30,7 +30,7 @@ export class RequestError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT'
+export type Method = 'GET' | 'POST' | 'PUT'
 
 interface RequestOptions {
   method: Method
