@@ -89,7 +89,7 @@ export default function CardPage() {
       setCodeError(errorMessage(error))
       // Retry by itself only when the network or the server hiccuped; a refusal (a frozen card,
       // say) will not change in ten seconds, and the shopper can still tap 重试.
-      const transient = !(error instanceof RequestError) || error.statusCode === 0 || error.statusCode >= 500
+      const transient = !(error instanceof RequestError) || error.outcomeUnknown
       lifetime = transient ? RETRY_MS : null
     }
     if (shown !== showing.current || lifetime === null) return

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
-import type { Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
+import type { ApiErrorCode, Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
 import { MEMBER_CODE } from '@wemember/shared/member-code'
 import { TIER_NAMES } from '@wemember/shared/tiers'
 import { formatYuan } from '@wemember/shared/money'
@@ -19,7 +19,7 @@ type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId'
 const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'storeId']
 
 /** Errors the API may answer without `issues`, placed beside the field they are about. */
-const FIELD_BY_CODE: Record<string, Field> = {
+const FIELD_BY_CODE: Partial<Record<ApiErrorCode, Field>> = {
   MEMBER_CODE_INVALID: 'memberCode',
   MEMBER_CODE_EXPIRED: 'memberCode',
   MEMBER_NOT_FOUND: 'memberCode',
