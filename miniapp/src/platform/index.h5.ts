@@ -1,4 +1,4 @@
-import { isChinaMobile } from '@wemember/shared/dist/phone'
+import { isChinaMobile } from '@wemember/shared/phone'
 import { getPlatformConfig } from '../services/api'
 import { request } from '../services/request'
 import { PlatformError, type Platform } from './types'

@@ -29,7 +29,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { body: { statusCode: DOMAIN_ERRORS[code].status, code, message: DOMAIN_ERRORS[code].message } };
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    return { body: { statusCode: 500, code: 'INTERNAL', message: '服务器开小差了，请稍后再试' } };
+    return { body: { statusCode: DOMAIN_ERRORS.INTERNAL.status, code: 'INTERNAL', message: DOMAIN_ERRORS.INTERNAL.message } };
   }
 }
 
