@@ -49,6 +49,7 @@ export const API_ERRORS = {
   MEMBER_CLOSED: { status: 403, message: '会员卡已注销' },
   MEMBER_CODE_INVALID: { status: 400, message: '会员码无效，请让顾客刷新会员码' },
   MEMBER_CODE_EXPIRED: { status: 400, message: '会员码已过期，请让顾客刷新会员码' },
+  MEMBER_CODE_LOCKED: { status: 429, message: '该会员码错误次数过多，请稍后再试，或用手机号查找会员' },
   LOOKUP_NOT_ALLOWED: { status: 403, message: '店员请扫描顾客出示的会员码' },
 
   MEMBER_FROZEN: { status: 403, message: '会员卡已冻结或挂失，暂不能积分或使用积分' },

@@ -35,7 +35,7 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 const memberCodeField = z
   .string({ error: '请扫描顾客的会员码' })
   .trim()
-  .regex(MEMBER_CODE, '会员码应为 18 位数字');
+  .regex(MEMBER_CODE, '会员码应为 20 位数字');
 
 const purchaseFields = {
   memberCode: memberCodeField,

@@ -152,7 +152,7 @@ export default function PurchasePage() {
     const errors: Partial<Record<Field, string>> = {}
     const memberCode = digitsOf(code)
     if (!memberCode) errors.memberCode = '请扫描或输入顾客的会员码'
-    else if (!MEMBER_CODE.test(memberCode)) errors.memberCode = '会员码应为 18 位数字'
+    else if (!MEMBER_CODE.test(memberCode)) errors.memberCode = '会员码应为 20 位数字'
     const amountFen = parseYuanToFen(amountText)
     if (!amountText.trim()) errors.amountFen = '请输入消费金额'
     else if (amountFen === null) errors.amountFen = '金额格式不对：最多两位小数，且不超过 1,000,000 元'
@@ -290,7 +290,7 @@ export default function PurchasePage() {
             className='purchase-code'
             type='number'
             maxlength={18}
-            placeholder='扫描或输入 18 位会员码'
+            placeholder='扫描或输入 20 位会员码'
             value={code}
             onInput={(event) => changed(() => setCode(event.detail.value))}
           />

@@ -110,7 +110,7 @@ export default function StaffScanPage() {
               className='scan-input'
               type='number'
               maxlength={18}
-              placeholder='输入会员码（18 位数字）'
+              placeholder='输入会员码（20 位数字）'
               value={typed}
               onInput={(event) => setTyped(event.detail.value)}
               onConfirm={() => lookUp(() => platform.scanCode(typed))}
