@@ -15,7 +15,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // The path exists with other methods: 405 and the methods it has, not "no such interface".
       const request = host.switchToHttp().getRequest<FastifyRequest>();
       const allowed = methodsServing(request.url);
-      if (allowed.length) {
+      if (allowed.length && !allowed.includes(request.method)) {
         body = { statusCode: DOMAIN_ERRORS.METHOD_NOT_ALLOWED.status, code: 'METHOD_NOT_ALLOWED', message: `${DOMAIN_ERRORS.METHOD_NOT_ALLOWED.message}：请使用 ${allowed.join('、')}` };
         headers = { ...headers, Allow: allowed.join(', ') };
       }

@@ -83,6 +83,8 @@ const envSchema = z.object({
   /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** Serve the OpenAPI document at /api/docs; off by default in production. */
+  API_DOCS: z.enum(['true', 'false']).optional(),
   /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
   /** How often each instance checks that the schedule is in Redis and that no run was missed. */
@@ -109,6 +111,7 @@ export interface AppConfig {
   /** Fastify's trustProxy: false, a hop count or the proxies' addresses. */
   trustProxy: false | number | string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  apiDocs: boolean;
   jobs: { schedule: boolean; checkSeconds: number };
 }
 
@@ -153,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    apiDocs: (e.API_DOCS ?? (e.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
     jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
   };
 }
