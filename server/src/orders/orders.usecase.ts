@@ -16,12 +16,12 @@ import {
   type OrderQuoteRequest,
   type PurchaseQuote,
 } from '@wemember/shared';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import type { TillActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
 import { MemberCodeGate } from '../members/member-code-gate.service';
@@ -60,8 +60,7 @@ export function ruleError(error: unknown): never {
 @Injectable()
 export class OrdersUseCase {
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly members: MembersRepository,
     private readonly stores: StoresRepository,
     private readonly gate: MemberCodeGate,
@@ -111,7 +110,7 @@ export class OrdersUseCase {
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
     try {
-      const order = await this.transactions.run(async (m) => {
+      const order = await this.uow.transaction(async (m) => {
         const member = await lockMember(m, found.id);
         if (!member) throw new DomainError('MEMBER_CODE_INVALID');
         assertCanTransact(member);
@@ -186,11 +185,11 @@ export class OrdersUseCase {
 
   private refundsOf(orderIds: string[]): Promise<OrderRefund[]> {
     if (orderIds.length === 0) return Promise.resolve([]);
-    return this.db.getRepository(OrderRefund).find({ where: { orderId: In(orderIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.uow.reader.getRepository(OrderRefund).find({ where: { orderId: In(orderIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async list(actor: TillActor, query: ListOrdersQuery): Promise<OrderView[]> {
-    const qb = this.db.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
+    const qb = this.uow.reader.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
     if (query.externalNo) qb.andWhere('o.externalNo = :externalNo', { externalNo: query.externalNo });
     if (query.storeId) qb.andWhere('o.storeId = :storeId', { storeId: query.storeId });
     const scope = this.till.storeFilter(actor);
@@ -211,14 +210,14 @@ export class OrdersUseCase {
 
   /** An order the actor may see (else "not found": another store's orders do not exist for a clerk). */
   async visibleOrder(actor: TillActor, orderId: string): Promise<{ order: Order; store: Store }> {
-    const order = await this.db.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
+    const order = await this.uow.reader.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
     const store = order ? await this.stores.store(order.storeId) : null;
     if (!order || !store || !this.till.mayActAt(actor, store)) throw new DomainError('ORDER_NOT_FOUND');
     return { order, store };
   }
 
   private async replay(store: Store, externalNo: string, hash: string): Promise<OrderView | null> {
-    const order = await this.db.getRepository(Order).findOneBy({ storeId: store.id, externalNo });
+    const order = await this.uow.reader.getRepository(Order).findOneBy({ storeId: store.id, externalNo });
     if (!order) return null;
     if (order.requestHash !== hash) throw new DomainError('ORDER_CONFLICT', `小票号 ${externalNo} 已记录过另一笔内容不同的消费`, [{ field: 'externalNo', message: '该小票号已被使用' }]);
     const member = await this.members.byId(order.brandId, order.memberId);

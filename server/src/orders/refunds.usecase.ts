@@ -10,11 +10,10 @@ import {
   type RefundRequest,
 } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { execute, forUpdate, toInt } from '../database/sql';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerDrift, lockMember } from '../ledger/member-lock';
@@ -34,8 +33,7 @@ import type { TillActor } from '../access/actors';
 @Injectable()
 export class RefundsUseCase {
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly orders: OrdersUseCase,
     private readonly settings: LoyaltySettingsService,
     private readonly ledger: PointsLedger,
@@ -52,7 +50,7 @@ export class RefundsUseCase {
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
     try {
-      const refund = await this.transactions.run(async (m) => {
+      const refund = await this.uow.transaction(async (m) => {
         // The order row first: concurrent refunds of one order queue here, and together they can
         // never pass the order's amount.
         const claimed = await execute(
@@ -153,12 +151,12 @@ export class RefundsUseCase {
   }
 
   private async replay(orderId: string, refundNo: string, hash: string): Promise<RefundView | null> {
-    const refund = await this.db.getRepository(OrderRefund).findOneBy({ orderId, refundNo });
+    const refund = await this.uow.reader.getRepository(OrderRefund).findOneBy({ orderId, refundNo });
     if (!refund) return null;
     if (refund.requestHash !== hash) {
       throw new DomainError('REFUND_CONFLICT', `退款单号 ${refundNo} 已用于另一笔内容不同的退款`, [{ field: 'refundNo', message: '该退款单号已被使用' }]);
     }
-    const order = await this.db.getRepository(Order).findOneByOrFail({ id: orderId });
+    const order = await this.uow.reader.getRepository(Order).findOneByOrFail({ id: orderId });
     return this.view(refund, order, true);
   }
 

@@ -10,13 +10,12 @@ import {
   type PointsAdjustmentRequest,
   type PointsOverview,
 } from '@wemember/shared';
-import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit-log';
 import type { MemberActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { fromDbTime, toInt } from '../database/sql';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MembersRepository } from '../members/members.repository';
 import type { StaffActor } from '../access/actors';
@@ -39,8 +38,7 @@ interface LedgerRow {
 @Injectable()
 export class PointsService {
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly members: MembersRepository,
     private readonly settings: LoyaltySettingsService,
     private readonly ledger: PointsLedger,
@@ -52,12 +50,12 @@ export class PointsService {
     if (!member) throw new DomainError('TOKEN_INVALID');
     const rules = await this.settings.rules(actor.brandId);
     const today = chinaDate(this.clock.now());
-    const [soonest] = (await this.db.query(
+    const [soonest] = (await this.uow.reader.query(
       `SELECT expires_on, SUM(remaining) AS points FROM point_lots WHERE member_id = ? AND remaining > 0 AND expires_on >= ?
        GROUP BY expires_on ORDER BY expires_on LIMIT 1`,
       [member.id, today],
     )) as { expires_on: string; points: unknown }[];
-    const rows = (await this.db.query(
+    const rows = (await this.uow.reader.query(
       `SELECT l.id, l.seq, l.kind, l.delta, l.balance_after, l.reason, s.name AS store_name, l.created_at
        FROM point_ledger l LEFT JOIN stores s ON s.id = l.store_id
        WHERE l.member_id = ?${page.before ? ' AND l.seq < ?' : ''} ORDER BY l.seq DESC LIMIT ${page.limit + 1}`,
@@ -87,7 +85,7 @@ export class PointsService {
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
     try {
-      return await this.transactions.run(async (m) => {
+      return await this.uow.transaction(async (m) => {
         const member = await lockMember(m, memberId);
         if (!member) throw new DomainError('MEMBER_NOT_FOUND');
         if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
@@ -121,7 +119,7 @@ export class PointsService {
   }
 
   private async earlierAdjustment(key: string, hash: string, memberNo: string): Promise<PointsAdjustment | null> {
-    const [row] = (await this.db.query('SELECT id, delta, balance_after, reason, source_id FROM point_ledger WHERE business_key = ?', [key])) as {
+    const [row] = (await this.uow.reader.query('SELECT id, delta, balance_after, reason, source_id FROM point_ledger WHERE business_key = ?', [key])) as {
       id: string;
       delta: unknown;
       balance_after: unknown;
