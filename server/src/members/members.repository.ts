@@ -43,6 +43,18 @@ export class MembersRepository {
     return this.uow.reader.getRepository(Member).findOneBy({ brandId, phoneHash });
   }
 
+  /**
+   * What a member token still stands for: the card's status while the token's WeChat identity is
+   * still linked to that card, null once it is not (the card moved to another identity).
+   */
+  async sessionStatus(identityId: string, memberId: string): Promise<Member['status'] | null> {
+    const [row] = (await this.uow.reader.query('SELECT m.status FROM wechat_identities i JOIN members m ON m.id = i.member_id WHERE i.id = ? AND i.member_id = ?', [
+      identityId,
+      memberId,
+    ])) as { status: Member['status'] }[];
+    return row?.status ?? null;
+  }
+
   byMemberNo(brandId: string, memberNo: string): Promise<Member | null> {
     return this.uow.reader.getRepository(Member).findOneBy({ brandId, memberNo });
   }
