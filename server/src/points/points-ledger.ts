@@ -4,7 +4,7 @@ import type { PointEntryKind } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { dbTime, execute, forUpdate, toInt } from '../database/sql';
-import { Ledger, type LockedAccount, type Posted } from '../ledger/ledger';
+import { Ledger, type LockedAccount, type Posted, type Posting } from '../ledger/ledger';
 import { LedgerDrift, type LockedMember } from '../ledger/member-lock';
 
 export type { Posted } from '../ledger/ledger';
@@ -12,18 +12,8 @@ export type { Posted } from '../ledger/ledger';
 /** The points account: lots are kept for it and no other. */
 export type PointsAccount = LockedAccount<'points'>;
 
-/** What a movement of points is and why: one entry of the member's points account. */
-export interface Movement {
-  kind: PointEntryKind;
-  /** Unique business key: the same movement can never be written twice. */
-  key: string;
-  reason: string;
-  sourceType: string;
-  sourceId: string;
-  storeId?: string | null;
-  staffId?: string | null;
-  at: Date;
-}
+/** What a movement of points is and why: one entry of the member's points account, of a points kind. */
+export type Movement = Omit<Posting, 'entryKind'> & { kind: PointEntryKind };
 
 interface LotRow {
   id: string;
