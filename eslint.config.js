@@ -36,5 +36,19 @@ module.exports = tseslint.config(
   {
     files: ['miniapp/**/*.{ts,tsx}'],
     languageOptions: { globals: { API_BASE: 'readonly', definePageConfig: 'readonly', defineAppConfig: 'readonly' } },
+    rules: {
+      // zod stays out of the mini-program bundle: the root entry of @wemember/shared (schemas, zod)
+      // for types only, its zod-free modules through their subpath entries.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@wemember/shared', allowTypeImports: true, message: 'Import types only from the root entry; values from a subpath entry such as @wemember/shared/money.' },
+            { name: 'zod', allowTypeImports: true, message: 'zod does not belong in the mini-program bundle.' },
+          ],
+          patterns: [{ group: ['@wemember/shared/dist/*', '@wemember/shared/src/*'], message: 'Use the subpath entries of @wemember/shared (see its package.json exports).' }],
+        },
+      ],
+    },
   },
 );

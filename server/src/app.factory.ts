@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { Clock } from './common/clock';
+import { registerSecurityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
 import { z } from 'zod';
 import { AppModule } from './app.module';
@@ -30,6 +31,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   // Also answers Fastify's body-parser failures (malformed JSON, too large) in the ApiError shape.
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
+  await registerSecurityHeaders(app, config);
 
   if (config.h5Dir && existsSync(config.h5Dir)) {
     await app.register(fastifyStatic as never, { root: config.h5Dir, prefix: '/', index: ['index.html'], wildcard: true });

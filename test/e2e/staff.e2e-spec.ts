@@ -145,7 +145,7 @@ describe('staff at the till and in the office', () => {
 
     it('a forged code (last digit changed) is invalid', async () => {
       const code = await memberCode(members.HZ001.auth.token);
-      const forged = code.slice(0, 17) + String((Number(code[17]) + 1) % 10);
+      const forged = code.slice(0, 19) + String((Number(code[19]) + 1) % 10);
       const result = await resolve('clerk', forged);
       expect(result.status).toBe(400);
       expect(result.body).toMatchObject({ code: 'MEMBER_CODE_INVALID', message: '会员码无效，请让顾客刷新会员码' });
@@ -472,7 +472,8 @@ describe('staff login rate limit', () => {
     const limited = await login(username, STAFF_PASSWORD);
     const secondsLeftInMinute = Math.ceil((60_000 - (Date.now() % 60_000)) / 1000);
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED', message: '操作太频繁，请稍后再试' });
+    expect(limited.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    expect(limited.body.message).toMatch(/^登录尝试太频繁，请 \d+ 秒后再试$/);
     expect(limited.body.token).toBeUndefined();
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter)).toBe(true);
@@ -480,12 +481,51 @@ describe('staff login rate limit', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(Math.abs(retryAfter - secondsLeftInMinute)).toBeLessThanOrEqual(1);
 
-    // Changing the case of the username does not buy more guesses.
+    // Changing the case or the accents of the username does not buy more guesses.
     expect((await login(username.toUpperCase(), STAFF_PASSWORD)).status).toBe(429);
+    expect((await login(username.replace('a', 'á'), STAFF_PASSWORD)).status).toBe(429);
 
     // The limit is per account: a colleague at the same till still signs in.
     const colleague = await login(stack.usernamePrefix + 'clerk', STAFF_PASSWORD);
     expect(colleague.status).toBe(200);
     expect(colleague.body.staff.username).toBe(stack.usernamePrefix + 'clerk');
+  });
+});
+
+describe('staff login: the account found, not the text typed; addresses only from trusted hops', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    // One proxy hop in front: only the address it appends is believed.
+    stack = await TestStack.start({ env: { RATE_LIMIT_STAFF_LOGIN_PER_MINUTE: '3', TRUST_PROXY: '1' } });
+  });
+  afterAll(() => stack?.close());
+
+  const login = (username: string, password: string, clientAddress: string, forged = '') =>
+    stack.api('POST', '/staff/auth/login', { body: { username, password }, headers: { 'x-forwarded-for': forged ? `${forged}, ${clientAddress}` : clientAddress } });
+
+  it('accented and upper-case spellings neither sign in as the account nor get buckets of their own', async () => {
+    await awayFromMinuteEnd();
+    const clerk = stack.usernamePrefix + 'clerk';
+    const spellings = [clerk.toUpperCase(), clerk.replace('c', 'ç'), clerk.replace('e', 'é')];
+    for (const spelling of spellings) expect((await login(spelling, STAFF_PASSWORD, '10.1.0.1')).body.code).toBe('STAFF_LOGIN_FAILED');
+    // Three tries were spent on the one account from this address.
+    expect((await login(clerk, STAFF_PASSWORD, '10.1.0.1')).status).toBe(429);
+  });
+
+  it('an address rotated by the client itself is not believed', async () => {
+    await awayFromMinuteEnd();
+    const manager = stack.usernamePrefix + 'manager';
+    for (let i = 0; i < 3; i++) expect((await login(manager, `guess-${i}`, '10.2.0.1', `203.0.113.${i}`)).status).toBe(401);
+    expect((await login(manager, STAFF_PASSWORD, '10.2.0.1', '203.0.113.99')).status).toBe(429);
+  });
+
+  it('guessing from one place does not lock the account out at another', async () => {
+    await awayFromMinuteEnd();
+    const region = stack.usernamePrefix + 'region';
+    for (let i = 0; i < 4; i++) await login(region, `guess-${i}`, '10.3.0.1');
+    expect((await login(region, STAFF_PASSWORD, '10.3.0.1')).status).toBe(429);
+    const atTheOffice = await login(region, STAFF_PASSWORD, '10.3.0.2');
+    expect(atTheOffice.status).toBe(200);
   });
 });

@@ -38,6 +38,10 @@ export class BrowserHarness {
   async open(path: string): Promise<Page> {
     const page = await this.context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error.message));
+    // The server's Content-Security-Policy must fit the H5 build: anything it blocks fails the suite.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) this.blockedByCsp.push(message.text());
+    });
     await page.goto(`${this.stack.url}/#/${path}`);
     return page;
   }
@@ -48,9 +52,13 @@ export class BrowserHarness {
     if (dir) await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   }
 
+  /** What the CSP refused on any page opened so far. */
+  readonly blockedByCsp: string[] = [];
+
   async close(): Promise<void> {
     await this.context.close();
     await this.stack.close();
     rmSync(this.profileDir, { recursive: true, force: true });
+    if (this.blockedByCsp.length) throw new Error(`the Content-Security-Policy blocked:\n${this.blockedByCsp.join('\n')}`);
   }
 }

@@ -62,3 +62,46 @@ describe('loadConfig: WeChat settings in production', () => {
     }
   });
 });
+
+describe('loadConfig: secrets must be real', () => {
+  it('refuses a secret of one repeated character, naming it but never echoing it', () => {
+    const weak = 'a'.repeat(40);
+    const error = configError({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), JWT_SECRET: weak });
+    expect(error.message).toContain('JWT_SECRET looks guessable');
+    expect(error.message).not.toContain(weak);
+  });
+
+  it('refuses a short phrase repeated to length', () => {
+    expect(configError({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), PII_KEY: 'abcd1234'.repeat(5) }).message).toContain('PII_KEY looks guessable');
+  });
+
+  it('accepts random base64 and hex secrets, whatever the environment', () => {
+    for (let i = 0; i < 200; i++) {
+      const env = { NODE_ENV: 'production', ...REAL_WECHAT, JWT_SECRET: randomBytes(32).toString('base64url'), PII_KEY: randomBytes(32).toString('hex'), MEMBER_CODE_SECRET: randomBytes(24).toString('base64') };
+      expect(() => loadConfig(env)).not.toThrow();
+    }
+  });
+});
+
+describe('loadConfig: which proxies are trusted', () => {
+  const base = { NODE_ENV: 'test', DATA_DIR: '/nonexistent-never-written', ...secrets() };
+  it.each([
+    ['false', false],
+    ['true', 1],
+    ['2', 2],
+    ['10.0.0.1, 10.0.0.0/8', ['10.0.0.1', '10.0.0.0/8']],
+  ])('TRUST_PROXY=%s → %p', (value, expected) => {
+    expect(loadConfig({ ...base, TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+  it('refuses anything else', () => {
+    expect(configError({ ...base, TRUST_PROXY: 'everyone' }).message).toContain('TRUST_PROXY');
+  });
+});
+
+describe('loadConfig: the API document', () => {
+  it('is served outside production, off in production unless API_DOCS=true', () => {
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-never-written', ...secrets() }).apiDocs).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets() }).apiDocs).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), API_DOCS: 'true' }).apiDocs).toBe(true);
+  });
+});

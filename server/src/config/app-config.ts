@@ -3,11 +3,48 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/**
+ * Bits of entropy a secret's text shows, estimated from its own character frequencies (Shannon):
+ * `aaaa…` shows 0, a repeated short phrase little, 32 random base64url characters about 140, 64 hex
+ * characters about 250. An estimate from the text alone can only refuse what is plainly weak.
+ */
+export function estimatedEntropyBits(text: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const length = [...text].length;
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / length) * Math.log2(n / length);
+  return perChar * length;
+}
+
+const MIN_SECRET_BITS = 96;
+
 const secret = (name: string) =>
   z
     .string()
     .min(32, `${name} must be at least 32 characters`)
+    .refine((v) => estimatedEntropyBits(v) >= MIN_SECRET_BITS && new Set(v).size >= 10, {
+      message: `${name} looks guessable (too few different characters): use 32 random bytes, e.g. \`openssl rand -base64 32\``,
+    })
     .optional();
+
+/**
+ * TRUST_PROXY: `false` (the socket's address is the client), a number of proxy hops in front of the
+ * server, or the proxies' addresses/CIDRs. Only those hops' X-Forwarded-For entries are believed, so
+ * a client cannot rotate its address by sending the header itself. `true` means one hop.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): false | number | string[] => {
+    if (v === 'false' || v === '0' || v === '') return false;
+    if (v === 'true') return 1;
+    if (/^\d+$/.test(v)) return Number(v);
+    const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.every((a) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) return list;
+    ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be false, a number of proxy hops, or the proxies\' addresses' });
+    return z.NEVER;
+  });
 
 /** Every setting the server reads, validated once at boot. Feature code never reads process.env. */
 const envSchema = z.object({
@@ -39,13 +76,19 @@ const envSchema = z.object({
   RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_STAFF_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Failed member-code verifications per member number per 10 minutes, from all tills together. */
+  RATE_LIMIT_CODE_FAILURES_PER_MEMBER: z.coerce.number().int().min(1).default(10),
   /** Only behind a reverse proxy: then X-Forwarded-For names the client (rate limits are per address). */
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUST_PROXY: trustProxy,
   /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** Serve the OpenAPI document at /api/docs; off by default in production. */
+  API_DOCS: z.enum(['true', 'false']).optional(),
   /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
+  /** How often each instance checks that the schedule is in Redis and that no run was missed. */
+  SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 });
 
 export type DatabaseConfig =
@@ -63,11 +106,13 @@ export interface AppConfig {
   wechat: { appid: string; secret: string; apiBase: string; sandboxUrl: string | null; timeoutMs: number };
   h5Dir: string | null;
   tokens: { memberTtlSeconds: number; staffTtlSeconds: number };
-  rateLimits: { memberLoginPerMinute: number; staffLoginPerMinute: number; resolvePerMinute: number };
+  rateLimits: { memberLoginPerMinute: number; staffLoginPerMinute: number; resolvePerMinute: number; codeFailuresPerMember: number };
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count or the proxies' addresses. */
+  trustProxy: false | number | string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
-  jobs: { schedule: boolean };
+  apiDocs: boolean;
+  jobs: { schedule: boolean; checkSeconds: number };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -106,11 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       memberLoginPerMinute: e.RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE,
       staffLoginPerMinute: e.RATE_LIMIT_STAFF_LOGIN_PER_MINUTE,
       resolvePerMinute: e.RATE_LIMIT_RESOLVE_PER_MINUTE,
+      codeFailuresPerMember: e.RATE_LIMIT_CODE_FAILURES_PER_MEMBER,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    trustProxy: e.TRUST_PROXY === 'true',
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    jobs: { schedule: e.SCHEDULE_JOBS === 'true' },
+    apiDocs: (e.API_DOCS ?? (e.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
+    jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
   };
 }
 

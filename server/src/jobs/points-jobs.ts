@@ -1,10 +1,12 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { chinaDate } from '@wemember/shared';
 import type { Job, JobOptions, Queue } from 'bull';
+import { parseExpression } from 'cron-parser';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PointsMaintenance } from '../points/points-maintenance';
+import { RedisService, watchOutages } from '../redis/redis.service';
 
 export const POINTS_QUEUE = 'points';
 const CHINA_TZ = 'Asia/Shanghai';
@@ -25,26 +27,97 @@ interface DayJob {
   brandId?: string;
 }
 
+/** How late a scheduled run may be before it is reported as missed. */
+const GRACE_MS = 15 * 60_000;
+
+export interface MissedRun {
+  name: PointsJobName;
+  /** When it should have run. */
+  due: string;
+  /** When it last ran, as far as Redis remembers. */
+  lastRun: string | null;
+}
+
 /**
  * Bull repeatable jobs, never in-process cron: every instance registers the same repeat keys, so
  * Redis holds one schedule and each run is one job, picked up by one instance. Effects are keyed
  * too, since Bull delivers at least once.
+ *
+ * The schedule lives in Redis, so a Redis that restarts empty has none: every instance registers it
+ * again when its connection comes back, and checks it every few minutes anyway (registering is
+ * idempotent). The same check reports a run that is overdue — a schedule that silently stopped is
+ * the failure nobody would otherwise see until points failed to expire.
  */
 @Injectable()
-export class PointsJobs implements OnApplicationBootstrap {
+export class PointsJobs implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('PointsJobs');
+  private timer?: NodeJS.Timeout;
+  private readonly watchingSince: number;
+  private readonly reported = new Set<string>();
 
   constructor(
     @InjectQueue(POINTS_QUEUE) readonly queue: Queue<DayJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly redis: RedisService,
+    private readonly clock: Clock,
+  ) {
+    this.watchingSince = clock.nowMs();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    watchOutages(this.queue, this.logger, 'job queue');
     if (!this.config.jobs.schedule) return;
-    for (const [name, cron] of Object.entries(POINTS_SCHEDULE)) {
-      await this.queue.add(name, {}, { ...KEEP, repeat: { cron, tz: CHINA_TZ }, jobId: `points-${name}` });
-    }
+    await this.ensureSchedule();
     this.logger.log(`scheduled ${Object.keys(POINTS_SCHEDULE).join(', ')} (${CHINA_TZ})`);
+    this.queue.client.on('ready', () => {
+      this.ensureSchedule().catch((error: Error) => this.logger.error(`re-registering the schedule failed: ${error.message}`));
+    });
+    this.timer = setInterval(() => void this.check().catch(() => undefined), this.config.jobs.checkSeconds * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Registers every repeatable job that Redis does not hold; returns the names it had to add. */
+  async ensureSchedule(): Promise<PointsJobName[]> {
+    const held = new Set((await this.queue.getRepeatableJobs()).map((j) => j.name));
+    const added: PointsJobName[] = [];
+    for (const [name, cron] of Object.entries(POINTS_SCHEDULE) as [PointsJobName, string][]) {
+      if (held.has(name)) continue;
+      await this.queue.add(name, {}, { ...KEEP, repeat: { cron, tz: CHINA_TZ }, jobId: `points-${name}` });
+      added.push(name);
+    }
+    if (added.length && held.size) this.logger.warn(`the schedule had lost ${added.join(', ')}: registered again`);
+    return added;
+  }
+
+  /** Re-registers what is missing, then reports each scheduled run that is overdue (once per run). */
+  async check(): Promise<MissedRun[]> {
+    await this.ensureSchedule();
+    const missed = await this.missedRuns();
+    for (const run of missed) {
+      const key = `${run.name}@${run.due}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.logger.error(`scheduled job ${run.name} due at ${run.due} has not run (last run: ${run.lastRun ?? 'unknown'})`);
+    }
+    return missed;
+  }
+
+  /** Runs that were due more than GRACE_MS ago, since this instance started watching, and have not run since. */
+  async missedRuns(): Promise<MissedRun[]> {
+    const now = this.clock.nowMs();
+    const missed: MissedRun[] = [];
+    for (const [name, cron] of Object.entries(POINTS_SCHEDULE) as [PointsJobName, string][]) {
+      const due = parseExpression(cron, { tz: CHINA_TZ, currentDate: new Date(now - GRACE_MS) }).prev().getTime();
+      if (due < this.watchingSince) continue;
+      const last = await this.redis.client.get(lastRunKey(this.redis, name));
+      if (last !== null && Number(last) >= due) continue;
+      missed.push({ name, due: new Date(due).toISOString(), lastRun: last === null ? null : new Date(Number(last)).toISOString() });
+    }
+    return missed;
   }
 
   /** Queues one run for `date` now; asking twice (or from two instances) for the same day queues it once. */
@@ -53,14 +126,24 @@ export class PointsJobs implements OnApplicationBootstrap {
   }
 }
 
+const lastRunKey = (redis: RedisService, name: PointsJobName) => redis.key('jobs', 'last-run', name);
+
 const KEEP: JobOptions = { removeOnComplete: 100, removeOnFail: 500, attempts: 3, backoff: { type: 'exponential', delay: 60_000 } };
 
 @Processor(POINTS_QUEUE)
 export class PointsJobsProcessor {
   constructor(
     private readonly maintenance: PointsMaintenance,
+    private readonly redis: RedisService,
     private readonly clock: Clock,
   ) {}
+
+  /** Remembers when a scheduled job last ran, for the missed-run check. */
+  private async ran<T>(name: PointsJobName, work: Promise<T>): Promise<T> {
+    const result = await work;
+    await this.redis.client.set(lastRunKey(this.redis, name), String(this.clock.nowMs()));
+    return result;
+  }
 
   private day(job: Job<DayJob>): string {
     return job.data.date ?? chinaDate(this.clock.now());
@@ -68,17 +151,17 @@ export class PointsJobsProcessor {
 
   @Process('expire')
   expire(job: Job<DayJob>) {
-    return this.maintenance.expire(this.day(job), job.data.brandId);
+    return this.ran('expire', this.maintenance.expire(this.day(job), job.data.brandId));
   }
 
   @Process('reconcile')
   async reconcile(job: Job<DayJob>) {
-    const result = await this.maintenance.reconcile(job.data.brandId);
+    const result = await this.ran('reconcile', this.maintenance.reconcile(job.data.brandId));
     return { checkedMembers: result.checkedMembers, mismatches: result.mismatches.length };
   }
 
   @Process('tier-review')
   review(job: Job<DayJob>) {
-    return this.maintenance.reviewTiers(this.day(job), job.data.brandId);
+    return this.ran('tier-review', this.maintenance.reviewTiers(this.day(job), job.data.brandId));
   }
 }

@@ -24,7 +24,7 @@ import { requestHash } from '../common/request-hash';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
-import { MemberCodes } from '../members/member-code.service';
+import { MemberCodeGate } from '../members/member-code-gate.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -64,7 +64,7 @@ export class OrdersUseCase {
     private readonly uow: UnitOfWork,
     private readonly members: MembersRepository,
     private readonly stores: StoresRepository,
-    private readonly codes: MemberCodes,
+    private readonly gate: MemberCodeGate,
     private readonly settings: LoyaltySettingsService,
     private readonly till: TillScope,
     private readonly ledger: PointsLedger,
@@ -76,7 +76,7 @@ export class OrdersUseCase {
   /** What the purchase would give, without recording anything (the till shows it before confirming). */
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
     await this.till.storeFor(actor, request.storeId);
-    const member = await this.memberByCode(actor.brandId, request.memberCode);
+    const member = await this.memberByCode(actor, request.memberCode);
     const [rules, balance] = await Promise.all([this.settings.rules(actor.brandId), this.balances.balance(member.id, 'points')]);
     const quote = this.price(rules, member, balance, request, this.clock.now());
     return {
@@ -108,7 +108,7 @@ export class OrdersUseCase {
     const earlier = await this.replay(store, request.externalNo, hash);
     if (earlier) return earlier;
 
-    const found = await this.memberByCode(actor.brandId, request.memberCode);
+    const found = await this.memberByCode(actor, request.memberCode);
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
     try {
@@ -227,16 +227,18 @@ export class OrdersUseCase {
     return this.view(order, store, member!, true, await this.refundsOf([order.id]));
   }
 
-  private async memberByCode(brandId: string, code: string): Promise<Member> {
+  private async memberByCode(actor: TillActor, code: string): Promise<Member> {
+    const brandId = actor.brandId;
     try {
-      const memberNo = this.codes.verify(brandId, code);
+      const caller = actor.apiKey ? `pos:${actor.apiKey.id}` : `staff:${actor.staff.id}`;
+      const memberNo = await this.gate.verifyAtTill(caller, brandId, code);
       const member = await this.members.byMemberNo(brandId, memberNo);
       if (!member) throw new DomainError('MEMBER_CODE_INVALID');
       assertCanTransact(member);
       return member;
     } catch (error) {
       if (error instanceof DomainError && !error.issues && error.code.startsWith('MEMBER_CODE')) {
-        throw new DomainError(error.code, undefined, [{ field: 'memberCode', message: error.message }]);
+        throw new DomainError(error.code, error.message, [{ field: 'memberCode', message: error.message }], error.headers);
       }
       throw error;
     }
