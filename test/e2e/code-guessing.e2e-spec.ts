@@ -15,7 +15,7 @@ describe('guessing member codes at the till', () => {
   let till: TestTill;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ env: { RATE_LIMIT_RESOLVE_PER_MINUTE: '6', RATE_LIMIT_CODE_FAILURES_PER_MEMBER: '3' } });
+    stack = await TestStack.start({ env: { RATE_LIMIT_CODE_CHECKS_PER_MINUTE: '40', RATE_LIMIT_CODE_FAILURES_PER_MEMBER: '3', RATE_LIMIT_CODE_FAILURES_PER_CALLER: '5' } });
     till = await TestTill.open(stack);
   });
   afterAll(() => stack?.close());
@@ -57,20 +57,38 @@ describe('guessing member codes at the till', () => {
   it('quote, purchase and look-up share one limit per staff account', async () => {
     const member = await till.newMember();
     await awayFromMinuteEnd();
-    const clerk = await stack.staffToken('clerk');
+    // The region manager has not checked a code yet this run: 40 a minute, whichever route asks.
+    const region = await stack.staffToken('region');
+    const storeId = stack.store('HZ001').id;
     const code = () => till.code(member.token);
-    const quote = async () => stack.api('POST', '/staff/orders/quote', { token: clerk, body: { memberCode: await code(), amountFen: 1_000 } });
-    const resolve = async () => stack.api('POST', '/staff/members/resolve', { token: clerk, body: { code: await code() } });
-    const buy = async () => stack.api('POST', '/staff/orders', { token: clerk, body: { memberCode: await code(), amountFen: 1_000, externalNo: aReceiptNo() } });
-    const answers = [await quote(), await resolve(), await buy(), await quote(), await resolve(), await buy()];
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 201, 200, 200, 201]);
-    // Six verifications a minute for this account, whichever route asked: the seventh waits.
-    const limited = await quote();
+    const quote = async () => stack.api('POST', '/staff/orders/quote', { token: region, body: { memberCode: await code(), amountFen: 1_000, storeId } });
+    const resolve = async () => stack.api('POST', '/staff/members/resolve', { token: region, body: { code: await code() } });
+    const buy = async () => stack.api('POST', '/staff/orders', { token: region, body: { memberCode: await code(), amountFen: 1_000, externalNo: aReceiptNo(), storeId } });
+    const statuses: number[] = [];
+    for (let round = 0; round < 13; round++) for (const call of [quote, resolve, buy]) statuses.push((await call()).status);
+    statuses.push((await quote()).status);
+    expect(statuses).toEqual([...Array(13).fill([200, 200, 201]).flat(), 200]);
+    const limited = await buy();
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another account is not held up by this one.
-    const manager = await stack.staffToken('manager');
-    expect((await stack.api('POST', '/staff/members/resolve', { token: manager, body: { code: await code() } })).status).toBe(200);
+    const admin = await stack.staffToken('admin');
+    expect((await stack.api('POST', '/staff/members/resolve', { token: admin, body: { code: await code() } })).status).toBe(200);
+  });
+
+  it('one account guessing across many members is stopped too', async () => {
+    const members = [];
+    for (let i = 0; i < 6; i++) members.push(await till.newMember());
+    const clerk = await stack.staffToken('clerk');
+    const tries = [];
+    for (const [i, member] of members.entries()) {
+      tries.push(await stack.api('POST', '/staff/orders/quote', { token: clerk, body: { memberCode: guessed(await till.code(member.token), i), amountFen: 1_000 } }));
+    }
+    // Five wrong codes, one per member, then the account is held whatever it sends.
+    expect(tries.map((t) => t.body.code)).toEqual([...Array(5).fill('MEMBER_CODE_INVALID'), 'RATE_LIMITED']);
+    const right = await stack.api('POST', '/staff/orders/quote', { token: clerk, body: { memberCode: await till.code(members[5].token), amountFen: 1_000 } });
+    expect(right.status).toBe(429);
+    expect(right.body.message).toMatch(/^会员码错误次数过多，请 \d+ 秒后再试$/);
   });
 });

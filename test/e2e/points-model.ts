@@ -50,7 +50,7 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
 
     beforeAll(async () => {
       // Every run joins new members: more logins a minute than one shopper's phone would make.
-      stack = await TestStack.start({ database, env: { RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: '100000', RATE_LIMIT_RESOLVE_PER_MINUTE: '100000' } });
+      stack = await TestStack.start({ database, env: { RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: '100000', RATE_LIMIT_RESOLVE_PER_MINUTE: '100000', RATE_LIMIT_CODE_CHECKS_PER_MINUTE: '100000' } });
       till = await TestTill.open(stack);
     });
     afterAll(() => stack?.close());

@@ -76,8 +76,11 @@ const envSchema = z.object({
   RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_STAFF_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  /** Failed member-code verifications per member number per 10 minutes, from all tills together. */
+  /** Member-code verifications per staff account or POS key per minute, over every route that takes one. */
+  RATE_LIMIT_CODE_CHECKS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Failed member-code verifications per 10 minutes: per member number from all tills together, and per staff account or POS key. */
   RATE_LIMIT_CODE_FAILURES_PER_MEMBER: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_CODE_FAILURES_PER_CALLER: z.coerce.number().int().min(1).default(20),
   /** Only behind a reverse proxy: then X-Forwarded-For names the client (rate limits are per address). */
   TRUST_PROXY: trustProxy,
   /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
@@ -106,7 +109,14 @@ export interface AppConfig {
   wechat: { appid: string; secret: string; apiBase: string; sandboxUrl: string | null; timeoutMs: number };
   h5Dir: string | null;
   tokens: { memberTtlSeconds: number; staffTtlSeconds: number };
-  rateLimits: { memberLoginPerMinute: number; staffLoginPerMinute: number; resolvePerMinute: number; codeFailuresPerMember: number };
+  rateLimits: {
+    memberLoginPerMinute: number;
+    staffLoginPerMinute: number;
+    resolvePerMinute: number;
+    codeChecksPerMinute: number;
+    codeFailuresPerMember: number;
+    codeFailuresPerCaller: number;
+  };
   bodyLimitBytes: number;
   /** Fastify's trustProxy: false, a hop count or the proxies' addresses. */
   trustProxy: false | number | string[];
@@ -151,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       memberLoginPerMinute: e.RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE,
       staffLoginPerMinute: e.RATE_LIMIT_STAFF_LOGIN_PER_MINUTE,
       resolvePerMinute: e.RATE_LIMIT_RESOLVE_PER_MINUTE,
+      codeChecksPerMinute: e.RATE_LIMIT_CODE_CHECKS_PER_MINUTE,
       codeFailuresPerMember: e.RATE_LIMIT_CODE_FAILURES_PER_MEMBER,
+      codeFailuresPerCaller: e.RATE_LIMIT_CODE_FAILURES_PER_CALLER,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,

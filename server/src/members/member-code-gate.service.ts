@@ -11,11 +11,13 @@ const FAILURE_WINDOW_SECONDS = 600;
 /**
  * Every route that takes a member code (the till's quote and purchase, the member look-up) verifies
  * it here. Why guessing is hopeless: the member number is visible to staff, so a guesser needs the
- * 8-digit signature of the current window, one of 10^8 values. Each staff account or POS key gets
- * one shared number of verifications per minute across all those routes, and each member number a
- * few failed ones per 10 minutes from everywhere (then even the right code waits, and the clerk can
- * find the member by phone). At 10 failures per 10 minutes a guesser gets 1,440 tries a day at one
- * member: reaching even odds takes about 95 years.
+ * 8-digit signature of the current window, one of 10^8 values. Failed verifications are limited
+ * per 10 minutes twice: per member number from everywhere (then even the right code waits, and the
+ * clerk can find the member by phone) and per staff account or POS key over all members. At the
+ * defaults — 10 and 20 — one account gets 2,880 wrong guesses a day: at 10^-8 each, one hit in
+ * about 95 years; aimed at one member, 1,440 a day from all accounts together, about 95 years to
+ * even odds. The total number of verifications per account is capped too (a throughput ceiling,
+ * high enough for a busy POS).
  */
 @Injectable()
 export class MemberCodeGate {
@@ -30,15 +32,23 @@ export class MemberCodeGate {
    * that takes a code; a member number with too many failed codes is locked for a while.
    */
   async verifyAtTill(caller: string, brandId: string, code: string): Promise<string> {
-    await this.limiter.hit('member-code', caller, this.config.rateLimits.resolvePerMinute);
+    const rates = this.config.rateLimits;
+    await this.limiter.hit('member-code', caller, rates.codeChecksPerMinute);
     if (!MEMBER_CODE.test(code)) throw new DomainError('MEMBER_CODE_INVALID');
-    const failures = { bucket: 'member-code-failures', subject: `${brandId}:${code.slice(0, 10)}`, limit: { max: this.config.rateLimits.codeFailuresPerMember, windowSeconds: FAILURE_WINDOW_SECONDS } };
-    const locked = await this.limiter.over(failures.bucket, failures.subject, failures.limit);
-    if (locked !== null) throw new DomainError('MEMBER_CODE_LOCKED', undefined, undefined, { 'Retry-After': String(locked) });
+    const window = { windowSeconds: FAILURE_WINDOW_SECONDS };
+    const perMember = { bucket: 'member-code-failures', subject: `${brandId}:${code.slice(0, 10)}`, limit: { max: rates.codeFailuresPerMember, ...window } };
+    const perCaller = { bucket: 'member-code-caller-failures', subject: caller, limit: { max: rates.codeFailuresPerCaller, ...window } };
+    const memberLocked = await this.limiter.over(perMember.bucket, perMember.subject, perMember.limit);
+    if (memberLocked !== null) throw new DomainError('MEMBER_CODE_LOCKED', undefined, undefined, { 'Retry-After': String(memberLocked) });
+    const callerLocked = await this.limiter.over(perCaller.bucket, perCaller.subject, perCaller.limit);
+    if (callerLocked !== null) throw new DomainError('RATE_LIMITED', `会员码错误次数过多，请 ${callerLocked} 秒后再试`, undefined, { 'Retry-After': String(callerLocked) });
     try {
       return this.codes.verify(brandId, code);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'MEMBER_CODE_INVALID') await this.limiter.record(failures.bucket, failures.subject, failures.limit);
+      if (error instanceof DomainError && error.code === 'MEMBER_CODE_INVALID') {
+        await this.limiter.record(perMember.bucket, perMember.subject, perMember.limit);
+        await this.limiter.record(perCaller.bucket, perCaller.subject, perCaller.limit);
+      }
       throw error;
     }
   }
