@@ -5,6 +5,7 @@ import { BrandsRepository } from '../brands/brands.repository';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { Member } from './member.entity';
@@ -21,6 +22,7 @@ export class MemberCardService {
     private readonly codes: MemberCodes,
     private readonly settings: LoyaltySettingsService,
     private readonly growth: MemberGrowth,
+    private readonly ledger: LedgerRepository,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
@@ -33,8 +35,12 @@ export class MemberCardService {
 
   /** The card of a member: tier progress uses today's rolling-12-month growth. */
   async view(member: Member, brandName: string): Promise<MemberCard> {
-    const [rules, growth] = await Promise.all([this.settings.rules(member.brandId), this.growth.rolling(this.uow.reader, member.id, chinaDate(this.clock.now()))]);
-    return toMemberCard(member, brandName, rules, growth);
+    const [rules, growth, points] = await Promise.all([
+      this.settings.rules(member.brandId),
+      this.growth.rolling(this.uow.reader, member.id, chinaDate(this.clock.now())),
+      this.ledger.balance(member.id, 'points'),
+    ]);
+    return toMemberCard(member, brandName, rules, growth, points);
   }
 
   /** Once only (the birthday month doubles points); staff correct it later, audited. */

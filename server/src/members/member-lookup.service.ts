@@ -9,6 +9,7 @@ import {
 import { AccessPolicy } from '../access/access-policy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { RateLimiter } from '../redis/rate-limiter.service';
 import type { Member } from './member.entity';
 import { MemberCodeGate } from './member-code-gate.service';
@@ -32,6 +33,7 @@ export class MemberLookup {
     private readonly vault: PhoneVault,
     private readonly limiter: RateLimiter,
     private readonly policy: AccessPolicy,
+    private readonly ledger: LedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -63,8 +65,8 @@ export class MemberLookup {
   }
 
   private async summary(actor: StaffActor, member: Member, resolvedBy: MemberSummary['resolvedBy']): Promise<MemberSummary> {
-    const store = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
+    const [store, points] = await Promise.all([member.joinStoreId ? this.stores.store(member.joinStoreId) : null, this.ledger.balance(member.id, 'points')]);
     const phone = this.policy.seesFullPhone(actor) ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
-    return toMemberSummary(member, { phone, homeStoreName: store?.name ?? null, resolvedBy });
+    return toMemberSummary(member, { phone, points, homeStoreName: store?.name ?? null, resolvedBy });
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { BrandsModule } from '../brands/brands.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { StoresModule } from '../stores/stores.module';
 import { WechatModule } from '../wechat/wechat.module';
@@ -15,7 +16,7 @@ import { PhoneVault } from './phone-vault.service';
 
 /** Members: joining by phone, the card and its dynamic code, and staff finding a member. */
 @Module({
-  imports: [AccessModule, BrandsModule, LoyaltyModule, StoresModule, WechatModule],
+  imports: [AccessModule, BrandsModule, LedgerModule, LoyaltyModule, StoresModule, WechatModule],
   controllers: [MembersController],
   providers: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, MemberLookup, PhoneVault],
   exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, PhoneVault],

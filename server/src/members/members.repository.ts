@@ -72,7 +72,6 @@ export class MembersRepository {
         memberNo: String(randomInt(1_000_000_000, 10_000_000_000)),
         tier: 'normal',
         birthday: null,
-        points: 0,
         balanceFen: 0,
         growth: 0,
         status: 'active',

@@ -27,6 +27,7 @@ import type { Member } from '../members/member.entity';
 import { MemberCodeGate } from '../members/member-code-gate.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { lockMember, type LockedMember } from '../ledger/member-lock';
 import { PointsLedger } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
@@ -67,6 +68,7 @@ export class OrdersUseCase {
     private readonly settings: LoyaltySettingsService,
     private readonly till: TillScope,
     private readonly ledger: PointsLedger,
+    private readonly balances: LedgerRepository,
     private readonly growth: MemberGrowth,
     private readonly clock: Clock,
   ) {}
@@ -75,13 +77,13 @@ export class OrdersUseCase {
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
     await this.till.storeFor(actor, request.storeId);
     const member = await this.memberByCode(actor, request.memberCode);
-    const rules = await this.settings.rules(actor.brandId);
-    const quote = this.price(rules, member, request, this.clock.now());
+    const [rules, balance] = await Promise.all([this.settings.rules(actor.brandId), this.balances.balance(member.id, 'points')]);
+    const quote = this.price(rules, member, balance, request, this.clock.now());
     return {
       memberNo: member.memberNo,
       tier: member.tier,
       tierName: TIER_NAMES[member.tier],
-      pointsBalance: member.points,
+      pointsBalance: balance,
       amountFen: request.amountFen,
       discountFen: quote.discountFen,
       pointsRedeemed: quote.pointsRedeemed,
@@ -114,9 +116,10 @@ export class OrdersUseCase {
         const member = await lockMember(m, found.id);
         if (!member) throw new DomainError('MEMBER_CODE_INVALID');
         assertCanTransact(member);
+        const points = await this.ledger.account(m, member);
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
-        const quote = this.price(rules, member, request, now);
+        const quote = this.price(rules, member, points.balance, request, now);
         const order: Order = Object.assign(new Order(), {
           id: randomUUID(),
           brandId: actor.brandId,
@@ -144,7 +147,7 @@ export class OrdersUseCase {
         });
         const movement = { sourceType: 'order', sourceId: order.id, storeId: store.id, staffId: order.staffId, at: now };
         if (quote.pointsRedeemed > 0) {
-          await this.ledger.debit(m, member, quote.pointsRedeemed, {
+          await this.ledger.debit(m, points, quote.pointsRedeemed, {
             ...movement,
             kind: 'redeem',
             key: `order:${order.id}:redeem`,
@@ -154,7 +157,7 @@ export class OrdersUseCase {
         if (quote.pointsEarned > 0) {
           await this.ledger.credit(
             m,
-            member,
+            points,
             quote.pointsEarned,
             { ...movement, kind: 'earn', key: `order:${order.id}:earn`, reason: `${store.name} 消费 ${formatYuan(quote.payableFen)}` },
             pointsExpiryDate(rules, now),
@@ -241,7 +244,7 @@ export class OrdersUseCase {
     }
   }
 
-  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday' | 'points'>, request: OrderQuoteRequest, at: Date): PurchaseQuote {
+  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday'>, balance: number, request: OrderQuoteRequest, at: Date): PurchaseQuote {
     try {
       return quotePurchase(rules, {
         amountFen: request.amountFen,
@@ -249,7 +252,7 @@ export class OrdersUseCase {
         pointsToRedeem: request.pointsToRedeem ?? 0,
         tier: member.tier,
         birthday: member.birthday,
-        balance: member.points,
+        balance,
         at,
       });
     } catch (error) {

@@ -72,23 +72,24 @@ export class RefundsUseCase {
 
         const member = await lockMember(m, order.memberId);
         if (!member) throw new LedgerDrift(`order ${order.id} has no member`);
+        const points = await this.ledger.account(m, member);
         const refundId = randomUUID();
         const movement = { sourceType: 'refund', sourceId: refundId, storeId: store.id, staffId: actor.staff?.id ?? null, at: now };
 
         if (share.pointsRedeemed > 0) {
           await this.ledger.credit(
             m,
-            member,
+            points,
             share.pointsRedeemed,
             { ...movement, kind: 'refund_return', key: `refund:${refundId}:return`, reason: `${store.name} 退货，退还抵现积分` },
             await this.returnedPointsExpiry(m, order, rules, now),
           );
         }
-        const reversible = Math.min(share.pointsEarned, member.points);
+        const reversible = Math.min(share.pointsEarned, points.balance);
         if (reversible > 0) {
           await this.ledger.debit(
             m,
-            member,
+            points,
             reversible,
             { ...movement, kind: 'refund_reverse', key: `refund:${refundId}:reverse`, reason: `${store.name} 退货，扣回消费积分` },
             { sourceType: 'order', sourceId: order.id },
@@ -119,7 +120,7 @@ export class RefundsUseCase {
           pointsReturned: share.pointsRedeemed,
           growthReversed: share.growth,
           orderRefundedFen: refundedAfter,
-          pointsBalance: member.points,
+          pointsBalance: points.balance,
           reason: request.reason ?? null,
           businessDate: chinaDate(now),
           createdAt: now,
@@ -143,7 +144,7 @@ export class RefundsUseCase {
    */
   private async returnedPointsExpiry(m: EntityManager, order: Order, rules: LoyaltyRules, now: Date): Promise<string> {
     const [row] = (await m.query(
-      `SELECT MAX(d.expires_on) AS expires_on FROM point_lot_draws d JOIN point_ledger l ON l.id = d.ledger_id WHERE l.business_key = ?`,
+      `SELECT MAX(d.expires_on) AS expires_on FROM point_lot_draws d JOIN ledger_entries e ON e.id = d.ledger_id WHERE e.business_key = ?`,
       [`order:${order.id}:redeem`],
     )) as { expires_on: string | null }[];
     const floor = addDays(chinaDate(now), rules.expiry.reminderDays);

@@ -6,6 +6,7 @@ import { dbTime, toInt } from '../database/sql';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { accountAddsUp, LedgerRepository } from '../ledger/ledger.repository';
 import { lockMember } from '../ledger/member-lock';
 import { PointsLedger } from './points-ledger';
 
@@ -31,6 +32,7 @@ export class PointsMaintenance {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly ledger: PointsLedger,
+    private readonly accounts: LedgerRepository,
     private readonly growth: MemberGrowth,
     private readonly settings: LoyaltySettingsService,
     private readonly clock: Clock,
@@ -66,7 +68,7 @@ export class PointsMaintenance {
       return await this.uow.transaction(async (m) => {
         const member = await lockMember(m, memberId);
         if (!member) return 0;
-        const posted = await this.ledger.expire(m, member, today, { key: `expire:${memberId}:${today}`, sourceType: 'expiry', sourceId: today, at: this.clock.now() });
+        const posted = await this.ledger.expire(m, await this.ledger.account(m, member), today, { key: `expire:${memberId}:${today}`, sourceType: 'expiry', sourceId: today, at: this.clock.now() });
         return posted ? -posted.delta : 0;
       });
     } catch (error) {
@@ -112,35 +114,19 @@ export class PointsMaintenance {
     return marked;
   }
 
-  /** For every member: ledger sum = cached balance = live lot remainders = the last row's balance_after. */
+  /** For every member's points account: the ledger's check (accountAddsUp), lots included. */
   async reconcile(brandId?: string): Promise<Reconciliation> {
     const mismatches: Reconciliation['mismatches'] = [];
     let checked = 0;
     let after = '';
     for (;;) {
-      const rows = (await this.uow.reader.query(
-        `SELECT m.id, m.member_no, m.points,
-           (SELECT COALESCE(SUM(l.delta), 0) FROM point_ledger l WHERE l.member_id = m.id) AS ledger_sum,
-           (SELECT COALESCE(SUM(p.remaining), 0) FROM point_lots p WHERE p.member_id = m.id) AS lots_remaining,
-           (SELECT l2.balance_after FROM point_ledger l2 WHERE l2.member_id = m.id AND l2.seq = m.ledger_seq) AS last_after,
-           m.ledger_seq
-         FROM members m WHERE m.id > ?${brandId ? ' AND m.brand_id = ?' : ''} ORDER BY m.id LIMIT ${BATCH}`,
-        brandId ? [after, brandId] : [after],
-      )) as { id: string; member_no: string; points: unknown; ledger_sum: unknown; lots_remaining: unknown; last_after: unknown; ledger_seq: unknown }[];
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        checked += 1;
-        const cached = toInt(row.points);
-        const ledgerSum = toInt(row.ledger_sum);
-        const lots = toInt(row.lots_remaining);
-        const lastAfter = row.last_after === null || row.last_after === undefined ? null : toInt(row.last_after);
-        const seq = toInt(row.ledger_seq);
-        const lastOk = seq === 0 ? lastAfter === null && cached === 0 : lastAfter === cached;
-        if (cached !== ledgerSum || cached !== lots || !lastOk) {
-          mismatches.push({ memberId: row.id, memberNo: row.member_no, cachedBalance: cached, ledgerSum, lotsRemaining: lots, lastBalanceAfter: lastAfter });
-        }
+      const accounts = await this.accounts.audit('points', { after, limit: BATCH, brandId });
+      if (accounts.length === 0) break;
+      checked += accounts.length;
+      for (const a of accounts.filter((account) => !accountAddsUp(account))) {
+        mismatches.push({ memberId: a.memberId, memberNo: a.memberNo, cachedBalance: a.balance, ledgerSum: a.entriesSum, lotsRemaining: a.lotsRemaining ?? 0, lastBalanceAfter: a.lastBalanceAfter });
       }
-      after = rows[rows.length - 1].id;
+      after = accounts[accounts.length - 1].memberId;
     }
     if (mismatches.length > 0) this.logger.error(`points reconciliation: ${mismatches.length} of ${checked} members do not add up: ${JSON.stringify(mismatches.slice(0, 20))}`);
     return { checkedMembers: checked, mismatches, checkedAt: this.clock.now().toISOString() };

@@ -61,6 +61,7 @@ export const API_ERRORS = {
   ORDER_CONFLICT: { status: 409, message: '该小票号已记录过另一笔内容不同的消费' },
   ITEMS_TOTAL_MISMATCH: { status: 400, message: '商品金额合计与订单金额不一致' },
   POINTS_INSUFFICIENT: { status: 422, message: '积分不足' },
+  BALANCE_INSUFFICIENT: { status: 422, message: '储值余额不足' },
   REDEEM_OVER_LIMIT: { status: 422, message: '抵扣积分超过本单上限' },
   REDEEM_NOT_WHOLE_FEN: { status: 400, message: '抵扣积分应能折算成整分钱' },
   REFUND_CONFLICT: { status: 409, message: '该退款单号已用于另一笔内容不同的退款' },
