@@ -1,12 +1,9 @@
-import type { OrderItem, TierCode } from '@wemember/shared';
-import { TIER_CODES } from '@wemember/shared';
+import type { OrderItem, OrderStatus, TierCode } from '@wemember/shared';
+import { ORDER_STATUSES, TIER_CODES } from '@wemember/shared';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DATETIME, safeInteger } from '../database/columns';
 
 const money = (name: string) => ({ name, type: 'bigint', default: 0, transformer: safeInteger }) as const;
-
-export const ORDER_STATUSES = ['completed', 'partially_refunded', 'refunded'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** One purchase at a till, keyed by (store, externalNo). Its figures never change; refunds add up in refundedFen. */
 @Entity('orders')

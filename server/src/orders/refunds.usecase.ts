@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   addDays,
+  assertTransition,
   chargeBack,
   chinaDate,
+  ORDER_TRANSITIONS,
   refundShare,
+  type OrderStatus,
   type LoyaltyRules,
   type Refund as RefundView,
   type RefundRequest,
@@ -51,23 +54,27 @@ export class RefundsUseCase {
     const now = this.clock.now();
     try {
       const refund = await this.uow.transaction(async (m) => {
-        // The order row first: concurrent refunds of one order queue here, and together they can
-        // never pass the order's amount.
-        const claimed = await execute(
-          m,
-          `UPDATE orders SET status = CASE WHEN refunded_fen + ? >= amount_fen THEN 'refunded' ELSE 'partially_refunded' END,
-                             refunded_fen = refunded_fen + ?
-           WHERE id = ? AND refunded_fen + ? <= amount_fen`,
-          [request.amountFen, request.amountFen, order.id, request.amountFen],
-        );
-        const [row] = (await m.query(`SELECT refunded_fen FROM orders WHERE id = ?${forUpdate(m)}`, [order.id])) as { refunded_fen: unknown }[];
-        const refundedAfter = toInt(row.refunded_fen);
-        if (claimed !== 1) {
-          const left = order.amountFen - refundedAfter;
+        // The order row first, locked: concurrent refunds of one order queue here, and together
+        // they can never pass the order's amount.
+        const [row] = (await m.query(`SELECT status, refunded_fen FROM orders WHERE id = ?${forUpdate(m)}`, [order.id])) as { status: OrderStatus; refunded_fen: unknown }[];
+        const refundedBefore = toInt(row.refunded_fen);
+        const left = order.amountFen - refundedBefore;
+        if (request.amountFen > left) {
           const message = `退款金额超过可退金额：本单还可退 ${left} 分`;
           throw new DomainError('REFUND_EXCEEDS_ORDER', message, [{ field: 'amountFen', message }]);
         }
-        const refundedBefore = refundedAfter - request.amountFen;
+        // The order's state moves as ORDER_TRANSITIONS allows, conditional on what was read under
+        // the lock; a count other than 1 means something moved it outside the lock: a bug.
+        const to: OrderStatus = request.amountFen === left ? 'refunded' : 'partially_refunded';
+        assertTransition(ORDER_TRANSITIONS, row.status, to);
+        const moved = await execute(m, 'UPDATE orders SET status = ?, refunded_fen = refunded_fen + ? WHERE id = ? AND status = ? AND refunded_fen = ?', [
+          to,
+          request.amountFen,
+          order.id,
+          row.status,
+          refundedBefore,
+        ]);
+        if (moved !== 1) throw new LedgerDrift(`order ${order.id} changed under its lock`);
         const share = refundShare(order, refundedBefore, request.amountFen);
 
         const member = await lockMember(m, order.memberId);
@@ -119,7 +126,7 @@ export class RefundsUseCase {
           pointsWrittenOff: charged.writtenOffPoints,
           pointsReturned: share.pointsRedeemed,
           growthReversed: share.growth,
-          orderRefundedFen: refundedAfter,
+          orderRefundedFen: refundedBefore + request.amountFen,
           pointsBalance: points.balance,
           reason: request.reason ?? null,
           businessDate: chinaDate(now),
