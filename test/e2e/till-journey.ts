@@ -96,6 +96,19 @@ export function describeTillJourney(database: 'mysql' | 'sqlite'): void {
       expect(await till.points(member)).toBe(50);
     });
 
+    it('receipt and refund numbers compare exactly: CASE1 and case1 are two purchases, on every database', async () => {
+      const member = await till.newMember();
+      const upper = await till.buy(member, { amountFen: 1_000, externalNo: 'CASE1' });
+      const lower = await till.buy(member, { amountFen: 2_000, externalNo: 'case1' });
+      expect([upper.status, lower.status]).toEqual([201, 201]);
+      expect(lower.body.id).not.toBe(upper.body.id);
+      expect((await till.buy(member, { amountFen: 1_000, externalNo: 'CASE1' })).body).toMatchObject({ id: upper.body.id, replayed: true });
+      const first = await till.refund(upper.body.id, { amountFen: 100, refundNo: 'T-A' });
+      const second = await till.refund(upper.body.id, { amountFen: 200, refundNo: 't-a' });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      expect(second.body.id).not.toBe(first.body.id);
+    });
+
     it('upgrades the tier at once; the new tier prices the next purchase; excluded categories earn nothing', async () => {
       const member = await till.newMember();
       const big = await till.bought(member, { amountFen: 100_000 });
