@@ -20,10 +20,14 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** How the recorder breaks a call instead of passing it on: an HTTP error, a dropped connection, or a page that is not JSON. */
+export type Breakage = 'http-502' | 'reset' | 'html';
+
 /**
  * A pass-through between the server and the WeChat sandbox that keeps every exchange: what the
  * server asked and what "WeChat" answered, so a test knows every access token, session key and phone
- * number the server was handed — the secrets its logs must never show.
+ * number the server was handed — the secrets its logs must never show. It can also break the next
+ * calls to a path the way a network or a proxy does (the sandbox's faults are WeChat errcodes).
  */
 export class WechatRecorder {
   private constructor(
@@ -32,11 +36,36 @@ export class WechatRecorder {
     readonly exchanges: WechatExchange[],
   ) {}
 
+  private readonly breakages = new Map<string, { how: Breakage; remaining: number }>();
+
+  /** The next `times` calls to `path` (e.g. /sns/jscode2session) are broken `how`. */
+  breakNext(path: string, how: Breakage, times = 1): void {
+    this.breakages.set(path, { how, remaining: times });
+  }
+
+  private takeBreakage(url: string): Breakage | undefined {
+    const path = url.split('?')[0];
+    const pending = this.breakages.get(path);
+    if (!pending) return undefined;
+    if (--pending.remaining <= 0) this.breakages.delete(path);
+    return pending.how;
+  }
+
   static async start(target: string): Promise<WechatRecorder> {
     const exchanges: WechatExchange[] = [];
+    // eslint-disable-next-line prefer-const -- assigned once the server listens, read by its handler
+    let recorder: WechatRecorder;
     const server = createServer((req, res) => {
       void (async () => {
         const body = await readBody(req);
+        const broken = recorder.takeBreakage(req.url ?? '');
+        if (broken) {
+          exchanges.push({ method: req.method ?? 'GET', url: req.url ?? '', status: 0, request: body.toString('utf8'), response: '' });
+          if (broken === 'reset') req.socket.destroy();
+          else if (broken === 'http-502') res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+          else res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>系统繁忙</body></html>');
+          return;
+        }
         const headers: Record<string, string> = {};
         if (req.headers['content-type']) headers['content-type'] = String(req.headers['content-type']);
         try {
@@ -59,7 +88,8 @@ export class WechatRecorder {
       })();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new WechatRecorder(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges);
+    recorder = new WechatRecorder(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges);
+    return recorder;
   }
 
   /** Every value of these JSON fields or query parameters seen in either direction. */
