@@ -2,6 +2,24 @@
 // test/tsconfig.json sets isolatedModules (type-checking is `npm run typecheck`'s job), and
 // @wemember/shared read from source so tests never need a build first.
 const path = require('node:path');
+const { exports: sharedExports } = require('./shared/package.json');
+
+/**
+ * `@wemember/shared` and each of its subpath entries (`@wemember/shared/money`, which the miniapp
+ * imports to keep zod out of its bundle) mapped to the source file its `exports` entry is built
+ * from: ./dist/domain/tiers.js ← shared/src/domain/tiers.ts.
+ */
+function sharedSourceMap() {
+  const map = {};
+  for (const [subpath, target] of Object.entries(sharedExports)) {
+    const built = typeof target === 'string' ? target : target.default;
+    const match = /^\.\/dist\/(.+)\.js$/.exec(built);
+    if (!match) continue; // ./package.json
+    const specifier = subpath === '.' ? '@wemember/shared' : `@wemember/shared/${subpath.slice(2)}`;
+    map[`^${specifier}$`] = path.join(__dirname, 'shared/src', `${match[1]}.ts`);
+  }
+  return map;
+}
 
 module.exports = {
   testEnvironment: 'node',
@@ -9,9 +27,5 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'test/tsconfig.json') }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: {
-    '^@wemember/shared$': path.join(__dirname, 'shared/src/index.ts'),
-    // The miniapp imports single modules of the build (to keep zod out of its bundle).
-    '^@wemember/shared/dist/(.*)$': path.join(__dirname, 'shared/src/$1'),
-  },
+  moduleNameMapper: sharedSourceMap(),
 };

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const { loadConfig, ConfigError } = require('../server/dist/config/app-config');
   const { createApp } = require('../server/dist/app.factory');
   const { demoBrandPlan, setUpBrand } = require('../server/dist/seed/brand-setup');
-  const { DataSource } = require('typeorm');
+  const { UnitOfWork } = require('../server/dist/database/unit-of-work');
 
   let config;
   try {
@@ -141,17 +141,17 @@ async function main(): Promise<void> {
     fail(error instanceof ConfigError ? (error as Error).message : String(error));
   }
   const app = await createApp(config);
-  const db = app.get(DataSource);
+  const uow = app.get(UnitOfWork);
   const password = demoPassword();
-  const [existing] = await db.query('SELECT id FROM brands WHERE wechat_appid = ?', [appid]);
+  const [existing] = await uow.reader.query('SELECT id FROM brands WHERE wechat_appid = ?', [appid]);
   if (!existing) {
-    await setUpBrand(db, demoBrandPlan(appid, password));
+    await setUpBrand(uow, demoBrandPlan(appid, password));
     console.log('… seeded the demo chain');
   }
   await app.listen(port, config.host).catch((error: Error) => fail(`the server could not listen on port ${port} (${error.message}); set PORT`));
 
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const stores: { code: string; name: string; scene: string }[] = await db.query(
+  const stores: { code: string; name: string; scene: string }[] = await uow.reader.query(
     "SELECT s.code, s.name, c.scene FROM stores s JOIN brands b ON b.id = s.brand_id JOIN store_scenes c ON c.store_id = s.id AND c.channel = 'counter' WHERE b.wechat_appid = ? ORDER BY s.code",
     [appid],
   );

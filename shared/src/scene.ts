@@ -1,6 +1,6 @@
 /**
  * wxacode.getUnlimited `scene`: at most 32 visible characters, only digits, letters and
- * !#$&'()*+,/:;=?@-._~ (wechat-protocol.md §F). Our store codes use a short token of
+ * !#$&'()*+,/:;=?@-._~ (WeChat's getwxacodeunlimit, docs/wechat.md §F). Our store codes use a short token of
  * [A-Za-z0-9] so they survive every encoder on the way.
  */
 export const SCENE_MAX_LENGTH = 32;

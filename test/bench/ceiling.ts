@@ -79,23 +79,39 @@ export class CeilingTill {
       await this.send(connection, 'START TRANSACTION');
       const [locked] = (await this.send(
         connection,
-        'SELECT id, brand_id, member_no, phone_masked, status, tier, birthday, growth, points, ledger_seq FROM members WHERE id = ? FOR UPDATE',
+        'SELECT id, brand_id, member_no, phone_masked, status, tier, birthday, growth FROM members WHERE id = ? FOR UPDATE',
         [member.id],
       )) as RowDataPacket[];
-      const seq = Number(locked.ledger_seq);
-      const balanceAfter = Number(locked.points) + pointsEarned;
+      // The points account, opened on the member's first movement, as the server's Ledger does.
+      let [account] = (await this.send(connection, "SELECT id, balance, seq FROM ledger_accounts WHERE member_id = ? AND kind = 'points'", [member.id])) as {
+        id: string;
+        balance: unknown;
+        seq: unknown;
+      }[];
+      if (!account) {
+        account = { id: randomUUID(), balance: 0, seq: 0 };
+        await this.send(connection, "INSERT INTO ledger_accounts (id, brand_id, member_id, kind, balance, seq, created_at) VALUES (?, ?, ?, 'points', 0, 0, ?)", [
+          account.id,
+          brandId,
+          member.id,
+          at,
+        ]);
+      }
+      const seq = Number(account.seq);
+      const balanceAfter = Number(account.balance) + pointsEarned;
 
-      const moved = (await this.send(
-        connection,
-        'UPDATE members SET points = points + ?, ledger_seq = ledger_seq + 1 WHERE id = ? AND ledger_seq = ? AND points + ? >= 0',
-        [pointsEarned, member.id, seq, pointsEarned],
-      )) as ResultSetHeader;
-      if (moved.affectedRows !== 1) throw new Error(`ceiling: member ${member.id} moved outside its lock`);
+      const moved = (await this.send(connection, 'UPDATE ledger_accounts SET balance = balance + ?, seq = seq + 1 WHERE id = ? AND seq = ? AND balance + ? >= 0', [
+        pointsEarned,
+        account.id,
+        seq,
+        pointsEarned,
+      ])) as ResultSetHeader;
+      if (moved.affectedRows !== 1) throw new Error(`ceiling: account ${account.id} moved outside its member's lock`);
       await this.send(
         connection,
-        `INSERT INTO point_ledger (id, brand_id, member_id, seq, kind, delta, balance_after, business_key, source_type, source_id, reason, store_id, staff_id, created_at)
-         VALUES (?, ?, ?, ?, 'earn', ?, ?, ?, 'order', ?, ?, ?, ?, ?)`,
-        [randomUUID(), brandId, member.id, seq + 1, pointsEarned, balanceAfter, `order:${orderId}:earn`, orderId, `${this.setup.storeName} 消费 ${formatYuan(amountFen)}`, storeId, staffId, at],
+        `INSERT INTO ledger_entries (id, brand_id, account_id, member_id, seq, entry_kind, delta, balance_after, business_key, reason, source_type, source_id, store_id, staff_id, created_at)
+         VALUES (?, ?, ?, ?, ?, 'earn', ?, ?, ?, ?, 'order', ?, ?, ?, ?)`,
+        [randomUUID(), brandId, account.id, member.id, seq + 1, pointsEarned, balanceAfter, `order:${orderId}:earn`, `${this.setup.storeName} 消费 ${formatYuan(amountFen)}`, orderId, storeId, staffId, at],
       );
       await this.send(
         connection,

@@ -68,6 +68,8 @@ async function benchmark(): Promise<void> {
       LOG_LEVEL: 'error',
       // Seeding logs in and joins every member from this one address: two hits each.
       RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: String(2 * settings.members + 10),
+      // Thousands of purchases a minute through one POS key: the throughput ceiling per key is not what is measured.
+      RATE_LIMIT_CODE_CHECKS_PER_MINUTE: '10000000',
     },
   });
   let ceiling: CeilingTill | undefined;

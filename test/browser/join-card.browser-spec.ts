@@ -50,7 +50,7 @@ describe('H5 in Chromium: scan → join → card → clerk resolves', () => {
     await page.waitForTimeout(400); // let the page transition settle before the screenshot
     const shown = await qr.getAttribute('data-code');
     const decoded = decodeQr(await qr.screenshot());
-    expect(decoded).toMatch(/^\d{18}$/);
+    expect(decoded).toMatch(/^\d{20}$/);
     expect(decoded).toBe(shown);
     expect(decoded!.startsWith(memberNo)).toBe(true);
 
@@ -78,7 +78,7 @@ describe('H5 in Chromium: scan → join → card → clerk resolves', () => {
     expect(await summary.textContent()).toContain(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
 
     // A forged code is refused with a message the clerk can act on.
-    await staffPage.locator(visible('.scan-input input')).fill(decoded!.slice(0, 17) + ((Number(decoded!.at(-1)) + 1) % 10));
+    await staffPage.locator(visible('.scan-input input')).fill(decoded!.slice(0, 19) + ((Number(decoded!.at(-1)) + 1) % 10));
     await staffPage.locator(visible('.scan-submit')).click();
     await staffPage.waitForSelector(visible('.scan-error:has-text("会员码无效")'));
     await staffPage.close();

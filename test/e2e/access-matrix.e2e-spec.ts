@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sign } from 'jsonwebtoken';
 import { API_ROUTES, type ApiRoute, type ApiRouteName, type StaffRole } from '@wemember/shared';
 import { hashPassword } from '../../server/src/staff/password-hasher';
 import { Staff } from '../../server/src/staff/staff.entity';
@@ -30,7 +31,14 @@ type ActorName =
   | 'region-manager-of-south'
   | 'other-brand-hq_admin'
   | 'pos-key'
-  | 'pos-key-revoked';
+  | 'pos-key-revoked'
+  | 'member-closed'
+  | 'member-frozen'
+  | 'member-token-tampered'
+  | 'member-token-expired'
+  | 'staff-disabled'
+  | 'staff-token-tampered'
+  | 'staff-token-expired';
 
 interface Caller {
   name: ActorName;
@@ -42,6 +50,8 @@ interface Caller {
   seesStoreA: boolean;
   /** Whether the caller belongs to brand A at all. */
   brandA: boolean;
+  /** What the guard answers this caller before anything else (a bad token, a closed card, a disabled account). */
+  refusedAs?: { member?: 401 | 403; staff?: 401 | 403 };
 }
 
 interface Sample {
@@ -183,6 +193,29 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       { name: 'pos-key', headers: { 'x-api-key': key.body.key }, seesStoreA: true, brandA: true },
       { name: 'pos-key-revoked', headers: { 'x-api-key': revoked.body.key }, seesStoreA: false, brandA: true },
     );
+
+    // Callers an attacker or time produces: a closed and a frozen card, a disabled account, tokens
+    // with a changed signature and tokens past their expiry (signed with the real secret).
+    const closed = await till.newMember();
+    await stack.db.query("UPDATE members SET status = 'closed' WHERE id = ?", [closed.memberId]);
+    const frozen = await till.newMember();
+    await stack.db.query("UPDATE members SET status = 'frozen' WHERE id = ?", [frozen.memberId]);
+    const leaverToken = await addStaff('leaver', 'hq_admin', null, null);
+    await stack.db.query('UPDATE staff SET active = 0 WHERE username = ?', [stack.usernamePrefix + 'leaver']);
+    const tamper = (token: string) => token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    const memberClaims = JSON.parse(Buffer.from(member.token.split('.')[1], 'base64url').toString());
+    const expired = (claims: Record<string, unknown>) => sign({ ...claims, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }, stack.config.secrets.jwt, { algorithm: 'HS256' });
+    const adminClaims = JSON.parse(Buffer.from(admin.split('.')[1], 'base64url').toString());
+    const bad = (name: ActorName, token: string, refusedAs: Caller['refusedAs']): Caller => ({ name, token, seesStoreA: false, brandA: true, refusedAs });
+    callers.push(
+      bad('member-closed', closed.token, { member: 403 }),
+      { name: 'member-frozen', token: frozen.token, seesStoreA: false, brandA: true },
+      bad('member-token-tampered', tamper(member.token), { member: 401 }),
+      bad('member-token-expired', expired({ aud: memberClaims.aud, sub: memberClaims.sub, brandId: memberClaims.brandId, memberId: memberClaims.memberId }), { member: 401 }),
+      bad('staff-disabled', leaverToken, { staff: 403 }),
+      bad('staff-token-tampered', tamper(admin), { staff: 401 }),
+      bad('staff-token-expired', expired({ aud: adminClaims.aud, sub: adminClaims.sub, brandId: adminClaims.brandId }), { staff: 401 }),
+    );
   });
   afterAll(async () => {
     console.log(`access matrix: ${tried.cases} cases tried, ${tried.failures} failed`);
@@ -192,6 +225,16 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
   /** What the route's rule says this caller gets, before any resource is looked at. */
   function gate(route: ApiRoute, caller: Caller): 'pass' | 401 | 403 {
     const isPos = caller.name.startsWith('pos-key');
+    if (caller.refusedAs && route.auth !== 'public') {
+      const asMember = caller.refusedAs.member;
+      const asStaff = caller.refusedAs.staff;
+      // A token that does not verify is a 401 wherever it is sent; a valid one of the wrong kind a 403.
+      if (asMember === 401 || asStaff === 401) return 401;
+      if (route.auth === 'member') return 403;
+      // A closed card's WeChat identity may still sign in and join again.
+      if (route.auth === 'wechat') return asMember === 403 ? 'pass' : 403;
+      return 403;
+    }
     switch (route.auth) {
       case 'public':
         return 'pass';

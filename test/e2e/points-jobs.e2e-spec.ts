@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { POINTS_SCHEDULE, PointsJobs } from '../../server/src/jobs/points-jobs';
 import { TestStack } from '../support/stack';
-import { TestTill } from '../support/till';
+import { POINT_ENTRIES, TestTill } from '../support/till';
 
 /**
  * The daily and yearly jobs on Bull with two server instances sharing one database and one Redis:
@@ -46,7 +46,7 @@ describe('points jobs with two server instances', () => {
     // Asked again later the same day: Bull knows the run and queues nothing.
     const again = await twin.get(PointsJobs).runFor('expire', '2028-01-01', brandId);
     expect(again.id).toBe(one.id);
-    const [rows] = await stack.db.query("SELECT COUNT(*) AS n, SUM(delta) AS total FROM point_ledger WHERE brand_id = ? AND kind = 'expire'", [brandId]);
+    const [rows] = await stack.db.query(`SELECT COUNT(*) AS n, SUM(delta) AS total FROM ${POINT_ENTRIES} l WHERE l.brand_id = ? AND l.kind = 'expire'`, [brandId]);
     expect([Number(rows.n), Number(rows.total)]).toEqual([2, -(123 + 456 - 100 + 99)]);
     for (const member of members) expect(await till.points(member)).toBe(0);
 

@@ -3,7 +3,7 @@ import { DEFAULT_LOYALTY_RULES, earningMultiplier } from '@wemember/shared';
 import { PointsMaintenance } from '../../server/src/points/points-maintenance';
 import type { HttpResult } from '../support/http';
 import { TestStack } from '../support/stack';
-import { TestTill, type TestMember } from '../support/till';
+import { POINT_ENTRIES, TestTill, type TestMember } from '../support/till';
 
 /** Earned in 2026, these lots last until 2027-12-31; the model then runs on 1 January 2028. */
 const EARNED_BEFORE = '2026-06-02T02:00:00Z';
@@ -50,7 +50,7 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
 
     beforeAll(async () => {
       // Every run joins new members: more logins a minute than one shopper's phone would make.
-      stack = await TestStack.start({ database, env: { RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: '100000', RATE_LIMIT_RESOLVE_PER_MINUTE: '100000' } });
+      stack = await TestStack.start({ database, env: { RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: '100000', RATE_LIMIT_RESOLVE_PER_MINUTE: '100000', RATE_LIMIT_CODE_CHECKS_PER_MINUTE: '100000' } });
       till = await TestTill.open(stack);
     });
     afterAll(() => stack?.close());
@@ -117,7 +117,7 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
           const ids = members.map((m) => m.memberId);
           const marks = ids.map(() => '?').join(', ');
           const byKind = Object.fromEntries(
-            ((await stack.db.query(`SELECT kind, SUM(delta) AS total FROM point_ledger WHERE member_id IN (${marks}) GROUP BY kind`, ids)) as { kind: string; total: unknown }[]).map(
+            ((await stack.db.query(`SELECT l.kind, SUM(l.delta) AS total FROM ${POINT_ENTRIES} l WHERE l.member_id IN (${marks}) GROUP BY l.kind`, ids)) as { kind: string; total: unknown }[]).map(
               (r) => [r.kind, Number(r.total)],
             ),
           );
@@ -144,7 +144,7 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
             ids,
           );
           expect(unbalanced).toEqual([]);
-          const [negative] = await stack.db.query(`SELECT COUNT(*) AS n FROM point_ledger WHERE member_id IN (${marks}) AND balance_after < 0`, ids);
+          const [negative] = await stack.db.query(`SELECT COUNT(*) AS n FROM ${POINT_ENTRIES} l WHERE l.member_id IN (${marks}) AND l.balance_after < 0`, ids);
           expect(Number(negative.n)).toBe(0);
           const [overdue] = await stack.db.query(`SELECT COUNT(*) AS n FROM point_lots WHERE member_id IN (${marks}) AND expires_on < ? AND remaining > 0`, [...ids, EXPIRY_DAY]);
           expect(Number(overdue.n)).toBe(0);

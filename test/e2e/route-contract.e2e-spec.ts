@@ -80,3 +80,21 @@ describe('route contract: the Nest routes are exactly API_ROUTES', () => {
     expect(result.body.code).toBe('ROUTE_NOT_FOUND');
   });
 });
+
+describe('a wrong method on a path the API serves', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await TestStack.start();
+  });
+  afterAll(() => stack?.close());
+
+  it('is a 405 that says which methods the path has', async () => {
+    const result = await stack.api('DELETE', '/member/card');
+    expect(result.status).toBe(405);
+    expect(result.body).toMatchObject({ statusCode: 405, code: 'METHOD_NOT_ALLOWED' });
+    expect(result.headers.get('allow')).toBe('GET');
+    const settings = await stack.api('POST', '/staff/settings/loyalty', { body: {} });
+    expect(settings.status).toBe(405);
+    expect(settings.headers.get('allow')).toBe('GET, PUT');
+  });
+});

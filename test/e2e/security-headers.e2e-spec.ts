@@ -29,3 +29,17 @@ describe('security headers on every answer', () => {
     expect(result.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
   });
 });
+
+describe('the API document can be switched off', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await TestStack.start({ env: { API_DOCS: 'false' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('API_DOCS=false: /api/docs does not exist', async () => {
+    const result = await stack.api('GET', '/docs');
+    expect(result.status).toBe(404);
+    expect(result.body.code).toBe('ROUTE_NOT_FOUND');
+  });
+});

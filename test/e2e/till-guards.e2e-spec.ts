@@ -44,7 +44,7 @@ describe('the till refuses what it must, and only staff in scope act', () => {
     ['negative points', { amountFen: 1_000, pointsToRedeem: -5 }, 'pointsToRedeem'],
     ['fractional points', { amountFen: 1_000, pointsToRedeem: 1.5 }, 'pointsToRedeem'],
     ['a receipt number with spaces', { amountFen: 1_000, externalNo: 'A 1' }, 'externalNo'],
-    ['a member code that is not 18 digits', { amountFen: 1_000, memberCode: '1234' }, 'memberCode'],
+    ['a member code that is not 20 digits', { amountFen: 1_000, memberCode: '1234' }, 'memberCode'],
     ['an unknown field', { amountFen: 1_000, discountFen: 500 }, 'discountFen'],
   ])('%s: 400 naming the field, nothing written', async (_, body, field) => {
     await refusedWithoutWrites(body, 400, 'VALIDATION_FAILED', field);
@@ -63,7 +63,7 @@ describe('the till refuses what it must, and only staff in scope act', () => {
 
   it('a forged code, an expired code, another brand’s code: 400 on memberCode', async () => {
     const code = await till.code(member.token);
-    const forged = code.slice(0, 12) + String((Number(code.slice(12)) + 1) % 1_000_000).padStart(6, '0');
+    const forged = code.slice(0, 12) + String((Number(code.slice(12)) + 1) % 100_000_000).padStart(8, '0');
     await refusedWithoutWrites({ amountFen: 1_000, memberCode: forged }, 400, 'MEMBER_CODE_INVALID', 'memberCode');
     const old = new MemberCodes(stack.config, new Clock(() => stack.clock.now() - 5 * 60_000)).issue(stack.chain.brand.id, member.memberNo).code;
     await refusedWithoutWrites({ amountFen: 1_000, memberCode: old }, 400, 'MEMBER_CODE_EXPIRED', 'memberCode');

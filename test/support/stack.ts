@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { startSandbox, type RunningSandbox } from '../../scripts/wechat-sandbox/src';
 import { TestClock } from '../../scripts/wechat-sandbox/src/spec-support';
 import { createApp } from '../../server/src/app.factory';
+import { UnitOfWork } from '../../server/src/database/unit-of-work';
 import { AppConfig, loadConfig } from '../../server/src/config/app-config';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
 import { JOIN_PAGE } from '../../server/src/stores/stores.service';
@@ -74,7 +75,7 @@ export class TestStack {
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const usernamePrefix = `t${run}-`;
-    const chain = await setUpBrand(app.get(DataSource), demoBrandPlan(appid, STAFF_PASSWORD, usernamePrefix));
+    const chain = await setUpBrand(app.get(UnitOfWork), demoBrandPlan(appid, STAFF_PASSWORD, usernamePrefix));
     return new TestStack(app, config, url, sandbox, clock, chain, usernamePrefix, tempDir);
   }
 
@@ -91,8 +92,13 @@ export class TestStack {
 
   private readonly twins: NestFastifyApplication[] = [];
 
+  /** The database itself, to look at rows a test expects (tests may bypass the unit of work to read; feature code may not). */
   get db(): DataSource {
     return this.app.get(DataSource);
+  }
+
+  get uow(): UnitOfWork {
+    return this.app.get(UnitOfWork);
   }
 
   get appid(): string {

@@ -11,6 +11,12 @@ export interface TestMember {
   phone: string;
 }
 
+/**
+ * The points accounts' entries, shaped as point_ledger's rows were (`kind` is the entry's kind), for
+ * tests that add up a member's points history: `SELECT … FROM ${POINT_ENTRIES} l WHERE l.member_id = ?`.
+ */
+export const POINT_ENTRIES = "(SELECT e.*, e.entry_kind AS kind FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'points')";
+
 /** A receipt number no other test uses. */
 export const aReceiptNo = (prefix = 'R') => `${prefix}${randomBytes(6).toString('hex')}`;
 
@@ -84,7 +90,7 @@ export class TestTill {
   }
 
   async ledgerCounts(): Promise<Record<string, number>> {
-    const tables = ['orders', 'order_refunds', 'point_ledger', 'point_lots', 'members', 'tier_changes', 'audit_log'];
+    const tables = ['orders', 'order_refunds', 'ledger_accounts', 'ledger_entries', 'point_lots', 'members', 'tier_changes', 'audit_log'];
     return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await this.count(t)] as const)));
   }
 }

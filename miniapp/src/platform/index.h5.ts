@@ -1,4 +1,4 @@
-import { isChinaMobile } from '@wemember/shared/dist/phone'
+import { isChinaMobile } from '@wemember/shared/phone'
 import { getPlatformConfig } from '../services/api'
 import { request } from '../services/request'
 import { PlatformError, type Platform } from './types'
@@ -75,7 +75,7 @@ export const platform: Platform = {
   },
 
   async requestPayment() {
-    // TODO(payment task, DESIGN.md journey 5): pay the prepay_id through the sandbox's /__sandbox/ payment route.
+    // TODO(the stored-value issue: recharge with WeChat Pay): pay the prepay_id through the sandbox's /__sandbox/ payment route.
     throw new PlatformError('网页版暂不支持微信支付，请在微信小程序中完成支付')
   },
 

@@ -1,57 +1,54 @@
-import type {
-  API_ROUTES,
-  CreateOrderRequest,
-  MemberAuthResponse,
-  MemberCard,
-  MemberCode,
-  MemberLoginRequest,
-  MemberPhoneRequest,
-  MemberSummary,
-  Order,
-  OrderQuote,
-  OrderQuoteRequest,
-  PlatformConfig,
-  PointsOverview,
-  Refund,
-  RefundRequest,
-  ResolveMemberRequest,
-  SetBirthdayRequest,
-  StaffLoginRequest,
-  StaffLoginResponse,
-  StaffProfile,
-  StoreScene,
-  StoreSummary,
-} from '@wemember/shared'
-import { apiRequest } from './request'
+import type { API_ROUTES, RouteBody, RouteParams, RouteQuery, RouteResponse } from '@wemember/shared'
+import { apiRequest, type Method } from './request'
 
 /*
- * Typed calls of the API. Paths and methods are written out here so that zod and the schemas stay
- * out of the bundle; the `satisfies` below makes the compiler reject any drift from API_ROUTES.
+ * Typed calls of the API. Each call's parameters, query, body and answer are typed by the route's
+ * schemas in API_ROUTES (RouteBody, RouteResponse… of @wemember/shared, imported as types only).
+ * Methods and paths are written out here ("METHOD /path", short in the bundle) so that zod and the
+ * schemas stay out of the bundle; the `satisfies` below makes the compiler reject any drift from
+ * API_ROUTES.
  */
 type Routes = typeof API_ROUTES
 const ROUTES = {
-  platformConfig: { method: 'GET', path: '/platform/config' },
-  storeScene: { method: 'GET', path: '/stores/scene/:scene' },
-  memberLogin: { method: 'POST', path: '/auth/login' },
-  memberJoin: { method: 'POST', path: '/auth/phone' },
-  memberCard: { method: 'GET', path: '/member/card' },
-  memberCode: { method: 'GET', path: '/member/code' },
-  memberPoints: { method: 'GET', path: '/member/points' },
-  memberSetBirthday: { method: 'PUT', path: '/member/birthday' },
-  staffLogin: { method: 'POST', path: '/staff/auth/login' },
-  staffMe: { method: 'GET', path: '/staff/me' },
-  staffResolveMember: { method: 'POST', path: '/staff/members/resolve' },
-  staffStores: { method: 'GET', path: '/staff/stores' },
-  staffQuoteOrder: { method: 'POST', path: '/staff/orders/quote' },
-  staffCreateOrder: { method: 'POST', path: '/staff/orders' },
-  staffListOrders: { method: 'GET', path: '/staff/orders' },
-  staffGetOrder: { method: 'GET', path: '/staff/orders/:id' },
-  staffRefundOrder: { method: 'POST', path: '/staff/orders/:id/refund' },
-} as const satisfies { [N in keyof Routes]?: Pick<Routes[N], 'method' | 'path'> }
+  platformConfig: 'GET /platform/config',
+  storeScene: 'GET /stores/scene/:scene',
+  memberLogin: 'POST /auth/login',
+  memberJoin: 'POST /auth/phone',
+  memberCard: 'GET /member/card',
+  memberCode: 'GET /member/code',
+  memberPoints: 'GET /member/points',
+  memberSetBirthday: 'PUT /member/birthday',
+  staffLogin: 'POST /staff/auth/login',
+  staffMe: 'GET /staff/me',
+  staffResolveMember: 'POST /staff/members/resolve',
+  staffStores: 'GET /staff/stores',
+  staffQuoteOrder: 'POST /staff/orders/quote',
+  staffCreateOrder: 'POST /staff/orders',
+  staffListOrders: 'GET /staff/orders',
+  staffGetOrder: 'GET /staff/orders/:id',
+  staffRefundOrder: 'POST /staff/orders/:id/refund',
+} as const satisfies { [N in keyof Routes]?: `${Routes[N]['method'] & Method} ${Routes[N]['path']}` }
 
 type RouteName = keyof typeof ROUTES
 
-interface CallOptions {
+/** An option a route takes, required (`params`, `body`) or optional (`query`); `never` when it takes none. */
+type Option<K extends string, T, Required extends boolean> = [T] extends [undefined]
+  ? { [P in K]?: never }
+  : Required extends true
+    ? { [P in K]: T }
+    : { [P in K]?: T }
+
+/** What a call of route `N` sends, each part typed by the route's schemas. */
+type CallOptions<N extends RouteName> = Option<'params', RouteParams<N>, true> &
+  Option<'query', RouteQuery<N>, false> &
+  Option<'body', RouteBody<N>, true> & {
+    header?: Record<string, string>
+  }
+
+/** The options argument, which may be left out when the route requires none of them. */
+type CallArgs<N extends RouteName> = object extends CallOptions<N> ? [options?: CallOptions<N>] : [options: CallOptions<N>]
+
+interface SentOptions {
   /** Values of the path's `:params`. */
   params?: Record<string, string>
   /** Query-string entries; unset ones are left out. */
@@ -60,89 +57,92 @@ interface CallOptions {
   header?: Record<string, string>
 }
 
-function call<T>(route: RouteName, { params = {}, query = {}, body, header }: CallOptions = {}): Promise<T> {
-  const { method, path } = ROUTES[route]
+/** Calls route `N`; resolves with its answer as the route's response schema types it. */
+function call<N extends RouteName>(route: N, ...[options]: CallArgs<N>): Promise<RouteResponse<N>> {
+  // Typed per route by the signature; read here as what goes on the wire.
+  const { params = {}, query = {}, body, header } = (options ?? {}) as SentOptions
+  const [method, path] = ROUTES[route].split(' ') as [Method, string]
   const filled = path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name]))
   const search = Object.entries(query)
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`)
     .join('&')
-  return apiRequest<T>(method, search ? `${filled}?${search}` : filled, body, header)
+  return apiRequest<RouteResponse<N>>(method, search ? `${filled}?${search}` : filled, body, header)
 }
 
-export function getPlatformConfig(): Promise<PlatformConfig> {
+export function getPlatformConfig() {
   return call('platformConfig')
 }
 
 /** The store behind a store code's `scene` (404 for an unknown code). */
-export function getStoreByScene(scene: string): Promise<StoreScene> {
+export function getStoreByScene(scene: string) {
   return call('storeScene', { params: { scene } })
 }
 
-export function memberLogin(body: MemberLoginRequest): Promise<MemberAuthResponse> {
+export function memberLogin(body: RouteBody<'memberLogin'>) {
   return call('memberLogin', { body })
 }
 
 /** Joins with an authorised phone number; `loginToken` is the token memberLogin returned. */
-export function memberJoin(body: MemberPhoneRequest, loginToken: string): Promise<MemberAuthResponse> {
+export function memberJoin(body: RouteBody<'memberJoin'>, loginToken: string) {
   return call('memberJoin', { body, header: { Authorization: `Bearer ${loginToken}` } })
 }
 
-export function getMemberCard(): Promise<MemberCard> {
+export function getMemberCard() {
   return call('memberCard')
 }
 
-export function getMemberCode(): Promise<MemberCode> {
+export function getMemberCode() {
   return call('memberCode')
 }
 
 /** The balance, the soonest expiry and one page of the ledger, newest first; `before` is the previous page's `nextBefore`. */
-export function getMemberPoints(page: { before?: number; limit?: number } = {}): Promise<PointsOverview> {
+export function getMemberPoints(page: RouteQuery<'memberPoints'> = {}) {
   return call('memberPoints', { query: page })
 }
 
 /** Sets the birthday (once); answers with the updated card. */
-export function setMemberBirthday(body: SetBirthdayRequest): Promise<MemberCard> {
+export function setMemberBirthday(body: RouteBody<'memberSetBirthday'>) {
   return call('memberSetBirthday', { body })
 }
 
-export function staffLogin(body: StaffLoginRequest): Promise<StaffLoginResponse> {
+export function staffLogin(body: RouteBody<'staffLogin'>) {
   return call('staffLogin', { body })
 }
 
-export function getStaffProfile(): Promise<StaffProfile> {
+export function getStaffProfile() {
   return call('staffMe')
 }
 
-export function resolveMember(body: ResolveMemberRequest): Promise<MemberSummary> {
+export function resolveMember(body: RouteBody<'staffResolveMember'>) {
   return call('staffResolveMember', { body })
 }
 
 /** The stores the signed-in staff member may record purchases for. */
-export function getStaffStores(): Promise<StoreSummary[]> {
+export function getStaffStores() {
   return call('staffStores')
 }
 
 /** Prices a purchase (member discount, points, what the shopper pays) without recording it. */
-export function quoteOrder(body: OrderQuoteRequest): Promise<OrderQuote> {
+export function quoteOrder(body: RouteBody<'staffQuoteOrder'>) {
   return call('staffQuoteOrder', { body })
 }
 
 /** Records a purchase; sending the same `externalNo` again answers with the first result. */
-export function createOrder(body: CreateOrderRequest): Promise<Order> {
+export function createOrder(body: RouteBody<'staffCreateOrder'>) {
   return call('staffCreateOrder', { body })
 }
 
 /** Recent purchases in the staff member's scope, or those with one receipt number. */
-export function listOrders(query: { externalNo?: string; storeId?: string; limit?: number } = {}): Promise<Order[]> {
+export function listOrders(query: RouteQuery<'staffListOrders'> = {}) {
   return call('staffListOrders', { query })
 }
 
-export function getOrder(id: string): Promise<Order> {
+export function getOrder(id: string) {
   return call('staffGetOrder', { params: { id } })
 }
 
 /** Refunds part or all of a purchase; sending the same `refundNo` again answers with the first result. */
-export function refundOrder(id: string, body: RefundRequest): Promise<Refund> {
+export function refundOrder(id: string, body: RouteBody<'staffRefundOrder'>) {
   return call('staffRefundOrder', { params: { id }, body })
 }

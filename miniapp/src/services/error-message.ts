@@ -1,7 +1,12 @@
+import type { ApiErrorCode } from '@wemember/shared'
 import { PlatformError } from '../platform'
 import { RequestError } from './request'
 
-/** The sentence to show for a failed action: ours are written for the user, anything else is a bug. */
+/**
+ * The sentence to show for a failed action, always Chinese: a RequestError's is (the API's own
+ * sentence, or one chosen by status for an answer not in the API's shape), a PlatformError's is, and
+ * anything else is a bug.
+ */
 export function errorMessage(error: unknown): string {
   if (error instanceof RequestError || error instanceof PlatformError) return error.message
   console.error(error)
@@ -19,7 +24,11 @@ export interface FormError {
  * fields; an error without issues is placed by its code (`fieldByCode`). Whatever names no field
  * of this form (`formFields`) becomes the general message.
  */
-export function formError(error: unknown, formFields: readonly string[], fieldByCode: Record<string, string> = {}): FormError {
+export function formError(
+  error: unknown,
+  formFields: readonly string[],
+  fieldByCode: Partial<Record<ApiErrorCode, string>> = {},
+): FormError {
   if (error instanceof RequestError && error.issues.length) {
     const fields: Record<string, string> = {}
     const rest: string[] = []
@@ -29,7 +38,8 @@ export function formError(error: unknown, formFields: readonly string[], fieldBy
     }
     return { fields, message: rest.join('；') }
   }
-  const field = error instanceof RequestError ? fieldByCode[error.code] : undefined
+  // The app's own codes (NETWORK…) are in no such table: they look up nothing.
+  const field = error instanceof RequestError ? fieldByCode[error.code as ApiErrorCode] : undefined
   if (field && formFields.includes(field)) return { fields: { [field]: errorMessage(error) }, message: '' }
   return { fields: {}, message: errorMessage(error) }
 }

@@ -1,4 +1,4 @@
-import { MAX_FEN } from '@wemember/shared/dist/money'
+import { MAX_FEN } from '@wemember/shared/money'
 
 /** Yuan as a clerk types them: whole yuan, optionally with one or two decimal places. */
 const YUAN_TEXT = /^(\d+)(?:\.(\d{1,2}))?$/

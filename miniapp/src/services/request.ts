@@ -1,6 +1,16 @@
 import Taro from '@tarojs/taro'
-import type { ApiError, FieldIssue } from '@wemember/shared'
+import type { ApiError, ApiErrorCode, FieldIssue } from '@wemember/shared'
 import { memberSession, staffSession, type SessionStore } from './session'
+
+/**
+ * Failures that carry no code of the API: `NETWORK` when no answer arrived, `UNEXPECTED_ANSWER` for
+ * one that is not the API's error shape (a gateway's error page, an English message) or a success
+ * whose body cannot be read.
+ */
+export type ClientErrorCode = 'NETWORK' | 'UNEXPECTED_ANSWER'
+
+/** The code of a RequestError: one of the API's error codes, or one of the app's own. */
+export type RequestErrorCode = ApiErrorCode | ClientErrorCode
 
 /** Every failed call rejects with this: `message` is Chinese and meant for the person using the app. */
 export class RequestError extends Error {
@@ -8,8 +18,11 @@ export class RequestError extends Error {
     message: string,
     /** The HTTP status, or 0 when no answer arrived. */
     readonly statusCode: number,
-    /** The API's stable error code (`NETWORK` when no answer arrived). */
-    readonly code: string,
+    /**
+     * The API's stable error code (API_ERRORS in @wemember/shared), or the app's own. A newer server
+     * may answer with a code this build does not list yet: compare with known codes only.
+     */
+    readonly code: RequestErrorCode,
     readonly issues: FieldIssue[] = [],
   ) {
     super(message)
@@ -26,11 +39,11 @@ export class RequestError extends Error {
    * effect. Only a 4xx answer says for certain that nothing was recorded.
    */
   get outcomeUnknown(): boolean {
-    return this.statusCode === 0 || this.statusCode >= 500
+    return !(this.statusCode >= 400 && this.statusCode < 500)
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT'
+export type Method = 'GET' | 'POST' | 'PUT'
 
 interface RequestOptions {
   method: Method
@@ -55,16 +68,23 @@ function hasAuthorization(header: Record<string, string> | undefined): boolean {
   return !!header && Object.keys(header).some((name) => name.toLowerCase() === 'authorization')
 }
 
+/**
+ * An answer in the API's error shape: a code of the form API_ERRORS uses and a Chinese message (a
+ * proxy's "Bad Gateway" is not shown to people). Only the form is checked, not the list of codes,
+ * which would bring the whole table into the bundle.
+ */
 function isApiError(body: unknown): body is ApiError {
-  return !!body && typeof body === 'object' && typeof (body as ApiError).message === 'string'
+  const { code, message } = (body ?? {}) as Partial<Record<keyof ApiError, unknown>>
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) && typeof message === 'string' && /[\u4e00-\u9fff]/.test(message)
 }
 
 function errorFromResponse(statusCode: number, body: unknown): RequestError {
   if (isApiError(body)) {
-    return new RequestError(body.message, statusCode, body.code ?? `HTTP_${statusCode}`, body.issues ?? [])
+    return new RequestError(body.message, statusCode, body.code, Array.isArray(body.issues) ? body.issues : [])
   }
-  const message = statusCode >= 500 ? '服务暂时不可用，请稍后再试' : `请求失败（${statusCode}），请稍后再试`
-  return new RequestError(message, statusCode, `HTTP_${statusCode}`)
+  // Not the API's answer, or not one that can be read: a sentence by status.
+  const message = statusCode < 400 || statusCode >= 500 ? '服务暂时不可用，请稍后再试' : `请求失败（${statusCode}），请稍后再试`
+  return new RequestError(message, statusCode, 'UNEXPECTED_ANSWER')
 }
 
 /**
@@ -93,9 +113,8 @@ Taro.addInterceptor((chain: Taro.Chain) => {
   )
 })
 
-/** Calls a URL and resolves with its JSON body; rejects with a RequestError. */
-export async function request<T>({ method, url, data, header }: RequestOptions): Promise<T> {
-  const res = await Taro.request<T>({
+function send<T>({ method, url, data, header }: RequestOptions) {
+  return Taro.request<T>({
     method,
     url,
     data,
@@ -103,10 +122,20 @@ export async function request<T>({ method, url, data, header }: RequestOptions):
     dataType: 'json',
     timeout: 15000,
   })
-  return res.data
 }
 
-/** Calls a path of our API (below API_BASE). */
-export function apiRequest<T>(method: Method, path: string, data?: object, header?: Record<string, string>): Promise<T> {
-  return request<T>({ method, url: `${API_BASE}${path}`, data, header })
+/** Calls a URL and resolves with its JSON body; rejects with a RequestError. */
+export async function request<T>(options: RequestOptions): Promise<T> {
+  return (await send<T>(options)).data
+}
+
+/**
+ * Calls a path of our API (below API_BASE). Every route answers with a JSON object or list: a
+ * success with anything else (a captive portal's page, a cut-off body) rejects too, with its
+ * outcome unknown.
+ */
+export async function apiRequest<T>(method: Method, path: string, data?: object, header?: Record<string, string>): Promise<T> {
+  const res = await send<T>({ method, url: `${API_BASE}${path}`, data, header })
+  if (!res.data || typeof res.data !== 'object') throw errorFromResponse(res.statusCode, res.data)
+  return res.data
 }

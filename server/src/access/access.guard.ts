@@ -3,6 +3,7 @@ import { API_ROUTES } from '@wemember/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthTokens, type StaffClaims, type WechatUserClaims } from '../auth/auth-tokens.service';
 import { DomainError } from '../common/domain-error';
+import { MembersRepository } from '../members/members.repository';
 import { StoreApiKeys } from '../orders/store-api-keys';
 import { StaffDirectory } from '../staff/staff-directory.service';
 import { AccessPolicy } from './access-policy';
@@ -31,6 +32,7 @@ export class AccessGuard implements CanActivate {
     private readonly tokens: AuthTokens,
     private readonly directory: StaffDirectory,
     private readonly apiKeys: StoreApiKeys,
+    private readonly members: MembersRepository,
     private readonly policy: AccessPolicy,
   ) {}
 
@@ -54,6 +56,11 @@ export class AccessGuard implements CanActivate {
       case 'member': {
         const claims = this.tokens.verify<WechatUserClaims>(bearer(request), 'member');
         if (!claims.memberId) throw new DomainError('NOT_JOINED');
+        // The card behind the token, as it is now: a closed card is refused on every member route
+        // alike, and a token whose WeChat identity no longer holds the card stops working.
+        const status = await this.members.sessionStatus(claims.sub, claims.memberId);
+        if (status === null) throw new DomainError('TOKEN_INVALID');
+        if (status === 'closed') throw new DomainError('MEMBER_CLOSED');
         request.wechatUser = { sub: claims.sub, brandId: claims.brandId, memberId: claims.memberId };
         request.member = { memberId: claims.memberId, brandId: claims.brandId };
         return true;

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Brand } from './brand.entity';
 
 @Injectable()
 export class BrandsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   byAppid(appid: string): Promise<Brand | null> {
-    return this.db.getRepository(Brand).findOneBy({ wechatAppid: appid });
+    return this.uow.reader.getRepository(Brand).findOneBy({ wechatAppid: appid });
   }
 
   byId(id: string): Promise<Brand | null> {
-    return this.db.getRepository(Brand).findOneBy({ id });
+    return this.uow.reader.getRepository(Brand).findOneBy({ id });
   }
 }

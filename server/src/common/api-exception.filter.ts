@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { ApiError } from '@wemember/shared';
-import type { FastifyReply } from 'fastify';
+import { API_ROUTES, type ApiError, type ApiRoute } from '@wemember/shared';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DOMAIN_ERRORS, DomainError, DomainErrorCode } from './domain-error';
 
 /** Maps every error to the one ApiError shape. Anything unexpected is logged and answered with 500 without details. */
@@ -10,7 +10,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { body, headers } = this.toApiError(exception);
+    let { body, headers } = this.toApiError(exception);
+    if (body.code === 'ROUTE_NOT_FOUND') {
+      // The path exists with other methods: 405 and the methods it has, not "no such interface".
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      const allowed = methodsServing(request.url);
+      if (allowed.length && !allowed.includes(request.method)) {
+        body = { statusCode: DOMAIN_ERRORS.METHOD_NOT_ALLOWED.status, code: 'METHOD_NOT_ALLOWED', message: `${DOMAIN_ERRORS.METHOD_NOT_ALLOWED.message}：请使用 ${allowed.join('、')}` };
+        headers = { ...headers, Allow: allowed.join(', ') };
+      }
+    }
     if (headers) reply.headers(headers);
     // Always JSON: a route's @Header('Content-Type', …) (an image, say) is already on the reply when its handler throws.
     void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
@@ -29,7 +38,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return { body: { statusCode: DOMAIN_ERRORS[code].status, code, message: DOMAIN_ERRORS[code].message } };
     }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
-    return { body: { statusCode: 500, code: 'INTERNAL', message: '服务器开小差了，请稍后再试' } };
+    return { body: { statusCode: DOMAIN_ERRORS.INTERNAL.status, code: 'INTERNAL', message: DOMAIN_ERRORS.INTERNAL.message } };
   }
 }
 
@@ -52,4 +61,16 @@ function codeForStatus(status: number, exception: unknown): DomainErrorCode {
   if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'UNSUPPORTED_MEDIA_TYPE';
   if (typeof fastifyCode === 'string' && fastifyCode.startsWith('FST_ERR_CTP')) return 'MALFORMED_BODY';
   return status === 400 ? 'MALFORMED_BODY' : 'VALIDATION_FAILED';
+}
+
+/** Each API route's path as a pattern of the URL path under /api (a `:param` is one segment). */
+const ROUTE_PATTERNS = (Object.values(API_ROUTES) as ApiRoute[]).map((route) => ({
+  method: route.method,
+  pattern: new RegExp(`^/api${route.path.replace(/:\w+/g, '[^/]+')}/?$`),
+}));
+
+/** The methods the API serves at this URL's path (none: the path itself is unknown). */
+function methodsServing(url: string): string[] {
+  const path = url.split('?')[0];
+  return [...new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method))];
 }

@@ -97,3 +97,11 @@ describe('loadConfig: which proxies are trusted', () => {
     expect(configError({ ...base, TRUST_PROXY: 'everyone' }).message).toContain('TRUST_PROXY');
   });
 });
+
+describe('loadConfig: the API document', () => {
+  it('is served outside production, off in production unless API_DOCS=true', () => {
+    expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-never-written', ...secrets() }).apiDocs).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets() }).apiDocs).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), API_DOCS: 'true' }).apiDocs).toBe(true);
+  });
+});

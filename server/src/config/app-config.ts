@@ -76,11 +76,18 @@ const envSchema = z.object({
   RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   RATE_LIMIT_STAFF_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_RESOLVE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  /** Member-code verifications per staff account or POS key per minute, over every route that takes one. */
+  RATE_LIMIT_CODE_CHECKS_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Failed member-code verifications per 10 minutes: per member number from all tills together, and per staff account or POS key. */
+  RATE_LIMIT_CODE_FAILURES_PER_MEMBER: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_CODE_FAILURES_PER_CALLER: z.coerce.number().int().min(1).default(20),
   /** Only behind a reverse proxy: then X-Forwarded-For names the client (rate limits are per address). */
   TRUST_PROXY: trustProxy,
   /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  /** Serve the OpenAPI document at /api/docs; off by default in production. */
+  API_DOCS: z.enum(['true', 'false']).optional(),
   /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
   /** How often each instance checks that the schedule is in Redis and that no run was missed. */
@@ -102,11 +109,19 @@ export interface AppConfig {
   wechat: { appid: string; secret: string; apiBase: string; sandboxUrl: string | null; timeoutMs: number };
   h5Dir: string | null;
   tokens: { memberTtlSeconds: number; staffTtlSeconds: number };
-  rateLimits: { memberLoginPerMinute: number; staffLoginPerMinute: number; resolvePerMinute: number };
+  rateLimits: {
+    memberLoginPerMinute: number;
+    staffLoginPerMinute: number;
+    resolvePerMinute: number;
+    codeChecksPerMinute: number;
+    codeFailuresPerMember: number;
+    codeFailuresPerCaller: number;
+  };
   bodyLimitBytes: number;
   /** Fastify's trustProxy: false, a hop count or the proxies' addresses. */
   trustProxy: false | number | string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  apiDocs: boolean;
   jobs: { schedule: boolean; checkSeconds: number };
 }
 
@@ -146,10 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       memberLoginPerMinute: e.RATE_LIMIT_MEMBER_LOGIN_PER_MINUTE,
       staffLoginPerMinute: e.RATE_LIMIT_STAFF_LOGIN_PER_MINUTE,
       resolvePerMinute: e.RATE_LIMIT_RESOLVE_PER_MINUTE,
+      codeChecksPerMinute: e.RATE_LIMIT_CODE_CHECKS_PER_MINUTE,
+      codeFailuresPerMember: e.RATE_LIMIT_CODE_FAILURES_PER_MEMBER,
+      codeFailuresPerCaller: e.RATE_LIMIT_CODE_FAILURES_PER_CALLER,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    apiDocs: (e.API_DOCS ?? (e.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
     jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
   };
 }

@@ -38,6 +38,17 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   };
 }
 
+/**
+ * A second, read-only connection to a SQLite file that is already open and migrated (see
+ * UnitOfWork for why). WAL is a property of the file, set by the writer; a read-only connection
+ * could not set it.
+ */
+export async function openSqliteReader(path: string): Promise<DataSource> {
+  const reader = new DataSource({ entities: ENTITIES, synchronize: false, logging: false, type: 'better-sqlite3', database: path, readonly: true, fileMustExist: true });
+  await reader.initialize();
+  return reader;
+}
+
 /** Opens the database and applies pending migrations; a failed migration fails the start. */
 export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   const dataSource = new DataSource(dataSourceOptions(db));

@@ -18,7 +18,7 @@ export function isMysql(manager: EntityManager): boolean {
   return manager.connection.options.type === 'mysql';
 }
 
-/** `FOR UPDATE` on MySQL; SQLite write transactions are already one at a time (see Transactions). */
+/** `FOR UPDATE` on MySQL; SQLite write transactions are already one at a time (see UnitOfWork). */
 export function forUpdate(manager: EntityManager): string {
   return isMysql(manager) ? ' FOR UPDATE' : '';
 }

@@ -4,8 +4,9 @@ import { forUpdate, toInt } from '../database/sql';
 
 /**
  * A member row read under its lock (SELECT … FOR UPDATE on MySQL; SQLite write transactions run one
- * at a time). Every points transaction starts here, so movements of one member never interleave,
- * and always takes the member row before any lot: one lock order, no deadlocks.
+ * at a time). Every movement of a member's value starts here, so movements of one member never
+ * interleave, and always takes the member row before its ledger accounts and points lots: one lock
+ * order, no deadlocks.
  */
 export interface LockedMember {
   id: string;
@@ -16,9 +17,6 @@ export interface LockedMember {
   tier: TierCode;
   birthday: string | null;
   growth: number;
-  /** Balance as of the lock, kept current by the ledger below. */
-  points: number;
-  ledgerSeq: number;
 }
 
 interface MemberRow {
@@ -30,15 +28,12 @@ interface MemberRow {
   tier: TierCode;
   birthday: string | null;
   growth: unknown;
-  points: unknown;
-  ledger_seq: unknown;
 }
 
 export async function lockMember(manager: EntityManager, memberId: string): Promise<LockedMember | null> {
-  const [row] = (await manager.query(
-    `SELECT id, brand_id, member_no, phone_masked, status, tier, birthday, growth, points, ledger_seq FROM members WHERE id = ?${forUpdate(manager)}`,
-    [memberId],
-  )) as MemberRow[];
+  const [row] = (await manager.query(`SELECT id, brand_id, member_no, phone_masked, status, tier, birthday, growth FROM members WHERE id = ?${forUpdate(manager)}`, [
+    memberId,
+  ])) as MemberRow[];
   if (!row) return null;
   return {
     id: row.id,
@@ -49,8 +44,6 @@ export async function lockMember(manager: EntityManager, memberId: string): Prom
     tier: row.tier,
     birthday: row.birthday,
     growth: toInt(row.growth),
-    points: toInt(row.points),
-    ledgerSeq: toInt(row.ledger_seq),
   };
 }
 

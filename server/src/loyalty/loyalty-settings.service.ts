@@ -6,12 +6,11 @@ import {
   type LoyaltySettings,
   type UpdateLoyaltySettingsRequest,
 } from '@wemember/shared';
-import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { dbTime, execute, fromDbTime, toInt } from '../database/sql';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import type { StaffActor } from '../access/actors';
 
 interface SettingsRow {
@@ -28,8 +27,7 @@ interface SettingsRow {
 @Injectable()
 export class LoyaltySettingsService {
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -38,7 +36,7 @@ export class LoyaltySettingsService {
   }
 
   async settings(brandId: string): Promise<LoyaltySettings> {
-    const [row] = (await this.db.query('SELECT rules, version, updated_at, updated_by FROM loyalty_settings WHERE brand_id = ?', [brandId])) as SettingsRow[];
+    const [row] = (await this.uow.reader.query('SELECT rules, version, updated_at, updated_by FROM loyalty_settings WHERE brand_id = ?', [brandId])) as SettingsRow[];
     if (!row) return { rules: DEFAULT_LOYALTY_RULES, version: 0, updatedAt: null, updatedBy: null };
     return {
       // Validated when saved; parsed again so a hand-edited row fails loudly instead of mispricing.
@@ -55,7 +53,7 @@ export class LoyaltySettingsService {
     const before = await this.settings(actor.brandId);
     const rules = JSON.stringify(request.rules);
     try {
-      await this.transactions.run(async (m) => {
+      await this.uow.transaction(async (m) => {
         const changed =
           request.version === 0
             ? await execute(m, 'INSERT INTO loyalty_settings (brand_id, rules, version, updated_at, updated_by) VALUES (?, ?, 1, ?, ?)', [

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { chinaDate, type MemberCard, type MemberCode } from '@wemember/shared';
-import { DataSource } from 'typeorm';
 import type { MemberActor } from '../access/actors';
 import { BrandsRepository } from '../brands/brands.repository';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { execute } from '../database/sql';
+import { UnitOfWork } from '../database/unit-of-work';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { Member } from './member.entity';
@@ -22,7 +22,8 @@ export class MemberCardService {
     private readonly codes: MemberCodes,
     private readonly settings: LoyaltySettingsService,
     private readonly growth: MemberGrowth,
-    private readonly db: DataSource,
+    private readonly ledger: LedgerRepository,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -34,8 +35,12 @@ export class MemberCardService {
 
   /** The card of a member: tier progress uses today's rolling-12-month growth. */
   async view(member: Member, brandName: string): Promise<MemberCard> {
-    const [rules, growth] = await Promise.all([this.settings.rules(member.brandId), this.growth.rolling(this.db.manager, member.id, chinaDate(this.clock.now()))]);
-    return toMemberCard(member, brandName, rules, growth);
+    const [rules, growth, points] = await Promise.all([
+      this.settings.rules(member.brandId),
+      this.growth.rolling(this.uow.reader, member.id, chinaDate(this.clock.now())),
+      this.ledger.balance(member.id, 'points'),
+    ]);
+    return toMemberCard(member, brandName, rules, growth, points);
   }
 
   /** Once only (the birthday month doubles points); staff correct it later, audited. */
@@ -44,12 +49,7 @@ export class MemberCardService {
     if (birthday > chinaDate(this.clock.now())) {
       throw new DomainError('BIRTHDAY_IN_FUTURE', undefined, [{ field: 'birthday', message: '生日不能晚于今天' }]);
     }
-    const set = await execute(this.db.manager, 'UPDATE members SET birthday = ? WHERE id = ? AND brand_id = ? AND birthday IS NULL', [
-      birthday,
-      actor.memberId,
-      actor.brandId,
-    ]);
-    if (set !== 1) throw new DomainError('BIRTHDAY_ALREADY_SET');
+    if (!(await this.members.setBirthday(actor.brandId, actor.memberId, birthday))) throw new DomainError('BIRTHDAY_ALREADY_SET');
     return this.card(actor);
   }
 

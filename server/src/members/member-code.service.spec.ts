@@ -15,9 +15,9 @@ const MEMBER_NO = '1234567890';
 const T0 = Date.parse('2026-11-28T10:00:30Z');
 
 describe('the dynamic member code', () => {
-  it('is 18 digits: the member number, the minute and a signature', () => {
+  it('is 20 digits: the member number, the minute and a signature', () => {
     const { code, refreshAt, expiresAt } = codes.issue(BRAND, MEMBER_NO, T0);
-    expect(code).toMatch(/^\d{18}$/);
+    expect(code).toMatch(/^\d{20}$/);
     expect(code.startsWith(MEMBER_NO)).toBe(true);
     expect(refreshAt).toBe('2026-11-28T10:01:00.000Z');
     expect(expiresAt).toBe('2026-11-28T10:02:00.000Z');
@@ -37,10 +37,10 @@ describe('the dynamic member code', () => {
 
   it('a changed digit, another brand or another secret is invalid, not expired', () => {
     const { code } = codes.issue(BRAND, MEMBER_NO, T0);
-    const forged = code.slice(0, 17) + ((Number(code[17]) + 1) % 10);
+    const forged = code.slice(0, 19) + ((Number(code[19]) + 1) % 10);
     expect(() => codes.verify(BRAND, forged, T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
     expect(() => codes.verify('brand-2', code, T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
-    const other = new MemberCodes(loadConfig({ ...process.env, NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), PII_KEY: 'y'.repeat(32), MEMBER_CODE_SECRET: 'z'.repeat(32) }), new Clock());
+    const other = new MemberCodes(loadConfig({ ...process.env, NODE_ENV: 'test', JWT_SECRET: randomBytes(32).toString('base64url'), PII_KEY: randomBytes(32).toString('base64url'), MEMBER_CODE_SECRET: randomBytes(32).toString('base64url') }), new Clock());
     expect(() => other.verify(BRAND, code, T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
     expect(() => codes.verify(BRAND, '12345', T0)).toThrow(expect.objectContaining({ code: 'MEMBER_CODE_INVALID' }));
   });

@@ -11,7 +11,8 @@ const ACCEPTED_WINDOWS = 2;
 
 /**
  * The dynamic member code: member number (10 digits) + time window mod 100 (2) + an HMAC of
- * brand, member number and window (6). Nothing is stored; a screenshot is useless two minutes later.
+ * brand, member number and window (8). Nothing is stored; a screenshot is useless two minutes later.
+ * Verification at the till goes through MemberCodeGate, which limits guessing.
  */
 @Injectable()
 export class MemberCodes {
@@ -46,6 +47,6 @@ export class MemberCodes {
 
   private signature(brandId: string, memberNo: string, window: number): string {
     const mac = createHmac('sha256', this.config.secrets.memberCode).update(`${brandId}:${memberNo}:${window}`).digest();
-    return String(mac.readUInt32BE(0) % 1_000_000).padStart(6, '0');
+    return String(mac.readUIntBE(0, 6) % 100_000_000).padStart(8, '0');
   }
 }

@@ -9,9 +9,10 @@ import {
 import { AccessPolicy } from '../access/access-policy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { RateLimiter } from '../redis/rate-limiter.service';
 import type { Member } from './member.entity';
-import { MemberCodes } from './member-code.service';
+import { MemberCodeGate } from './member-code-gate.service';
 import { toMemberSummary } from './member-views';
 import { MembersRepository } from './members.repository';
 import { PhoneVault } from './phone-vault.service';
@@ -28,29 +29,30 @@ export class MemberLookup {
   constructor(
     private readonly members: MembersRepository,
     private readonly stores: StoresRepository,
-    private readonly codes: MemberCodes,
+    private readonly gate: MemberCodeGate,
     private readonly vault: PhoneVault,
     private readonly limiter: RateLimiter,
     private readonly policy: AccessPolicy,
+    private readonly ledger: LedgerRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async resolve(actor: StaffActor, request: ResolveMemberRequest): Promise<MemberSummary> {
-    await this.limiter.hit('member-resolve', actor.id, this.config.rateLimits.resolvePerMinute);
     const input = request.code;
     if (MEMBER_CODE.test(input)) {
-      const memberNo = this.codes.verify(actor.brandId, input);
+      const memberNo = await this.gate.verifyAtTill(`staff:${actor.id}`, actor.brandId, input);
       const member = await this.members.byMemberNo(actor.brandId, memberNo);
       if (!member) throw new DomainError('MEMBER_CODE_INVALID');
       return this.summary(actor, member, 'member_code');
     }
     const by: MemberSummary['resolvedBy'] | null = isChinaMobile(input) ? 'phone' : MEMBER_NO.test(input) ? 'member_no' : null;
     if (!by) {
-      throw new DomainError('VALIDATION_FAILED', '请输入 18 位会员码、11 位手机号或 10 位会员号', [
-        { field: 'code', message: '请输入 18 位会员码、11 位手机号或 10 位会员号' },
+      throw new DomainError('VALIDATION_FAILED', '请输入 20 位会员码、11 位手机号或 10 位会员号', [
+        { field: 'code', message: '请输入 20 位会员码、11 位手机号或 10 位会员号' },
       ]);
     }
     if (!this.policy.mayFindMemberBy(actor, by)) throw new DomainError('LOOKUP_NOT_ALLOWED');
+    await this.limiter.hit('member-search', actor.id, this.config.rateLimits.resolvePerMinute);
     const member =
       by === 'phone' ? await this.members.byPhoneHash(actor.brandId, this.vault.hash(input)) : await this.members.byMemberNo(actor.brandId, input);
     if (!member || !(await this.inScope(actor, member))) throw new DomainError('MEMBER_NOT_FOUND');
@@ -63,8 +65,8 @@ export class MemberLookup {
   }
 
   private async summary(actor: StaffActor, member: Member, resolvedBy: MemberSummary['resolvedBy']): Promise<MemberSummary> {
-    const store = member.joinStoreId ? await this.stores.store(member.joinStoreId) : null;
+    const [store, points] = await Promise.all([member.joinStoreId ? this.stores.store(member.joinStoreId) : null, this.ledger.balance(member.id, 'points')]);
     const phone = this.policy.seesFullPhone(actor) ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
-    return toMemberSummary(member, { phone, homeStoreName: store?.name ?? null, resolvedBy });
+    return toMemberSummary(member, { phone, points, homeStoreName: store?.name ?? null, resolvedBy });
   }
 }

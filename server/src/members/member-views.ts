@@ -10,15 +10,15 @@ import {
 } from '@wemember/shared';
 import type { Member } from './member.entity';
 
-/** The card; `growth` is the rolling-12-month growth as of today. */
-export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRules, growth: number): MemberCard {
+/** The card; `growth` is the rolling-12-month growth as of today, `points` the points account's balance. */
+export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRules, growth: number, points: number): MemberCard {
   const next = nextTierProgress(rules, member.tier, growth);
   return {
     memberNo: member.memberNo,
     phoneMasked: member.phoneMasked,
     tier: member.tier,
     tierName: TIER_NAMES[member.tier],
-    points: member.points,
+    points,
     balanceFen: member.balanceFen,
     growth,
     tierProgress: next && { nextTier: next.tier, nextTierName: TIER_NAMES[next.tier], nextMinGrowth: next.minGrowth, growthNeeded: next.growthNeeded },
@@ -32,7 +32,7 @@ export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRu
 
 export function toMemberSummary(
   member: Member,
-  view: { phone: string; homeStoreName: string | null; resolvedBy: MemberSummary['resolvedBy'] },
+  view: { phone: string; points: number; homeStoreName: string | null; resolvedBy: MemberSummary['resolvedBy'] },
 ): MemberSummary {
   return {
     memberId: member.id,
@@ -40,7 +40,7 @@ export function toMemberSummary(
     phone: view.phone,
     tier: member.tier,
     tierName: TIER_NAMES[member.tier],
-    points: member.points,
+    points: view.points,
     balanceFen: member.balanceFen,
     growth: member.growth,
     status: member.status,

@@ -29,9 +29,6 @@ export class Member {
   @Column({ type: 'simple-enum', enum: TIER_CODES, default: 'normal' })
   tier: TierCode;
 
-  @Column({ type: 'bigint', default: 0, transformer: safeInteger })
-  points: number;
-
   @Column({ name: 'balance_fen', type: 'bigint', default: 0, transformer: safeInteger })
   balanceFen: number;
 
@@ -41,10 +38,6 @@ export class Member {
   /** YYYY-MM-DD, set once by the member. */
   @Column({ type: 'varchar', length: 10, nullable: true })
   birthday: string | null;
-
-  /** Sequence number of the member's latest points ledger row. */
-  @Column({ name: 'ledger_seq', type: 'bigint', default: 0, transformer: safeInteger })
-  ledgerSeq: number;
 
   @Column({ type: 'simple-enum', enum: MEMBER_STATUSES, default: 'active' })
   status: MemberStatus;

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { BrandsModule } from '../brands/brands.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { StoresModule } from '../stores/stores.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { MemberCardService } from './member-card.service';
+import { MemberCodeGate } from './member-code-gate.service';
 import { MemberCodes } from './member-code.service';
 import { MemberJoin } from './member-join.usecase';
 import { MemberLookup } from './member-lookup.service';
@@ -14,9 +16,9 @@ import { PhoneVault } from './phone-vault.service';
 
 /** Members: joining by phone, the card and its dynamic code, and staff finding a member. */
 @Module({
-  imports: [AccessModule, BrandsModule, LoyaltyModule, StoresModule, WechatModule],
+  imports: [AccessModule, BrandsModule, LedgerModule, LoyaltyModule, StoresModule, WechatModule],
   controllers: [MembersController],
-  providers: [MembersRepository, MemberCardService, MemberCodes, MemberJoin, MemberLookup, PhoneVault],
-  exports: [MembersRepository, MemberCardService, MemberCodes, MemberJoin, PhoneVault],
+  providers: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, MemberLookup, PhoneVault],
+  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, PhoneVault],
 })
 export class MembersModule {}

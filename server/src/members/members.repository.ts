@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull } from 'typeorm';
-import { affectedRows, isUniqueViolation } from '../database/transactions';
+import { In, IsNull } from 'typeorm';
+import { affectedRows, isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
+import { execute } from '../database/sql';
 import { Member } from './member.entity';
 import { WechatIdentity } from './wechat-identity.entity';
 
@@ -25,24 +26,37 @@ export interface SeenIdentity {
   scene: string | null;
 }
 
+/** Members and their WeChat identities. Reads see committed rows; every write is its own unit of work. */
 @Injectable()
 export class MembersRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   byId(brandId: string, id: string): Promise<Member | null> {
-    return this.db.getRepository(Member).findOneBy({ brandId, id });
+    return this.uow.reader.getRepository(Member).findOneBy({ brandId, id });
   }
 
   byIds(brandId: string, ids: string[]): Promise<Member[]> {
-    return ids.length ? this.db.getRepository(Member).findBy({ brandId, id: In(ids) }) : Promise.resolve([]);
+    return ids.length ? this.uow.reader.getRepository(Member).findBy({ brandId, id: In(ids) }) : Promise.resolve([]);
   }
 
   byPhoneHash(brandId: string, phoneHash: string): Promise<Member | null> {
-    return this.db.getRepository(Member).findOneBy({ brandId, phoneHash });
+    return this.uow.reader.getRepository(Member).findOneBy({ brandId, phoneHash });
+  }
+
+  /**
+   * What a member token still stands for: the card's status while the token's WeChat identity is
+   * still linked to that card, null once it is not (the card moved to another identity).
+   */
+  async sessionStatus(identityId: string, memberId: string): Promise<Member['status'] | null> {
+    const [row] = (await this.uow.reader.query('SELECT m.status FROM wechat_identities i JOIN members m ON m.id = i.member_id WHERE i.id = ? AND i.member_id = ?', [
+      identityId,
+      memberId,
+    ])) as { status: Member['status'] }[];
+    return row?.status ?? null;
   }
 
   byMemberNo(brandId: string, memberNo: string): Promise<Member | null> {
-    return this.db.getRepository(Member).findOneBy({ brandId, memberNo });
+    return this.uow.reader.getRepository(Member).findOneBy({ brandId, memberNo });
   }
 
   /**
@@ -52,20 +66,19 @@ export class MembersRepository {
    */
   async createOrFind(data: NewMember, now = new Date()): Promise<{ member: Member; created: boolean }> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const member = this.db.getRepository(Member).create({
+      const member = Object.assign(new Member(), {
         ...data,
         id: randomUUID(),
         memberNo: String(randomInt(1_000_000_000, 10_000_000_000)),
         tier: 'normal',
         birthday: null,
-        points: 0,
         balanceFen: 0,
         growth: 0,
         status: 'active',
         joinedAt: now,
       });
       try {
-        await this.db.getRepository(Member).insert(member);
+        await this.uow.transaction((m) => m.getRepository(Member).insert(member));
         return { member, created: true };
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -77,14 +90,15 @@ export class MembersRepository {
   }
 
   identity(id: string): Promise<WechatIdentity | null> {
-    return this.db.getRepository(WechatIdentity).findOneBy({ id });
+    return this.uow.reader.getRepository(WechatIdentity).findOneBy({ id });
   }
 
   /** Records a login: creates the identity on first sight, keeps the first store code it came through. */
   async recordLogin(seen: SeenIdentity, now = new Date()): Promise<WechatIdentity> {
-    const repo = this.db.getRepository(WechatIdentity);
+    const key = { appid: seen.appid, openid: seen.openid };
     try {
-      await repo.insert({
+      await this.uow.transaction((m) =>
+        m.getRepository(WechatIdentity).insert({
         id: randomUUID(),
         brandId: seen.brandId,
         appid: seen.appid,
@@ -93,26 +107,36 @@ export class MembersRepository {
         memberId: null,
         sessionKeyCipher: seen.sessionKeyCipher,
         firstScene: seen.scene,
-        firstSeenAt: now,
-        lastLoginAt: now,
-      });
+          firstSeenAt: now,
+          lastLoginAt: now,
+        }),
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      const key = { appid: seen.appid, openid: seen.openid };
-      await repo.update(key, { sessionKeyCipher: seen.sessionKeyCipher, lastLoginAt: now, ...(seen.unionid && { unionid: seen.unionid }) });
-      if (seen.scene) await repo.update({ ...key, firstScene: IsNull() }, { firstScene: seen.scene });
+      await this.uow.transaction(async (m) => {
+        const repo = m.getRepository(WechatIdentity);
+        await repo.update(key, { sessionKeyCipher: seen.sessionKeyCipher, lastLoginAt: now, ...(seen.unionid && { unionid: seen.unionid }) });
+        if (seen.scene) await repo.update({ ...key, firstScene: IsNull() }, { firstScene: seen.scene });
+      });
     }
-    return (await repo.findOneBy({ appid: seen.appid, openid: seen.openid }))!;
+    return (await this.uow.reader.getRepository(WechatIdentity).findOneBy(key))!;
   }
 
   /** Links the identity to the member unless it is already linked to another one. */
   async linkIdentity(identityId: string, memberId: string): Promise<boolean> {
-    const result = await this.db
-      .createQueryBuilder()
-      .update(WechatIdentity)
-      .set({ memberId })
-      .where('id = :identityId AND (member_id IS NULL OR member_id = :memberId)', { identityId, memberId })
-      .execute();
+    const result = await this.uow.transaction((m) =>
+      m
+        .createQueryBuilder()
+        .update(WechatIdentity)
+        .set({ memberId })
+        .where('id = :identityId AND (member_id IS NULL OR member_id = :memberId)', { identityId, memberId })
+        .execute(),
+    );
     return affectedRows(result) === 1;
+  }
+
+  /** Once only: the conditional UPDATE lets the first birthday in and refuses every later one. */
+  setBirthday(brandId: string, memberId: string, birthday: string): Promise<boolean> {
+    return this.uow.transaction(async (m) => (await execute(m, 'UPDATE members SET birthday = ? WHERE id = ? AND brand_id = ? AND birthday IS NULL', [birthday, memberId, brandId])) === 1);
   }
 }

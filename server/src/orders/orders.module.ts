@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { LedgerModule } from '../ledger/ledger.module';
 import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { MembersModule } from '../members/members.module';
 import { PointsModule } from '../points/points.module';
@@ -13,7 +14,7 @@ import { TillScope } from './till-scope';
 
 /** The till: purchases and refunds, and the API keys stores' POS systems record them with. */
 @Module({
-  imports: [AccessModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
+  imports: [AccessModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
   controllers: [OrdersController, ApiKeysController],
   providers: [OrdersUseCase, RefundsUseCase, StoreApiKeys, TillScope],
   exports: [StoreApiKeys],

@@ -16,17 +16,18 @@ import {
   type OrderQuoteRequest,
   type PurchaseQuote,
 } from '@wemember/shared';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import type { TillActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
-import { MemberCodes } from '../members/member-code.service';
+import { MemberCodeGate } from '../members/member-code-gate.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { lockMember, type LockedMember } from '../ledger/member-lock';
 import { PointsLedger } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
@@ -60,14 +61,14 @@ export function ruleError(error: unknown): never {
 @Injectable()
 export class OrdersUseCase {
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly members: MembersRepository,
     private readonly stores: StoresRepository,
-    private readonly codes: MemberCodes,
+    private readonly gate: MemberCodeGate,
     private readonly settings: LoyaltySettingsService,
     private readonly till: TillScope,
     private readonly ledger: PointsLedger,
+    private readonly balances: LedgerRepository,
     private readonly growth: MemberGrowth,
     private readonly clock: Clock,
   ) {}
@@ -75,14 +76,14 @@ export class OrdersUseCase {
   /** What the purchase would give, without recording anything (the till shows it before confirming). */
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
     await this.till.storeFor(actor, request.storeId);
-    const member = await this.memberByCode(actor.brandId, request.memberCode);
-    const rules = await this.settings.rules(actor.brandId);
-    const quote = this.price(rules, member, request, this.clock.now());
+    const member = await this.memberByCode(actor, request.memberCode);
+    const [rules, balance] = await Promise.all([this.settings.rules(actor.brandId), this.balances.balance(member.id, 'points')]);
+    const quote = this.price(rules, member, balance, request, this.clock.now());
     return {
       memberNo: member.memberNo,
       tier: member.tier,
       tierName: TIER_NAMES[member.tier],
-      pointsBalance: member.points,
+      pointsBalance: balance,
       amountFen: request.amountFen,
       discountFen: quote.discountFen,
       pointsRedeemed: quote.pointsRedeemed,
@@ -107,17 +108,18 @@ export class OrdersUseCase {
     const earlier = await this.replay(store, request.externalNo, hash);
     if (earlier) return earlier;
 
-    const found = await this.memberByCode(actor.brandId, request.memberCode);
+    const found = await this.memberByCode(actor, request.memberCode);
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
     try {
-      const order = await this.transactions.run(async (m) => {
+      const order = await this.uow.transaction(async (m) => {
         const member = await lockMember(m, found.id);
         if (!member) throw new DomainError('MEMBER_CODE_INVALID');
         assertCanTransact(member);
+        const points = await this.ledger.account(m, member);
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
-        const quote = this.price(rules, member, request, now);
+        const quote = this.price(rules, member, points.balance, request, now);
         const order: Order = Object.assign(new Order(), {
           id: randomUUID(),
           brandId: actor.brandId,
@@ -145,7 +147,7 @@ export class OrdersUseCase {
         });
         const movement = { sourceType: 'order', sourceId: order.id, storeId: store.id, staffId: order.staffId, at: now };
         if (quote.pointsRedeemed > 0) {
-          await this.ledger.debit(m, member, quote.pointsRedeemed, {
+          await this.ledger.debit(m, points, quote.pointsRedeemed, {
             ...movement,
             kind: 'redeem',
             key: `order:${order.id}:redeem`,
@@ -155,7 +157,7 @@ export class OrdersUseCase {
         if (quote.pointsEarned > 0) {
           await this.ledger.credit(
             m,
-            member,
+            points,
             quote.pointsEarned,
             { ...movement, kind: 'earn', key: `order:${order.id}:earn`, reason: `${store.name} 消费 ${formatYuan(quote.payableFen)}` },
             pointsExpiryDate(rules, now),
@@ -186,11 +188,11 @@ export class OrdersUseCase {
 
   private refundsOf(orderIds: string[]): Promise<OrderRefund[]> {
     if (orderIds.length === 0) return Promise.resolve([]);
-    return this.db.getRepository(OrderRefund).find({ where: { orderId: In(orderIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.uow.reader.getRepository(OrderRefund).find({ where: { orderId: In(orderIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async list(actor: TillActor, query: ListOrdersQuery): Promise<OrderView[]> {
-    const qb = this.db.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
+    const qb = this.uow.reader.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
     if (query.externalNo) qb.andWhere('o.externalNo = :externalNo', { externalNo: query.externalNo });
     if (query.storeId) qb.andWhere('o.storeId = :storeId', { storeId: query.storeId });
     const scope = this.till.storeFilter(actor);
@@ -211,36 +213,38 @@ export class OrdersUseCase {
 
   /** An order the actor may see (else "not found": another store's orders do not exist for a clerk). */
   async visibleOrder(actor: TillActor, orderId: string): Promise<{ order: Order; store: Store }> {
-    const order = await this.db.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
+    const order = await this.uow.reader.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
     const store = order ? await this.stores.store(order.storeId) : null;
     if (!order || !store || !this.till.mayActAt(actor, store)) throw new DomainError('ORDER_NOT_FOUND');
     return { order, store };
   }
 
   private async replay(store: Store, externalNo: string, hash: string): Promise<OrderView | null> {
-    const order = await this.db.getRepository(Order).findOneBy({ storeId: store.id, externalNo });
+    const order = await this.uow.reader.getRepository(Order).findOneBy({ storeId: store.id, externalNo });
     if (!order) return null;
     if (order.requestHash !== hash) throw new DomainError('ORDER_CONFLICT', `小票号 ${externalNo} 已记录过另一笔内容不同的消费`, [{ field: 'externalNo', message: '该小票号已被使用' }]);
     const member = await this.members.byId(order.brandId, order.memberId);
     return this.view(order, store, member!, true, await this.refundsOf([order.id]));
   }
 
-  private async memberByCode(brandId: string, code: string): Promise<Member> {
+  private async memberByCode(actor: TillActor, code: string): Promise<Member> {
+    const brandId = actor.brandId;
     try {
-      const memberNo = this.codes.verify(brandId, code);
+      const caller = actor.apiKey ? `pos:${actor.apiKey.id}` : `staff:${actor.staff.id}`;
+      const memberNo = await this.gate.verifyAtTill(caller, brandId, code);
       const member = await this.members.byMemberNo(brandId, memberNo);
       if (!member) throw new DomainError('MEMBER_CODE_INVALID');
       assertCanTransact(member);
       return member;
     } catch (error) {
       if (error instanceof DomainError && !error.issues && error.code.startsWith('MEMBER_CODE')) {
-        throw new DomainError(error.code, undefined, [{ field: 'memberCode', message: error.message }]);
+        throw new DomainError(error.code, error.message, [{ field: 'memberCode', message: error.message }], error.headers);
       }
       throw error;
     }
   }
 
-  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday' | 'points'>, request: OrderQuoteRequest, at: Date): PurchaseQuote {
+  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday'>, balance: number, request: OrderQuoteRequest, at: Date): PurchaseQuote {
     try {
       return quotePurchase(rules, {
         amountFen: request.amountFen,
@@ -248,7 +252,7 @@ export class OrdersUseCase {
         pointsToRedeem: request.pointsToRedeem ?? 0,
         tier: member.tier,
         birthday: member.birthday,
-        balance: member.points,
+        balance,
         at,
       });
     } catch (error) {

@@ -10,11 +10,10 @@ import {
   type RefundRequest,
 } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { execute, forUpdate, toInt } from '../database/sql';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerDrift, lockMember } from '../ledger/member-lock';
@@ -34,8 +33,7 @@ import type { TillActor } from '../access/actors';
 @Injectable()
 export class RefundsUseCase {
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly orders: OrdersUseCase,
     private readonly settings: LoyaltySettingsService,
     private readonly ledger: PointsLedger,
@@ -52,7 +50,7 @@ export class RefundsUseCase {
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
     try {
-      const refund = await this.transactions.run(async (m) => {
+      const refund = await this.uow.transaction(async (m) => {
         // The order row first: concurrent refunds of one order queue here, and together they can
         // never pass the order's amount.
         const claimed = await execute(
@@ -74,23 +72,24 @@ export class RefundsUseCase {
 
         const member = await lockMember(m, order.memberId);
         if (!member) throw new LedgerDrift(`order ${order.id} has no member`);
+        const points = await this.ledger.account(m, member);
         const refundId = randomUUID();
         const movement = { sourceType: 'refund', sourceId: refundId, storeId: store.id, staffId: actor.staff?.id ?? null, at: now };
 
         if (share.pointsRedeemed > 0) {
           await this.ledger.credit(
             m,
-            member,
+            points,
             share.pointsRedeemed,
             { ...movement, kind: 'refund_return', key: `refund:${refundId}:return`, reason: `${store.name} 退货，退还抵现积分` },
             await this.returnedPointsExpiry(m, order, rules, now),
           );
         }
-        const reversible = Math.min(share.pointsEarned, member.points);
+        const reversible = Math.min(share.pointsEarned, points.balance);
         if (reversible > 0) {
           await this.ledger.debit(
             m,
-            member,
+            points,
             reversible,
             { ...movement, kind: 'refund_reverse', key: `refund:${refundId}:reverse`, reason: `${store.name} 退货，扣回消费积分` },
             { sourceType: 'order', sourceId: order.id },
@@ -121,7 +120,7 @@ export class RefundsUseCase {
           pointsReturned: share.pointsRedeemed,
           growthReversed: share.growth,
           orderRefundedFen: refundedAfter,
-          pointsBalance: member.points,
+          pointsBalance: points.balance,
           reason: request.reason ?? null,
           businessDate: chinaDate(now),
           createdAt: now,
@@ -145,7 +144,7 @@ export class RefundsUseCase {
    */
   private async returnedPointsExpiry(m: EntityManager, order: Order, rules: LoyaltyRules, now: Date): Promise<string> {
     const [row] = (await m.query(
-      `SELECT MAX(d.expires_on) AS expires_on FROM point_lot_draws d JOIN point_ledger l ON l.id = d.ledger_id WHERE l.business_key = ?`,
+      `SELECT MAX(d.expires_on) AS expires_on FROM point_lot_draws d JOIN ledger_entries e ON e.id = d.ledger_id WHERE e.business_key = ?`,
       [`order:${order.id}:redeem`],
     )) as { expires_on: string | null }[];
     const floor = addDays(chinaDate(now), rules.expiry.reminderDays);
@@ -153,12 +152,12 @@ export class RefundsUseCase {
   }
 
   private async replay(orderId: string, refundNo: string, hash: string): Promise<RefundView | null> {
-    const refund = await this.db.getRepository(OrderRefund).findOneBy({ orderId, refundNo });
+    const refund = await this.uow.reader.getRepository(OrderRefund).findOneBy({ orderId, refundNo });
     if (!refund) return null;
     if (refund.requestHash !== hash) {
       throw new DomainError('REFUND_CONFLICT', `退款单号 ${refundNo} 已用于另一笔内容不同的退款`, [{ field: 'refundNo', message: '该退款单号已被使用' }]);
     }
-    const order = await this.db.getRepository(Order).findOneByOrFail({ id: orderId });
+    const order = await this.uow.reader.getRepository(Order).findOneByOrFail({ id: orderId });
     return this.view(refund, order, true);
   }
 

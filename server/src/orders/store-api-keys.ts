@@ -1,12 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ApiKey } from '@wemember/shared';
-import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { dbTime, execute, fromDbTime } from '../database/sql';
-import { Transactions } from '../database/transactions';
+import { UnitOfWork } from '../database/unit-of-work';
 import type { StaffActor } from '../access/actors';
 import { StoresRepository } from '../stores/stores.repository';
 
@@ -34,9 +33,8 @@ const toApiKey = (row: ApiKeyRow, key?: string): ApiKey => ({
 @Injectable()
 export class StoreApiKeys {
   constructor(
-    private readonly db: DataSource,
     private readonly stores: StoresRepository,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
 
@@ -46,7 +44,7 @@ export class StoreApiKeys {
     const id = randomUUID();
     const key = `wm_${id.replace(/-/g, '')}_${randomBytes(24).toString('base64url')}`;
     const now = this.clock.now();
-    await this.transactions.run(async (m) => {
+    await this.uow.transaction(async (m) => {
       await m.query('INSERT INTO store_api_keys (id, brand_id, store_id, label, key_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         id,
         actor.brandId,
@@ -63,7 +61,7 @@ export class StoreApiKeys {
 
   async revoke(actor: StaffActor, storeId: string, keyId: string): Promise<ApiKey> {
     const now = this.clock.now();
-    await this.transactions.run(async (m) => {
+    await this.uow.transaction(async (m) => {
       const found = await execute(m, 'UPDATE store_api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND store_id = ? AND brand_id = ?', [
         dbTime(now),
         keyId,
@@ -73,12 +71,12 @@ export class StoreApiKeys {
       if (found !== 1) throw new DomainError('API_KEY_NOT_FOUND');
       await recordAudit(m, { brandId: actor.brandId, staffId: actor.id, action: 'api_key.revoke', targetType: 'store', targetId: storeId, detail: { keyId }, at: now });
     });
-    const [row] = (await this.db.query('SELECT * FROM store_api_keys WHERE id = ?', [keyId])) as ApiKeyRow[];
+    const [row] = (await this.uow.reader.query('SELECT * FROM store_api_keys WHERE id = ?', [keyId])) as ApiKeyRow[];
     return toApiKey(row);
   }
 
   async verify(key: string): Promise<{ id: string; brandId: string; storeId: string }> {
-    const [row] = (await this.db.query('SELECT * FROM store_api_keys WHERE key_hash = ? AND revoked_at IS NULL', [hashKey(key)])) as ApiKeyRow[];
+    const [row] = (await this.uow.reader.query('SELECT * FROM store_api_keys WHERE key_hash = ? AND revoked_at IS NULL', [hashKey(key)])) as ApiKeyRow[];
     if (!row) throw new DomainError('API_KEY_INVALID');
     return { id: row.id, brandId: row.brand_id, storeId: row.store_id };
   }

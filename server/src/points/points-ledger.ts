@@ -4,26 +4,16 @@ import type { PointEntryKind } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { dbTime, execute, forUpdate, toInt } from '../database/sql';
+import { Ledger, type LockedAccount, type Posted, type Posting } from '../ledger/ledger';
 import { LedgerDrift, type LockedMember } from '../ledger/member-lock';
 
-/** What a movement is and why: one ledger row. */
-export interface Movement {
-  kind: PointEntryKind;
-  /** Unique business key: the same movement can never be written twice. */
-  key: string;
-  reason: string;
-  sourceType: string;
-  sourceId: string;
-  storeId?: string | null;
-  staffId?: string | null;
-  at: Date;
-}
+export type { Posted } from '../ledger/ledger';
 
-export interface Posted {
-  ledgerId: string;
-  delta: number;
-  balanceAfter: number;
-}
+/** The points account: lots are kept for it and no other. */
+export type PointsAccount = LockedAccount<'points'>;
+
+/** What a movement of points is and why: one entry of the member's points account, of a points kind. */
+export type Movement = Omit<Posting, 'entryKind'> & { kind: PointEntryKind };
 
 interface LotRow {
   id: string;
@@ -40,20 +30,28 @@ export interface PreferredLot {
 const LOT_BATCH = 100;
 
 /**
- * The points ledger. Earning creates a lot with an expiry; spending draws from the soonest-expiring
- * lots; every movement is one append-only ledger row with the balance after it, and the member's
- * cached balance moves in the same transaction by a conditional UPDATE whose row count is checked.
- * Callers hold the member's lock (lockMember) and pass the same manager.
+ * Points: the member's points account in the ledger, with lots as its detail. Earning creates a lot
+ * with an expiry; spending draws from the soonest-expiring lots; every movement is one entry posted
+ * through the Ledger (its one write path) in the same transaction as the lots it touches, so the
+ * account's balance always equals the lots' remainders. Callers hold the member's lock
+ * (lockMember), take the account with `account`, and pass the same manager.
  */
 @Injectable()
 export class PointsLedger {
+  constructor(private readonly ledger: Ledger) {}
+
+  /** The member's points account as of the lock. */
+  account(m: EntityManager, member: LockedMember): Promise<PointsAccount> {
+    return this.ledger.account(m, member, 'points');
+  }
+
   /** Adds `amount` points as a new lot valid through `expiresOn` (a Shanghai date, inclusive). */
-  async credit(m: EntityManager, member: LockedMember, amount: number, movement: Movement, expiresOn: string): Promise<Posted> {
+  async credit(m: EntityManager, account: PointsAccount, amount: number, movement: Movement, expiresOn: string): Promise<Posted> {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`credit of ${amount} points`);
-    const posted = await this.post(m, member, amount, movement);
+    const posted = await this.post(m, account, amount, movement);
     await m.query(
       'INSERT INTO point_lots (id, brand_id, member_id, source_type, source_id, amount, remaining, expired, expires_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)',
-      [randomUUID(), member.brandId, member.id, movement.sourceType, movement.sourceId, amount, amount, expiresOn, dbTime(movement.at)],
+      [randomUUID(), account.brandId, account.memberId, movement.sourceType, movement.sourceId, amount, amount, expiresOn, dbTime(movement.at)],
     );
     return posted;
   }
@@ -62,10 +60,11 @@ export class PointsLedger {
    * Takes `amount` points, soonest-expiring lots first (a preferred lot before all). Refused with
    * POINTS_INSUFFICIENT when the balance is short; nothing is written then.
    */
-  async debit(m: EntityManager, member: LockedMember, amount: number, movement: Movement, prefer?: PreferredLot): Promise<Posted> {
+  async debit(m: EntityManager, account: PointsAccount, amount: number, movement: Movement, prefer?: PreferredLot): Promise<Posted> {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`debit of ${amount} points`);
-    if (member.points < amount) throw new DomainError('POINTS_INSUFFICIENT', `积分不足：可用 ${member.points} 积分`);
-    const posted = await this.post(m, member, -amount, movement);
+    if (account.balance < amount) throw new DomainError('POINTS_INSUFFICIENT', `积分不足：可用 ${account.balance} 积分`);
+    const posted = await this.post(m, account, -amount, movement);
+    const memberId = account.memberId;
     let need = amount;
     const draws: unknown[][] = [];
     const take = async (lots: LotRow[]) => {
@@ -75,14 +74,14 @@ export class PointsLedger {
         if (amountFromLot <= 0) continue;
         const updated = await execute(m, 'UPDATE point_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [amountFromLot, lot.id, amountFromLot]);
         if (updated !== 1) throw new LedgerDrift(`lot ${lot.id} changed under the member lock`);
-        draws.push([randomUUID(), posted.ledgerId, lot.id, member.id, amountFromLot, lot.expires_on]);
+        draws.push([randomUUID(), posted.entryId, lot.id, memberId, amountFromLot, lot.expires_on]);
         need -= amountFromLot;
       }
     };
     if (prefer) {
       await take(
         (await m.query(`SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND source_type = ? AND source_id = ? AND remaining > 0${forUpdate(m)}`, [
-          member.id,
+          memberId,
           prefer.sourceType,
           prefer.sourceId,
         ])) as LotRow[],
@@ -91,9 +90,9 @@ export class PointsLedger {
     while (need > 0) {
       const lots = (await m.query(
         `SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND remaining > 0 ORDER BY expires_on, created_at, id LIMIT ${LOT_BATCH}${forUpdate(m)}`,
-        [member.id],
+        [memberId],
       )) as LotRow[];
-      if (lots.length === 0) throw new LedgerDrift(`member ${member.id}: balance says ${amount} points are there, the lots are short by ${need}`);
+      if (lots.length === 0) throw new LedgerDrift(`member ${memberId}: balance says ${amount} points are there, the lots are short by ${need}`);
       await take(lots);
     }
     for (const draw of draws) {
@@ -103,9 +102,9 @@ export class PointsLedger {
   }
 
   /** Expires the unspent remainder of every lot whose last valid day is before `today`. */
-  async expire(m: EntityManager, member: LockedMember, today: string, movement: Omit<Movement, 'kind' | 'reason'>): Promise<Posted | null> {
+  async expire(m: EntityManager, account: PointsAccount, today: string, movement: Omit<Movement, 'kind' | 'reason'>): Promise<Posted | null> {
     const lots = (await m.query(`SELECT id, remaining, expires_on FROM point_lots WHERE member_id = ? AND expires_on < ? AND remaining > 0 ORDER BY expires_on${forUpdate(m)}`, [
-      member.id,
+      account.memberId,
       today,
     ])) as LotRow[];
     if (lots.length === 0) return null;
@@ -117,45 +116,12 @@ export class PointsLedger {
       total += remaining;
     }
     const dates = [...new Set(lots.map((l) => l.expires_on))];
-    return this.post(m, member, -total, { ...movement, kind: 'expire', reason: `有效期至 ${dates.join('、')} 的积分已过期` });
+    return this.post(m, account, -total, { ...movement, kind: 'expire', reason: `有效期至 ${dates.join('、')} 的积分已过期` });
   }
 
-  /**
-   * The ledger row and the cached balance, together. The UPDATE is conditional on the sequence
-   * number read under the lock and on the balance staying non-negative, and its count is checked:
-   * if anything moved the balance outside this discipline, the transaction fails instead of lying.
-   */
-  private async post(m: EntityManager, member: LockedMember, delta: number, movement: Movement): Promise<Posted> {
-    const updated = await execute(m, 'UPDATE members SET points = points + ?, ledger_seq = ledger_seq + 1 WHERE id = ? AND ledger_seq = ? AND points + ? >= 0', [
-      delta,
-      member.id,
-      member.ledgerSeq,
-      delta,
-    ]);
-    if (updated !== 1) throw new LedgerDrift(`member ${member.id} moved outside its lock (seq ${member.ledgerSeq})`);
-    member.points += delta;
-    member.ledgerSeq += 1;
-    const ledgerId = randomUUID();
-    await m.query(
-      `INSERT INTO point_ledger (id, brand_id, member_id, seq, kind, delta, balance_after, business_key, source_type, source_id, reason, store_id, staff_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        ledgerId,
-        member.brandId,
-        member.id,
-        member.ledgerSeq,
-        movement.kind,
-        delta,
-        member.points,
-        movement.key,
-        movement.sourceType,
-        movement.sourceId,
-        movement.reason.slice(0, 200),
-        movement.storeId ?? null,
-        movement.staffId ?? null,
-        dbTime(movement.at),
-      ],
-    );
-    return { ledgerId, delta, balanceAfter: member.points };
+  /** The movement as the ledger's entry: its kind becomes the entry's kind. */
+  private post(m: EntityManager, account: PointsAccount, delta: number, movement: Movement): Promise<Posted> {
+    const { kind, ...posting } = movement;
+    return this.ledger.post(m, account, delta, { ...posting, entryKind: kind });
   }
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { addDays, type LoyaltyRules, type Reconciliation } from '@wemember/shared';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { dbTime, toInt } from '../database/sql';
-import { isUniqueViolation, Transactions } from '../database/transactions';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { accountAddsUp, LedgerRepository } from '../ledger/ledger.repository';
 import { lockMember } from '../ledger/member-lock';
 import { PointsLedger } from './points-ledger';
 
@@ -30,9 +30,9 @@ export class PointsMaintenance {
   private readonly logger = new Logger('PointsMaintenance');
 
   constructor(
-    private readonly db: DataSource,
-    private readonly transactions: Transactions,
+    private readonly uow: UnitOfWork,
     private readonly ledger: PointsLedger,
+    private readonly accounts: LedgerRepository,
     private readonly growth: MemberGrowth,
     private readonly settings: LoyaltySettingsService,
     private readonly clock: Clock,
@@ -43,7 +43,7 @@ export class PointsMaintenance {
     const run: ExpiryRun = { date: today, membersExpired: 0, pointsExpired: 0, remindersMarked: 0 };
     let after = '';
     for (;;) {
-      const members = (await this.db.query(
+      const members = (await this.uow.reader.query(
         `SELECT DISTINCT member_id FROM point_lots WHERE expires_on < ? AND remaining > 0 AND member_id > ?${brandId ? ' AND brand_id = ?' : ''}
          ORDER BY member_id LIMIT ${BATCH}`,
         brandId ? [today, after, brandId] : [today, after],
@@ -65,10 +65,10 @@ export class PointsMaintenance {
 
   private async expireMember(memberId: string, today: string): Promise<number> {
     try {
-      return await this.transactions.run(async (m) => {
+      return await this.uow.transaction(async (m) => {
         const member = await lockMember(m, memberId);
         if (!member) return 0;
-        const posted = await this.ledger.expire(m, member, today, { key: `expire:${memberId}:${today}`, sourceType: 'expiry', sourceId: today, at: this.clock.now() });
+        const posted = await this.ledger.expire(m, await this.ledger.account(m, member), today, { key: `expire:${memberId}:${today}`, sourceType: 'expiry', sourceId: today, at: this.clock.now() });
         return posted ? -posted.delta : 0;
       });
     } catch (error) {
@@ -84,25 +84,27 @@ export class PointsMaintenance {
    */
   private async markReminders(today: string, onlyBrand?: string): Promise<number> {
     let marked = 0;
-    const brands = onlyBrand ? [{ id: onlyBrand }] : ((await this.db.query('SELECT id FROM brands')) as { id: string }[]);
+    const brands = onlyBrand ? [{ id: onlyBrand }] : ((await this.uow.reader.query('SELECT id FROM brands')) as { id: string }[]);
     for (const { id: brandId } of brands) {
       const rules = await this.settings.rules(brandId);
       const until = addDays(today, rules.expiry.reminderDays);
-      const due = (await this.db.query(
+      const due = (await this.uow.reader.query(
         `SELECT member_id, expires_on, SUM(remaining) AS points FROM point_lots
          WHERE brand_id = ? AND expires_on >= ? AND expires_on <= ? AND remaining > 0 GROUP BY member_id, expires_on`,
         [brandId, today, until],
       )) as { member_id: string; expires_on: string; points: unknown }[];
       for (const row of due) {
         try {
-          await this.db.query('INSERT INTO points_expiry_reminders (id, brand_id, member_id, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-            randomUUID(),
-            brandId,
-            row.member_id,
-            row.expires_on,
-            toInt(row.points),
-            dbTime(this.clock.now()),
-          ]);
+          await this.uow.transaction((m) =>
+            m.query('INSERT INTO points_expiry_reminders (id, brand_id, member_id, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+              randomUUID(),
+              brandId,
+              row.member_id,
+              row.expires_on,
+              toInt(row.points),
+              dbTime(this.clock.now()),
+            ]),
+          );
           marked += 1;
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;
@@ -112,35 +114,19 @@ export class PointsMaintenance {
     return marked;
   }
 
-  /** For every member: ledger sum = cached balance = live lot remainders = the last row's balance_after. */
+  /** For every member's points account: the ledger's check (accountAddsUp), lots included. */
   async reconcile(brandId?: string): Promise<Reconciliation> {
     const mismatches: Reconciliation['mismatches'] = [];
     let checked = 0;
     let after = '';
     for (;;) {
-      const rows = (await this.db.query(
-        `SELECT m.id, m.member_no, m.points,
-           (SELECT COALESCE(SUM(l.delta), 0) FROM point_ledger l WHERE l.member_id = m.id) AS ledger_sum,
-           (SELECT COALESCE(SUM(p.remaining), 0) FROM point_lots p WHERE p.member_id = m.id) AS lots_remaining,
-           (SELECT l2.balance_after FROM point_ledger l2 WHERE l2.member_id = m.id AND l2.seq = m.ledger_seq) AS last_after,
-           m.ledger_seq
-         FROM members m WHERE m.id > ?${brandId ? ' AND m.brand_id = ?' : ''} ORDER BY m.id LIMIT ${BATCH}`,
-        brandId ? [after, brandId] : [after],
-      )) as { id: string; member_no: string; points: unknown; ledger_sum: unknown; lots_remaining: unknown; last_after: unknown; ledger_seq: unknown }[];
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        checked += 1;
-        const cached = toInt(row.points);
-        const ledgerSum = toInt(row.ledger_sum);
-        const lots = toInt(row.lots_remaining);
-        const lastAfter = row.last_after === null || row.last_after === undefined ? null : toInt(row.last_after);
-        const seq = toInt(row.ledger_seq);
-        const lastOk = seq === 0 ? lastAfter === null && cached === 0 : lastAfter === cached;
-        if (cached !== ledgerSum || cached !== lots || !lastOk) {
-          mismatches.push({ memberId: row.id, memberNo: row.member_no, cachedBalance: cached, ledgerSum, lotsRemaining: lots, lastBalanceAfter: lastAfter });
-        }
+      const accounts = await this.accounts.audit('points', { after, limit: BATCH, brandId });
+      if (accounts.length === 0) break;
+      checked += accounts.length;
+      for (const a of accounts.filter((account) => !accountAddsUp(account))) {
+        mismatches.push({ memberId: a.memberId, memberNo: a.memberNo, cachedBalance: a.balance, ledgerSum: a.entriesSum, lotsRemaining: a.lotsRemaining ?? 0, lastBalanceAfter: a.lastBalanceAfter });
       }
-      after = rows[rows.length - 1].id;
+      after = accounts[accounts.length - 1].memberId;
     }
     if (mismatches.length > 0) this.logger.error(`points reconciliation: ${mismatches.length} of ${checked} members do not add up: ${JSON.stringify(mismatches.slice(0, 20))}`);
     return { checkedMembers: checked, mismatches, checkedAt: this.clock.now().toISOString() };
@@ -154,7 +140,7 @@ export class PointsMaintenance {
     const at = this.clock.now();
     const rulesOf = new Map<string, LoyaltyRules>();
     for (;;) {
-      const rows = (await this.db.query(
+      const rows = (await this.uow.reader.query(
         `SELECT id, brand_id FROM members WHERE id > ? AND status <> 'closed'${brandId ? ' AND brand_id = ?' : ''} ORDER BY id LIMIT ${BATCH}`,
         brandId ? [after, brandId] : [after],
       )) as {
@@ -167,7 +153,7 @@ export class PointsMaintenance {
         const rules = rulesOf.get(row.brand_id)!;
         reviewed += 1;
         try {
-          const to = await this.transactions.run(async (m) => {
+          const to = await this.uow.transaction(async (m) => {
             const member = await lockMember(m, row.id);
             return member ? this.growth.review(m, member, rules, reviewDate, at) : null;
           });

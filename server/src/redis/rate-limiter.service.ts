@@ -20,6 +20,24 @@ export class RateLimiter {
    * a limit that cannot be counted is not waved through.
    */
   async hit(bucket: string, subject: string, limit: number | Limit, message?: (retryAfter: number) => string): Promise<void> {
+    const { count, max, retryAfter } = await this.count(bucket, subject, limit, 1);
+    if (count > max) {
+      throw new DomainError('RATE_LIMITED', message?.(retryAfter) ?? `操作太频繁，请 ${retryAfter} 秒后再试`, undefined, { 'Retry-After': String(retryAfter) });
+    }
+  }
+
+  /** Counts one event (a failure, say) without refusing anything. */
+  async record(bucket: string, subject: string, limit: number | Limit): Promise<void> {
+    await this.count(bucket, subject, limit, 1);
+  }
+
+  /** Seconds until the window ends when `subject` has used up its limit, else null. */
+  async over(bucket: string, subject: string, limit: number | Limit): Promise<number | null> {
+    const { count, max, retryAfter } = await this.count(bucket, subject, limit, 0);
+    return count >= max ? retryAfter : null;
+  }
+
+  private async count(bucket: string, subject: string, limit: number | Limit, add: 0 | 1): Promise<{ count: number; max: number; retryAfter: number }> {
     const { max, windowSeconds = 60 } = typeof limit === 'number' ? { max: limit } : limit;
     const windowMs = windowSeconds * 1000;
     const now = Date.now();
@@ -27,14 +45,15 @@ export class RateLimiter {
     const key = this.redis.key('rate', bucket, subject, `${windowSeconds}s`, String(window));
     let count: number;
     try {
-      const [[, counted]] = (await this.redis.client.multi().incr(key).pexpire(key, windowMs + 1000).exec()) as [[null, number]];
-      count = counted;
+      if (add) {
+        const [[, counted]] = (await this.redis.client.multi().incr(key).pexpire(key, windowMs + 1000).exec()) as [[null, number]];
+        count = counted;
+      } else {
+        count = Number((await this.redis.client.get(key)) ?? 0);
+      }
     } catch {
       throw new DomainError('BUSY_RETRY');
     }
-    if (count > max) {
-      const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000));
-      throw new DomainError('RATE_LIMITED', message?.(retryAfter) ?? `操作太频繁，请 ${retryAfter} 秒后再试`, undefined, { 'Retry-After': String(retryAfter) });
-    }
+    return { count, max, retryAfter: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
   }
 }

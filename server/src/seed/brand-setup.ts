@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { StaffRole } from '@wemember/shared';
-import { DataSource } from 'typeorm';
 import { Brand } from '../brands/brand.entity';
+import type { UnitOfWork } from '../database/unit-of-work';
 import { hashPassword } from '../staff/password-hasher';
 import { Staff } from '../staff/staff.entity';
 import { Region } from '../stores/region.entity';
@@ -36,10 +36,11 @@ export interface BrandSetup {
 }
 
 /**
- * Creates a brand with its regions, stores, counter codes and staff in one transaction. The demo
- * starter and the tests both build their chains with it.
+ * Creates a brand with its regions, stores, counter codes and staff in one unit of work. The demo
+ * starter and the tests both build their chains with it (a test may pass its DataSource while the
+ * server is idle: anything that runs a transaction and hands down its manager will do).
  */
-export async function setUpBrand(db: DataSource, plan: BrandPlan): Promise<BrandSetup> {
+export async function setUpBrand(db: Pick<UnitOfWork, 'transaction'>, plan: BrandPlan): Promise<BrandSetup> {
   const now = new Date();
   const passwordHash = await hashPassword(plan.password);
   return db.transaction(async (m) => {

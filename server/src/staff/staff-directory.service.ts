@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { STAFF_ROLE_NAMES, type StaffProfile } from '@wemember/shared';
-import { DataSource } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { DomainError } from '../common/domain-error';
 import { StoresRepository } from '../stores/stores.repository';
 import type { StaffActor } from '../access/actors';
@@ -9,16 +9,16 @@ import { Staff } from './staff.entity';
 @Injectable()
 export class StaffDirectory {
   constructor(
-    private readonly db: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly stores: StoresRepository,
   ) {}
 
   byUsername(username: string): Promise<Staff | null> {
-    return this.db.getRepository(Staff).findOneBy({ username });
+    return this.uow.reader.getRepository(Staff).findOneBy({ username });
   }
 
   byId(id: string): Promise<Staff | null> {
-    return this.db.getRepository(Staff).findOneBy({ id });
+    return this.uow.reader.getRepository(Staff).findOneBy({ id });
   }
 
   /** The staff member behind a token, if still active. */

@@ -1,27 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
 import { Region } from './region.entity';
 import { StoreScene } from './store-scene.entity';
 import { Store } from './store.entity';
 
 @Injectable()
 export class StoresRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   activeScene(scene: string): Promise<StoreScene | null> {
-    return this.db.getRepository(StoreScene).findOneBy({ scene, active: true });
+    return this.uow.reader.getRepository(StoreScene).findOneBy({ scene, active: true });
   }
 
   store(id: string): Promise<Store | null> {
-    return this.db.getRepository(Store).findOneBy({ id });
+    return this.uow.reader.getRepository(Store).findOneBy({ id });
   }
 
   stores(ids: string[]): Promise<Store[]> {
-    return ids.length ? this.db.getRepository(Store).findBy({ id: In(ids) }) : Promise.resolve([]);
+    return ids.length ? this.uow.reader.getRepository(Store).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   region(id: string): Promise<Region | null> {
-    return this.db.getRepository(Region).findOneBy({ id });
+    return this.uow.reader.getRepository(Region).findOneBy({ id });
   }
 
   storesOfBrand(brandId: string, filter: { regionId?: string; storeId?: string } = {}): Promise<Store[]> {
@@ -31,23 +32,23 @@ export class StoresRepository {
       ...(filter.storeId !== undefined && { id: filter.storeId }),
       ...(filter.regionId !== undefined && { regionId: filter.regionId }),
     };
-    return this.db.getRepository(Store).find({ where, order: { code: 'ASC' } });
+    return this.uow.reader.getRepository(Store).find({ where, order: { code: 'ASC' } });
   }
 
   /** The display name of the staff member a store code is attributed to. */
   async staffName(staffId: string): Promise<string | null> {
-    const [row] = (await this.db.query('SELECT display_name FROM staff WHERE id = ?', [staffId])) as { display_name: string }[];
+    const [row] = (await this.uow.reader.query('SELECT display_name FROM staff WHERE id = ?', [staffId])) as { display_name: string }[];
     return row?.display_name ?? null;
   }
 
   regions(ids: string[]): Promise<Region[]> {
-    return ids.length ? this.db.getRepository(Region).findBy({ id: In(ids) }) : Promise.resolve([]);
+    return ids.length ? this.uow.reader.getRepository(Region).findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   /** The store's own counter code (no staff attached). */
   counterScenes(storeIds: string[]): Promise<StoreScene[]> {
     return storeIds.length
-      ? this.db.getRepository(StoreScene).find({ where: { storeId: In(storeIds), channel: 'counter', active: true }, order: { createdAt: 'ASC' } })
+      ? this.uow.reader.getRepository(StoreScene).find({ where: { storeId: In(storeIds), channel: 'counter', active: true }, order: { createdAt: 'ASC' } })
       : Promise.resolve([]);
   }
 }

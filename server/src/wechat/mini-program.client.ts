@@ -18,7 +18,7 @@ export interface PhoneInfo {
 }
 
 /**
- * The mini-program's server APIs (wechat-protocol.md §A, §B, §C, §F), through co-wechat-api with
+ * The mini-program's server APIs (docs/wechat.md §A, §B, §C, §F), through co-wechat-api with
  * its prefixes pointed at WECHAT_API_BASE: WeChat itself, or the sandbox.
  */
 @Injectable()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_ERROR_CODES } from './error-codes';
 
 /** One problem with one field of a request. `field` is a dotted path such as `items.0.amountFen`. */
 export const fieldIssueSchema = z.object({
@@ -6,10 +7,13 @@ export const fieldIssueSchema = z.object({
   message: z.string(),
 });
 
-/** Every 4xx/5xx answer of the API has this shape. `code` is stable; `message` is for people. */
+/**
+ * Every 4xx/5xx answer of the API has this shape. `code` is stable and one of API_ERRORS;
+ * `message` is for people.
+ */
 export const apiErrorSchema = z.object({
   statusCode: z.number().int(),
-  code: z.string(),
+  code: z.enum(API_ERROR_CODES),
   message: z.string(),
   issues: z.array(fieldIssueSchema).optional(),
 });

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { MEMBER_STATUSES } from '../domain/member-status';
 import { TIER_CODES } from '../domain/tiers';
+import { MEMBER_CODE } from '../member-code';
 import { tierProgressSchema } from './points';
-
-/** 10 digits, not starting with 0: what a member reads out at the till. */
-export const MEMBER_NO = /^[1-9]\d{9}$/;
-/** The dynamic member code: member number (10) + time window (2) + signature (6). */
-export const MEMBER_CODE = /^\d{18}$/;
-/** How long one dynamic code is shown before the card fetches a new one. */
-export const MEMBER_CODE_ROTATE_SECONDS = 60;
 
 export const memberCardSchema = z.object({
   memberNo: z.string(),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { ORDER_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
+import { MEMBER_CODE } from '../member-code';
 import { MAX_FEN } from '../money';
 
 /** A till's or POS system's own number for a purchase or refund: the idempotency key. */
@@ -33,7 +35,7 @@ export type OrderItem = z.infer<typeof orderItemSchema>;
 const memberCodeField = z
   .string({ error: '请扫描顾客的会员码' })
   .trim()
-  .regex(/^\d{18}$/, '会员码应为 18 位数字');
+  .regex(MEMBER_CODE, '会员码应为 20 位数字');
 
 const purchaseFields = {
   memberCode: memberCodeField,
@@ -110,7 +112,7 @@ export const orderSchema = z.object({
   refundableFen: z.number().int(),
   /** The order's refunds so far, oldest first. */
   refunds: z.array(orderRefundLineSchema),
-  status: z.enum(['completed', 'partially_refunded', 'refunded']),
+  status: z.enum(ORDER_STATUSES),
   createdAt: z.string(),
   /** True when this answer is the replay of an earlier request with the same externalNo. */
   replayed: z.boolean(),

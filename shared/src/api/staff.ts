@@ -44,7 +44,7 @@ export const resolveMemberRequestSchema = z
     code: z
       .string({ error: '请输入会员码' })
       .trim()
-      .regex(/^\d{10,18}$/, '会员码应为 18 位数字（店长可输入手机号或 10 位会员号）'),
+      .regex(/^\d{10,20}$/, '会员码应为 20 位数字（店长可输入手机号或 10 位会员号）'),
   })
   .strict();
 export type ResolveMemberRequest = z.infer<typeof resolveMemberRequestSchema>;

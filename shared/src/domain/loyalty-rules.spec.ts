@@ -45,7 +45,7 @@ describe('tiers by growth (default: 银卡 1000, 金卡 5000, 钻石 20000)', ()
     expect(tierForGrowth(RULES, -50)).toBe('normal');
   });
 
-  it('seed 003: a Sephora white card turns black at 1500 points and gold at 12000', () => {
+  it('a cosmetics chain\'s tiers: a Sephora white card turns black at 1500 points and gold at 12000', () => {
     expect(tierAfterPurchase(SEPHORA, 'normal', 1499)).toBe('normal');
     expect(tierAfterPurchase(SEPHORA, 'normal', 1500)).toBe('silver');
     expect(tierAfterPurchase(SEPHORA, 'silver', 12000)).toBe('gold');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TIER_CODES, type TierCode } from './tiers';
 
 /**
- * A brand's loyalty rules: every number of DESIGN.md's domain rules, editable by an HQ admin.
+ * A brand's loyalty rules: every number of the domain rules (docs/domain.md), editable by an HQ admin.
  * Rates are integers (percentages, points per yuan) so no rule ever computes with a float.
  */
 const percent = (min: number, max: number, what: string) =>
@@ -80,7 +80,7 @@ export const loyaltyRulesSchema = z
   .strict();
 export type LoyaltyRules = z.infer<typeof loyaltyRulesSchema>;
 
-/** DESIGN.md's defaults. */
+/** The defaults of docs/domain.md. */
 export const DEFAULT_LOYALTY_RULES: LoyaltyRules = {
   tiers: [
     { code: 'normal', minGrowth: 0, pointsMultiplierPercent: 100, discountOffPercent: 0 },

@@ -88,7 +88,7 @@ describe('tier multiplier and member discount', () => {
   });
 });
 
-describe('seed 002: 1 yuan = 1 point, 1000 points = ¥20 off the bill', () => {
+describe('a retail playbook\'s rule: 1 yuan = 1 point, 1000 points = ¥20 off the bill', () => {
   it('is a valid rule set', () => {
     expect(loyaltyRulesSchema.safeParse(SEED_002).success).toBe(true);
   });
@@ -359,12 +359,12 @@ describe('orders near MAX_FEN (¥1,000,000.00) lose no fen and no point to float
   });
 });
 
-describe('charge-back (seed 002: 如卡积点小于应扣积点，则需从退款中扣除相应金额)', () => {
+describe('charge-back (如卡积点小于应扣积点，则需从退款中扣除相应金额)', () => {
   it('at 100 points per yuan, 91 points the card no longer has cost ¥0.91 of the refund', () => {
     expect(chargeBack(DEFAULT_LOYALTY_RULES, 91, 5000)).toEqual({ points: 91, fen: 91, writtenOffPoints: 0 });
   });
 
-  it('at seed 002\'s ¥20 per 1000 points (50 per yuan), 91 points cost ceil(91 × 2) = 182 fen', () => {
+  it('at the playbook\'s ¥20 per 1000 points (50 per yuan), 91 points cost ceil(91 × 2) = 182 fen', () => {
     expect(chargeBack(SEED_002, 91, 5000)).toEqual({ points: 91, fen: 182, writtenOffPoints: 0 });
   });
 

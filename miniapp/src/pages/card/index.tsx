@@ -2,8 +2,8 @@ import { useRef, useState } from 'react'
 import Taro, { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import type { MemberCard, MemberCode } from '@wemember/shared'
-import { MEMBER_STATUS_NAMES } from '@wemember/shared/dist/domain/member-status'
-import { formatYuan } from '@wemember/shared/dist/money'
+import { MEMBER_STATUS_NAMES } from '@wemember/shared/member-status'
+import { formatYuan } from '@wemember/shared/money'
 import { getMemberCard, getMemberCode } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { RequestError } from '../../services/request'
@@ -89,7 +89,7 @@ export default function CardPage() {
       setCodeError(errorMessage(error))
       // Retry by itself only when the network or the server hiccuped; a refusal (a frozen card,
       // say) will not change in ten seconds, and the shopper can still tap 重试.
-      const transient = !(error instanceof RequestError) || error.statusCode === 0 || error.statusCode >= 500
+      const transient = !(error instanceof RequestError) || error.outcomeUnknown
       lifetime = transient ? RETRY_MS : null
     }
     if (shown !== showing.current || lifetime === null) return

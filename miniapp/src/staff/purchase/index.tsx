@@ -1,9 +1,10 @@
 import { useRef, useState } from 'react'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
-import type { Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
-import { TIER_NAMES } from '@wemember/shared/dist/domain/tiers'
-import { formatYuan } from '@wemember/shared/dist/money'
+import type { ApiErrorCode, Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
+import { MEMBER_CODE } from '@wemember/shared/member-code'
+import { TIER_NAMES } from '@wemember/shared/tiers'
+import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
 import { createOrder, getStaffProfile, getStaffStores, quoteOrder } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
@@ -18,7 +19,7 @@ type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId'
 const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'storeId']
 
 /** Errors the API may answer without `issues`, placed beside the field they are about. */
-const FIELD_BY_CODE: Record<string, Field> = {
+const FIELD_BY_CODE: Partial<Record<ApiErrorCode, Field>> = {
   MEMBER_CODE_INVALID: 'memberCode',
   MEMBER_CODE_EXPIRED: 'memberCode',
   MEMBER_NOT_FOUND: 'memberCode',
@@ -151,7 +152,7 @@ export default function PurchasePage() {
     const errors: Partial<Record<Field, string>> = {}
     const memberCode = digitsOf(code)
     if (!memberCode) errors.memberCode = '请扫描或输入顾客的会员码'
-    else if (!/^\d{18}$/.test(memberCode)) errors.memberCode = '会员码应为 18 位数字'
+    else if (!MEMBER_CODE.test(memberCode)) errors.memberCode = '会员码应为 20 位数字'
     const amountFen = parseYuanToFen(amountText)
     if (!amountText.trim()) errors.amountFen = '请输入消费金额'
     else if (amountFen === null) errors.amountFen = '金额格式不对：最多两位小数，且不超过 1,000,000 元'
@@ -289,7 +290,7 @@ export default function PurchasePage() {
             className='purchase-code'
             type='number'
             maxlength={18}
-            placeholder='扫描或输入 18 位会员码'
+            placeholder='扫描或输入 20 位会员码'
             value={code}
             onInput={(event) => changed(() => setCode(event.detail.value))}
           />

@@ -1,9 +1,9 @@
 import { useRef, useState } from 'react'
 import Taro, { useLoad, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
-import type { Order, Refund } from '@wemember/shared'
-import { chinaDateTime } from '@wemember/shared/dist/china-time'
-import { formatYuan } from '@wemember/shared/dist/money'
+import type { ApiErrorCode, Order, Refund } from '@wemember/shared'
+import { chinaDateTime } from '@wemember/shared/china-time'
+import { formatYuan } from '@wemember/shared/money'
 import { getOrder, listOrders, refundOrder } from '../../services/api'
 import { formError } from '../../services/error-message'
 import { fenToYuanText, parseYuanToFen } from '../../services/money-input'
@@ -15,7 +15,7 @@ import './index.scss'
 
 type Field = 'amountFen' | 'reason'
 const FIELDS: readonly Field[] = ['amountFen', 'reason']
-const FIELD_BY_CODE: Record<string, Field> = { REFUND_EXCEEDS_ORDER: 'amountFen' }
+const FIELD_BY_CODE: Partial<Record<ApiErrorCode, Field>> = { REFUND_EXCEEDS_ORDER: 'amountFen' }
 
 const STATUS_NAMES: Record<Order['status'], string> = {
   completed: '已完成',

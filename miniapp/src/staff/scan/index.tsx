@@ -2,8 +2,8 @@ import { useState } from 'react'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { MemberSummary as Member, StaffProfile } from '@wemember/shared'
-import { chinaDate } from '@wemember/shared/dist/china-time'
-import { formatYuan } from '@wemember/shared/dist/money'
+import { chinaDate } from '@wemember/shared/china-time'
+import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
 import { getStaffProfile, resolveMember } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
@@ -110,7 +110,7 @@ export default function StaffScanPage() {
               className='scan-input'
               type='number'
               maxlength={18}
-              placeholder='输入会员码（18 位数字）'
+              placeholder='输入会员码（20 位数字）'
               value={typed}
               onInput={(event) => setTyped(event.detail.value)}
               onConfirm={() => lookUp(() => platform.scanCode(typed))}

@@ -1,0 +1,120 @@
+import {
+  COUPON_STATUSES,
+  COUPON_TRANSITIONS,
+  ORDER_STATUSES,
+  ORDER_TRANSITIONS,
+  RECHARGE_STATUSES,
+  RECHARGE_TRANSITIONS,
+  TransitionError,
+  type Transitions,
+  assertTransition,
+  canTransition,
+  isFinalState,
+  statesLeadingTo,
+} from './state-machines';
+
+/** Every (from, to) pair a machine allows, as "from → to". */
+function moves(machine: Transitions): string[] {
+  return Object.entries(machine).flatMap(([from, targets]) => targets.map((to) => `${from} → ${to}`));
+}
+
+describe('state machines as data', () => {
+  const machines: [string, Transitions, readonly string[]][] = [
+    ['order', ORDER_TRANSITIONS, ORDER_STATUSES],
+    ['coupon', COUPON_TRANSITIONS, COUPON_STATUSES],
+    ['recharge', RECHARGE_TRANSITIONS, RECHARGE_STATUSES],
+  ];
+
+  it.each(machines)('the %s machine lists every status once, and moves only between its statuses', (_, machine, statuses) => {
+    expect(Object.keys(machine)).toEqual([...statuses]);
+    for (const targets of Object.values(machine)) {
+      for (const to of targets) expect(statuses).toContain(to);
+      expect(new Set(targets).size).toBe(targets.length);
+    }
+  });
+
+  it.each(machines)('every %s status can be reached from the first one', (_, machine, statuses) => {
+    const reached = new Set([statuses[0]]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const from of reached) {
+        for (const to of machine[from]) {
+          if (!reached.has(to)) {
+            reached.add(to);
+            grew = true;
+          }
+        }
+      }
+    }
+    expect([...reached].sort()).toEqual([...statuses].sort());
+  });
+});
+
+describe('orders', () => {
+  it('move on with each refund, as the refund use case sets them, and stay refunded', () => {
+    expect(moves(ORDER_TRANSITIONS)).toEqual([
+      'completed → partially_refunded',
+      'completed → refunded',
+      'partially_refunded → partially_refunded',
+      'partially_refunded → refunded',
+    ]);
+    expect(isFinalState(ORDER_TRANSITIONS, 'refunded')).toBe(true);
+    expect(canTransition(ORDER_TRANSITIONS, 'refunded', 'partially_refunded')).toBe(false);
+    expect(canTransition(ORDER_TRANSITIONS, 'partially_refunded', 'completed')).toBe(false);
+  });
+
+  it('name the statuses a refund may start from', () => {
+    expect(statesLeadingTo(ORDER_TRANSITIONS, 'refunded')).toEqual(['completed', 'partially_refunded']);
+    expect(statesLeadingTo(ORDER_TRANSITIONS, 'completed')).toEqual([]);
+  });
+});
+
+describe('coupons', () => {
+  it('are locked during a purchase, then redeemed or released', () => {
+    expect(canTransition(COUPON_TRANSITIONS, 'issued', 'locked')).toBe(true);
+    expect(canTransition(COUPON_TRANSITIONS, 'locked', 'redeemed')).toBe(true);
+    expect(canTransition(COUPON_TRANSITIONS, 'locked', 'issued')).toBe(true);
+    // A redeem needs the lock first, so a coupon cannot be used twice by two tills at once.
+    expect(canTransition(COUPON_TRANSITIONS, 'issued', 'redeemed')).toBe(false);
+    expect(canTransition(COUPON_TRANSITIONS, 'locked', 'locked')).toBe(false);
+  });
+
+  it('may be released again harmlessly, from issued or locked', () => {
+    expect(statesLeadingTo(COUPON_TRANSITIONS, 'issued')).toEqual(['issued', 'locked']);
+  });
+
+  it('expire or are revoked only while unused, and never come back', () => {
+    expect(statesLeadingTo(COUPON_TRANSITIONS, 'expired')).toEqual(['issued']);
+    expect(statesLeadingTo(COUPON_TRANSITIONS, 'revoked')).toEqual(['issued']);
+    for (const status of ['redeemed', 'expired', 'revoked'] as const) expect(isFinalState(COUPON_TRANSITIONS, status)).toBe(true);
+  });
+});
+
+describe('recharges', () => {
+  it('are credited only once paid, and an unpaid one may be closed', () => {
+    expect(moves(RECHARGE_TRANSITIONS)).toEqual(['created → paid', 'created → closed', 'paid → credited']);
+    expect(canTransition(RECHARGE_TRANSITIONS, 'created', 'credited')).toBe(false);
+    expect(canTransition(RECHARGE_TRANSITIONS, 'credited', 'credited')).toBe(false);
+    expect(canTransition(RECHARGE_TRANSITIONS, 'closed', 'paid')).toBe(false);
+  });
+});
+
+describe('the guards', () => {
+  it('assertTransition passes an allowed move and throws a TransitionError naming a refused one', () => {
+    expect(() => assertTransition(ORDER_TRANSITIONS, 'completed', 'refunded')).not.toThrow();
+    expect(() => assertTransition(ORDER_TRANSITIONS, 'refunded', 'completed')).toThrow(TransitionError);
+    expect(() => assertTransition(ORDER_TRANSITIONS, 'refunded', 'completed')).toThrow(
+      expect.objectContaining({ from: 'refunded', to: 'completed' }),
+    );
+  });
+
+  it('allow nothing for a status the machine does not know, such as a value read from an old row', () => {
+    const unknown = 'cancelled' as (typeof ORDER_STATUSES)[number];
+    expect(canTransition(ORDER_TRANSITIONS, unknown, 'refunded')).toBe(false);
+    expect(canTransition(ORDER_TRANSITIONS, 'completed', unknown)).toBe(false);
+    // Names every object has are not statuses either.
+    const inherited = 'constructor' as (typeof ORDER_STATUSES)[number];
+    expect(canTransition(ORDER_TRANSITIONS, inherited, 'refunded')).toBe(false);
+    expect(isFinalState(ORDER_TRANSITIONS, inherited)).toBe(false);
+  });
+});
