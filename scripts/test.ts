@@ -1,6 +1,7 @@
 /**
  * `npm test`: lint, typecheck, unit tests, medium tests (repositories and use cases on MariaDB and
- * SQLite, below HTTP), e2e tests (MariaDB + Redis + the WeChat sandbox), the weapp build with its
+ * SQLite, below HTTP), e2e tests (MariaDB + Redis + the WeChat sandbox), the fault tests (the
+ * server, a Redis and a MariaDB of their own, killed -9 and started again), the weapp build with its
  * offline compile check, the H5 build and the browser tests. Every step runs
  * even after a failure, so one run shows everything that is broken. Ends with the plain line
  * `N passed, N failed` that CI reads: each Jest test counts once, each other step counts once.
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   await jestStep('unit', 'jest.unit.config.js');
   await jestStep('medium', 'test/jest.medium.config.js');
   await jestStep('e2e', 'test/jest.e2e.config.js');
+  await jestStep('faults', 'test/faults/jest.faults.config.js');
   if (sharedBuilt) {
     if (await step('build weapp', 'npm', ['run', 'build:weapp', '--silent', '-w', '@wemember/miniapp'])) {
       await step('weapp offline compile check', 'npx', ['tsx', 'scripts/check-weapp.ts']);

@@ -41,6 +41,8 @@ export class MiniProgramClient {
 
   async code2Session(code: string): Promise<WechatSession> {
     const data = await this.call(() => this.api.code2Session(code), { 40029: 'WECHAT_CODE_INVALID', 40163: 'WECHAT_CODE_USED', 40226: 'WECHAT_CODE_INVALID', 45011: 'WECHAT_RATE_LIMITED' });
+    // A page that is not JSON (a proxy's) comes back as a Buffer: without this, its openid "undefined" is one identity for everyone.
+    if (typeof data?.openid !== 'string' || !data.openid || typeof data.session_key !== 'string') throw new DomainError('WECHAT_UNAVAILABLE');
     return { openid: String(data.openid), unionid: data.unionid ? String(data.unionid) : null, sessionKey: String(data.session_key) };
   }
 
