@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { API_ERRORS, type ApiError, type ApiErrorCode } from '@wemember/shared';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -22,7 +25,25 @@ export interface AppOptions {
 }
 
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: config.trustProxy });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // What Fastify refuses before routing (a URL that is not valid percent-encoding, a path segment
+    // past maxParamLength) and what Node refuses before Fastify (headers past its limit) answer in
+    // the API's own error shape too, without echoing the URL.
+    // (Typed loosely: Nest's adapter carries its own copy of Fastify's types.)
+    frameworkErrors: (error: { code?: string }, _request: unknown, reply: any) => {
+      const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'URL_TOO_LONG' : 'URL_INVALID';
+      void reply.status(API_ERRORS[code].status).type('application/json; charset=utf-8').send(apiError(code));
+    },
+    clientErrorHandler: (error: Error, socket: Socket) => {
+      if (!socket.writable) return socket.destroy(error);
+      const code = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'MALFORMED_BODY';
+      const body = JSON.stringify(apiError(code));
+      const status = API_ERRORS[code].status;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, new Clock(options.now)), adapter, {
     rawBody: true,
     logger: loggerLevels(config.logLevel),
@@ -43,4 +64,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 function loggerLevels(level: AppConfig['logLevel']): ('error' | 'warn' | 'log' | 'debug')[] {
   const order = ['error', 'warn', 'log', 'debug'] as const;
   return order.slice(0, order.indexOf(level) + 1);
+}
+
+function apiError(code: ApiErrorCode): ApiError {
+  return { statusCode: API_ERRORS[code].status, code, message: API_ERRORS[code].message };
 }

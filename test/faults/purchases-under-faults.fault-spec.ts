@@ -187,6 +187,8 @@ describe('purchases while the server, Redis and MariaDB are killed', () => {
     expect(events.map((e) => e.what)).toHaveLength(4);
     // The only refusal expected is spending points the member does not have yet.
     expect([...report.answeredOther.keys()].filter((k) => k !== '422 POINTS_INSUFFICIENT')).toEqual([]);
+    // While a part was down, the server said so (503) — never a 500 of its own.
+    expect([...report.lost.keys()].filter((k) => /^5\d\d/.test(k) && !k.startsWith('503'))).toEqual([]);
 
     // Exactly once: the orders of the brand are the purchases answered 201/200, no more, no fewer.
     const succeeded = purchases.filter((p) => p.answer!.status === 200 || p.answer!.status === 201);

@@ -7,6 +7,7 @@ import { DOMAIN_ERRORS, DomainError, DomainErrorCode } from './domain-error';
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
+  private lastOutageLog = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -31,6 +32,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
         body: { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.issues && { issues: exception.issues }) },
         headers: exception.headers,
       };
+    }
+    if (isDatabaseUnreachable(exception)) {
+      // An outage, not a bug: 503 with a message the shopper or clerk can act on (try again), and
+      // one log line per outage rather than a stack per request.
+      const now = Date.now();
+      if (now - this.lastOutageLog > 60_000) this.logger.error(`database unreachable (${describe(exception)}); answering 503 until it is back`);
+      this.lastOutageLog = now;
+      return { body: { statusCode: DOMAIN_ERRORS.BUSY_RETRY.status, code: 'BUSY_RETRY', message: DOMAIN_ERRORS.BUSY_RETRY.message } };
     }
     const status = statusOf(exception);
     if (status !== undefined && status < 500) {
@@ -74,3 +83,33 @@ function methodsServing(url: string): string[] {
   const path = url.split('?')[0];
   return [...new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method))];
 }
+
+/** Error codes of a database connection that failed or went away (mysql2 and Node's sockets). */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_SERVER_GONE_ERROR',
+  'SQLITE_BUSY',
+]);
+
+/** The database could not be reached or dropped the connection (directly, or as a QueryFailedError's driver error). */
+function isDatabaseUnreachable(exception: unknown): boolean {
+  for (let error = exception as { code?: unknown; driverError?: unknown; message?: unknown } | null | undefined, depth = 0; error && depth < 3; depth++) {
+    if (typeof error.code === 'string' && CONNECTION_CODES.has(error.code)) return true;
+    if (typeof error.message === 'string' && /Pool is closed|Connection lost|Can't add new command when connection is in closed state/.test(error.message)) return true;
+    error = error.driverError as typeof error;
+  }
+  return false;
+}
+
+const describe = (exception: unknown) => {
+  const e = exception as { code?: unknown; driverError?: { code?: unknown } };
+  return String(e?.code ?? e?.driverError?.code ?? 'connection error');
+};

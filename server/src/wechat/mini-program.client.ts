@@ -58,8 +58,11 @@ export class MiniProgramClient {
       },
       { 40029: 'PHONE_CODE_INVALID', 45011: 'WECHAT_RATE_LIMITED' },
     );
-    const info = data.phone_info ?? {};
-    return { purePhoneNumber: String(info.purePhoneNumber ?? ''), countryCode: String(info.countryCode ?? '') };
+    // Anything but WeChat's JSON with a phone_info (a proxy's page, a changed answer) is WeChat being
+    // unavailable, not a foreign number the shopper should be told about.
+    const info = data && !Buffer.isBuffer(data) ? data.phone_info : undefined;
+    if (!info || typeof info.purePhoneNumber !== 'string' || typeof info.countryCode !== 'string') throw new DomainError('WECHAT_UNAVAILABLE');
+    return { purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
   }
 
   /**
@@ -79,7 +82,8 @@ export class MiniProgramClient {
       },
       WXACODE_ERRORS,
     );
-    if (!Buffer.isBuffer(body)) throw new DomainError('WECHAT_UNAVAILABLE');
+    // An image, by its first bytes (JPEG or PNG): a proxy's HTML page is not printed as a store code.
+    if (!Buffer.isBuffer(body) || !isImage(body)) throw new DomainError('WECHAT_UNAVAILABLE');
     return body;
   }
 
@@ -123,3 +127,6 @@ const WXACODE_ERRORS: Record<number, DomainErrorCode> = {
   45009: 'WECHAT_RATE_LIMITED',
   45011: 'WECHAT_RATE_LIMITED',
 };
+
+const isImage = (bytes: Buffer) =>
+  (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) || bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
