@@ -2,7 +2,7 @@ import { useRef, useState } from 'react'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { ApiErrorCode, Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
-import { MEMBER_CODE } from '@wemember/shared/member-code'
+import { MEMBER_CODE, MEMBER_CODE_LENGTH } from '@wemember/shared/member-code'
 import { TIER_NAMES } from '@wemember/shared/tiers'
 import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
@@ -289,7 +289,7 @@ export default function PurchasePage() {
           <Input
             className='purchase-code'
             type='number'
-            maxlength={18}
+            maxlength={MEMBER_CODE_LENGTH}
             placeholder='扫描或输入 20 位会员码'
             value={code}
             onInput={(event) => changed(() => setCode(event.detail.value))}

@@ -4,6 +4,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import type { MemberSummary as Member, StaffProfile } from '@wemember/shared'
 import { chinaDate } from '@wemember/shared/china-time'
 import { formatYuan } from '@wemember/shared/money'
+import { MEMBER_CODE_LENGTH } from '@wemember/shared/member-code'
 import { platform, PlatformError } from '../../platform'
 import { getStaffProfile, resolveMember } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
@@ -109,7 +110,7 @@ export default function StaffScanPage() {
             <Input
               className='scan-input'
               type='number'
-              maxlength={18}
+              maxlength={MEMBER_CODE_LENGTH}
               placeholder='输入会员码（20 位数字）'
               value={typed}
               onInput={(event) => setTyped(event.detail.value)}
