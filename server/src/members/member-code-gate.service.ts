@@ -33,22 +33,18 @@ export class MemberCodeGate {
    */
   async verifyAtTill(caller: string, brandId: string, code: string): Promise<string> {
     const rates = this.config.rateLimits;
-    await this.limiter.hit('member-code', caller, rates.codeChecksPerMinute);
-    if (!MEMBER_CODE.test(code)) throw new DomainError('MEMBER_CODE_INVALID');
     const window = { windowSeconds: FAILURE_WINDOW_SECONDS };
     const perMember = { bucket: 'member-code-failures', subject: `${brandId}:${code.slice(0, 10)}`, limit: { max: rates.codeFailuresPerMember, ...window } };
     const perCaller = { bucket: 'member-code-caller-failures', subject: caller, limit: { max: rates.codeFailuresPerCaller, ...window } };
-    const memberLocked = await this.limiter.over(perMember.bucket, perMember.subject, perMember.limit);
+    // One round trip: count this check against the caller, and read both failure counts.
+    const [memberLocked, callerLocked] = await this.limiter.hitAndCheck({ bucket: 'member-code', subject: caller, limit: rates.codeChecksPerMinute }, [perMember, perCaller]);
+    if (!MEMBER_CODE.test(code)) throw new DomainError('MEMBER_CODE_INVALID');
     if (memberLocked !== null) throw new DomainError('MEMBER_CODE_LOCKED', undefined, undefined, { 'Retry-After': String(memberLocked) });
-    const callerLocked = await this.limiter.over(perCaller.bucket, perCaller.subject, perCaller.limit);
     if (callerLocked !== null) throw new DomainError('RATE_LIMITED', `会员码错误次数过多，请 ${callerLocked} 秒后再试`, undefined, { 'Retry-After': String(callerLocked) });
     try {
       return this.codes.verify(brandId, code);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'MEMBER_CODE_INVALID') {
-        await this.limiter.record(perMember.bucket, perMember.subject, perMember.limit);
-        await this.limiter.record(perCaller.bucket, perCaller.subject, perCaller.limit);
-      }
+      if (error instanceof DomainError && error.code === 'MEMBER_CODE_INVALID') await this.limiter.record(perMember, perCaller);
       throw error;
     }
   }

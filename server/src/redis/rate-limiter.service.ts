@@ -20,40 +20,69 @@ export class RateLimiter {
    * a limit that cannot be counted is not waved through.
    */
   async hit(bucket: string, subject: string, limit: number | Limit, message?: (retryAfter: number) => string): Promise<void> {
-    const { count, max, retryAfter } = await this.count(bucket, subject, limit, 1);
-    if (count > max) {
-      throw new DomainError('RATE_LIMITED', message?.(retryAfter) ?? `操作太频繁，请 ${retryAfter} 秒后再试`, undefined, { 'Retry-After': String(retryAfter) });
-    }
+    const [hit] = await this.count([{ bucket, subject, limit, add: 1 }]);
+    if (hit.count > hit.max) throw limited(hit.retryAfter, message);
   }
 
-  /** Counts one event (a failure, say) without refusing anything. */
-  async record(bucket: string, subject: string, limit: number | Limit): Promise<void> {
-    await this.count(bucket, subject, limit, 1);
+  /** Counts one event (a failure, say) for each of `counters` without refusing anything: one round trip. */
+  async record(...counters: Counter[]): Promise<void> {
+    await this.count(counters.map((c) => ({ ...c, add: 1 as const })));
   }
 
   /** Seconds until the window ends when `subject` has used up its limit, else null. */
   async over(bucket: string, subject: string, limit: number | Limit): Promise<number | null> {
-    const { count, max, retryAfter } = await this.count(bucket, subject, limit, 0);
-    return count >= max ? retryAfter : null;
+    const [read] = await this.count([{ bucket, subject, limit, add: 0 }]);
+    return read.count >= read.max ? read.retryAfter : null;
   }
 
-  private async count(bucket: string, subject: string, limit: number | Limit, add: 0 | 1): Promise<{ count: number; max: number; retryAfter: number }> {
-    const { max, windowSeconds = 60 } = typeof limit === 'number' ? { max: limit } : limit;
-    const windowMs = windowSeconds * 1000;
+  /**
+   * `hit` on one counter and `over` on others, in one round trip to Redis (the till checks three
+   * limits per purchase). Throws RATE_LIMITED when the hit is over; returns the others' retry-after
+   * (or null), in order.
+   */
+  async hitAndCheck(hit: Counter, others: Counter[], message?: (retryAfter: number) => string): Promise<(number | null)[]> {
+    const [counted, ...reads] = await this.count([{ ...hit, add: 1 }, ...others.map((c) => ({ ...c, add: 0 as const }))]);
+    if (counted.count > counted.max) throw limited(counted.retryAfter, message);
+    return reads.map((r) => (r.count >= r.max ? r.retryAfter : null));
+  }
+
+  private async count(counters: (Counter & { add: 0 | 1 })[]): Promise<{ count: number; max: number; retryAfter: number }[]> {
     const now = Date.now();
-    const window = Math.floor(now / windowMs);
-    const key = this.redis.key('rate', bucket, subject, `${windowSeconds}s`, String(window));
-    let count: number;
+    const plan = counters.map(({ bucket, subject, limit, add }) => {
+      const { max, windowSeconds = 60 } = typeof limit === 'number' ? { max: limit } : limit;
+      const windowMs = windowSeconds * 1000;
+      const window = Math.floor(now / windowMs);
+      const key = this.redis.key('rate', bucket, subject, `${windowSeconds}s`, String(window));
+      return { key, add, max, windowMs, retryAfter: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
+    });
+    const multi = this.redis.client.multi();
+    for (const p of plan) {
+      if (p.add) multi.incr(p.key).pexpire(p.key, p.windowMs + 1000);
+      else multi.get(p.key);
+    }
+    let results: [Error | null, unknown][];
     try {
-      if (add) {
-        const [[, counted]] = (await this.redis.client.multi().incr(key).pexpire(key, windowMs + 1000).exec()) as [[null, number]];
-        count = counted;
-      } else {
-        count = Number((await this.redis.client.get(key)) ?? 0);
-      }
+      results = (await multi.exec()) as [Error | null, unknown][];
     } catch {
       throw new DomainError('BUSY_RETRY');
     }
-    return { count, max, retryAfter: Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)) };
+    let i = 0;
+    return plan.map((p) => {
+      const [error, value] = results[i];
+      i += p.add ? 2 : 1;
+      if (error) throw new DomainError('BUSY_RETRY');
+      return { count: Number(value ?? 0), max: p.max, retryAfter: p.retryAfter };
+    });
   }
+}
+
+/** One limit on one subject. */
+export interface Counter {
+  bucket: string;
+  subject: string;
+  limit: number | Limit;
+}
+
+function limited(retryAfter: number, message?: (retryAfter: number) => string): DomainError {
+  return new DomainError('RATE_LIMITED', message?.(retryAfter) ?? `操作太频繁，请 ${retryAfter} 秒后再试`, undefined, { 'Retry-After': String(retryAfter) });
 }
