@@ -136,6 +136,7 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     },
     staffListOrders: { touches: 'brand', sample: async () => ({ query: { limit: '100' } }), leaks: { ids: () => [orderId], hiddenFrom: (c) => !c.seesStoreA } },
     staffGetOrder: { touches: 'store', sample: async () => ({ params: { id: orderId } }) },
+    staffQuoteRefund: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { amountFen: 1 } }) },
     staffRefundOrder: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { refundNo: aReceiptNo('T'), amountFen: 1 } }) },
     staffAdjustPoints: {
       touches: 'member',

@@ -184,8 +184,14 @@ export function describeTillJourney(database: 'mysql' | 'sqlite'): void {
       expect(second).toMatchObject({ pointsDeductFen: 100, payableFen: 900, pointsEarned: 9 });
       expect(await till.points(member)).toBe(9);
 
+      // The till shows the money back before the clerk confirms; nothing is recorded by asking.
+      const preview = await stack.api('POST', `/staff/orders/${first.id}/refund/quote`, { token: till.clerkToken, body: { amountFen: 10_000 } });
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({ refundFen: 9_909, chargebackFen: 91, pointsChargedBack: 91, pointsReversed: 9 });
+      expect(await till.points(member)).toBe(9);
       const refund = await till.refund(first.id, { amountFen: 10_000, reason: '商品质量问题' });
       expect(refund.status).toBe(201);
+      expect(refund.body).toMatchObject(preview.body);
       expect(refund.body).toMatchObject({
         amountFen: 10_000,
         payableShareFen: 10_000,
@@ -199,7 +205,9 @@ export function describeTillJourney(database: 'mysql' | 'sqlite'): void {
         pointsBalance: 0,
       });
 
+      const preview2 = await stack.api('POST', `/staff/orders/${second.id}/refund/quote`, { token: till.clerkToken, body: { amountFen: 1_000 } });
       const second2 = await till.refund(second.id, { amountFen: 1_000 });
+      expect(second2.body).toMatchObject(preview2.body);
       expect(second2.body).toMatchObject({ payableShareFen: 900, refundFen: 900, pointsReturned: 100, pointsReversed: 9, chargebackFen: 0, pointsBalance: 91 });
       expect(await till.points(member)).toBe(91);
 

@@ -1,5 +1,5 @@
 import { Controller, Param, Res } from '@nestjs/common';
-import type { CreateOrderRequest, ListOrdersQuery, Order, OrderQuote, OrderQuoteRequest, Refund, RefundRequest } from '@wemember/shared';
+import type { CreateOrderRequest, ListOrdersQuery, Order, OrderQuote, OrderQuoteRequest, Refund, RefundQuote, RefundQuoteRequest, RefundRequest } from '@wemember/shared';
 import type { FastifyReply } from 'fastify';
 import { CurrentTill } from '../access/actor.decorators';
 import type { TillActor } from '../access/actors';
@@ -36,6 +36,11 @@ export class OrdersController {
   @Route('staffGetOrder')
   get(@CurrentTill() till: TillActor, @Param('id') id: string): Promise<Order> {
     return this.orders.get(till, id);
+  }
+
+  @Route('staffQuoteRefund')
+  quoteRefund(@CurrentTill() till: TillActor, @Param('id') id: string, @ValidBody() body: RefundQuoteRequest): Promise<RefundQuote> {
+    return this.refunds.quote(till, id, body);
   }
 
   @Route('staffRefundOrder')

@@ -3,13 +3,14 @@ import { Injectable } from '@nestjs/common';
 import {
   addDays,
   assertTransition,
-  chargeBack,
   chinaDate,
   ORDER_TRANSITIONS,
-  refundShare,
+  refundFigures,
   type OrderStatus,
   type LoyaltyRules,
   type Refund as RefundView,
+  type RefundQuote,
+  type RefundQuoteRequest,
   type RefundRequest,
 } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
@@ -20,6 +21,7 @@ import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerDrift, lockMember } from '../ledger/member-lock';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { PointsLedger } from '../points/points-ledger';
 import { Order, OrderRefund } from './order.entity';
 import { requestHash } from '../common/request-hash';
@@ -41,8 +43,40 @@ export class RefundsUseCase {
     private readonly settings: LoyaltySettingsService,
     private readonly ledger: PointsLedger,
     private readonly growth: MemberGrowth,
+    private readonly balances: LedgerRepository,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * What refunding `amountFen` of the order would pay and move, recorded nowhere: the same figures
+   * (refundFigures) the refund itself computes, from the order and the member's balance as they are
+   * now. Another movement before the clerk confirms can change them; the refund answers what it did.
+   */
+  async quote(actor: TillActor, orderId: string, request: RefundQuoteRequest): Promise<RefundQuote> {
+    const { order } = await this.orders.visibleOrder(actor, orderId);
+    const rules = await this.settings.rules(actor.brandId);
+    const balance = await this.balances.balance(order.memberId, 'points');
+    try {
+      const figures = refundFigures(rules, order, order.refundedFen, request.amountFen, balance);
+      return {
+        orderId: order.id,
+        amountFen: request.amountFen,
+        payableShareFen: figures.share.payableFen,
+        refundFen: figures.refundFen,
+        pointsReversed: figures.pointsReversed,
+        pointsChargedBack: figures.charged.points,
+        chargebackFen: figures.charged.fen,
+        pointsWrittenOff: figures.charged.writtenOffPoints,
+        pointsReturned: figures.share.pointsRedeemed,
+        growthReversed: figures.share.growth,
+        orderRefundedFen: order.refundedFen + request.amountFen,
+        orderRefundableFen: order.amountFen - order.refundedFen - request.amountFen,
+        pointsBalance: figures.pointsBalanceAfter,
+      };
+    } catch (error) {
+      ruleError(error);
+    }
+  }
 
   async refund(actor: TillActor, orderId: string, request: RefundRequest): Promise<RefundView> {
     const { order, store } = await this.orders.visibleOrder(actor, orderId);
@@ -75,11 +109,12 @@ export class RefundsUseCase {
           refundedBefore,
         ]);
         if (moved !== 1) throw new LedgerDrift(`order ${order.id} changed under its lock`);
-        const share = refundShare(order, refundedBefore, request.amountFen);
-
         const member = await lockMember(m, order.memberId);
         if (!member) throw new LedgerDrift(`order ${order.id} has no member`);
         const points = await this.ledger.account(m, member);
+        // The same figures the refund preview shows, from the balance under the lock.
+        const figures = refundFigures(rules, order, refundedBefore, request.amountFen, points.balance);
+        const share = figures.share;
         const refundId = randomUUID();
         const movement = { sourceType: 'refund', sourceId: refundId, storeId: store.id, staffId: actor.staff?.id ?? null, at: now };
 
@@ -92,7 +127,7 @@ export class RefundsUseCase {
             await this.returnedPointsExpiry(m, order, rules, now),
           );
         }
-        const reversible = Math.min(share.pointsEarned, points.balance);
+        const reversible = figures.pointsReversed;
         if (reversible > 0) {
           await this.ledger.debit(
             m,
@@ -102,7 +137,8 @@ export class RefundsUseCase {
             { sourceType: 'order', sourceId: order.id },
           );
         }
-        const charged = chargeBack(rules, share.pointsEarned - reversible, share.payableFen);
+        const charged = figures.charged;
+        if (points.balance !== figures.pointsBalanceAfter) throw new LedgerDrift(`refund of order ${order.id}: balance ${points.balance}, figures say ${figures.pointsBalanceAfter}`);
 
         await this.growth.record(m, member, order.businessDate, { purchases: 0, spendFen: -share.payableFen, growth: -share.growth });
         await this.growth.settle(m, member, rules, now, `refund:${refundId}`);
@@ -119,7 +155,7 @@ export class RefundsUseCase {
           requestHash: hash,
           amountFen: request.amountFen,
           payableShareFen: share.payableFen,
-          refundFen: share.payableFen - charged.fen,
+          refundFen: figures.refundFen,
           pointsReversed: reversible,
           pointsChargedBack: charged.points,
           chargebackFen: charged.fen,

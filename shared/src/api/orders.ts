@@ -139,6 +139,9 @@ export const refundRequestSchema = z
   .strict();
 export type RefundRequest = z.infer<typeof refundRequestSchema>;
 
+export const refundQuoteRequestSchema = z.object({ amountFen: amountFenSchema('退款金额') }).strict();
+export type RefundQuoteRequest = z.infer<typeof refundQuoteRequestSchema>;
+
 export const refundSchema = z.object({
   id: z.string(),
   orderId: z.string(),
@@ -166,3 +169,21 @@ export const refundSchema = z.object({
   replayed: z.boolean(),
 });
 export type Refund = z.infer<typeof refundSchema>;
+
+/** What a refund of that amount would answer, with nothing recorded: the till shows it before the clerk confirms. */
+export const refundQuoteSchema = refundSchema.pick({
+  orderId: true,
+  amountFen: true,
+  payableShareFen: true,
+  refundFen: true,
+  pointsReversed: true,
+  pointsChargedBack: true,
+  chargebackFen: true,
+  pointsWrittenOff: true,
+  pointsReturned: true,
+  growthReversed: true,
+  orderRefundedFen: true,
+  orderRefundableFen: true,
+  pointsBalance: true,
+});
+export type RefundQuote = z.infer<typeof refundQuoteSchema>;

@@ -10,7 +10,7 @@ import {
   staffProfileSchema,
 } from './staff';
 import { platformConfigSchema, storeSceneSchema, storeSummarySchema } from './stores';
-import { createOrderRequestSchema, listOrdersQuerySchema, orderQuoteRequestSchema, orderQuoteSchema, orderSchema, refundRequestSchema, refundSchema } from './orders';
+import { createOrderRequestSchema, listOrdersQuerySchema, orderQuoteRequestSchema, orderQuoteSchema, orderSchema, refundRequestSchema, refundSchema, refundQuoteRequestSchema, refundQuoteSchema } from './orders';
 import {
   apiKeySchema,
   createApiKeyRequestSchema,
@@ -208,6 +208,15 @@ export const API_ROUTES = {
     auth: 'till',
     roles: TILL_ROLES,
     response: orderSchema,
+  },
+  staffQuoteRefund: {
+    method: 'POST',
+    path: '/staff/orders/:id/refund/quote',
+    summary: '退款试算：退这些货款时，实际退给顾客的钱、扣回与退还的积分（不记账）',
+    auth: 'till',
+    roles: TILL_ROLES,
+    body: refundQuoteRequestSchema,
+    response: refundQuoteSchema,
   },
   staffRefundOrder: {
     method: 'POST',

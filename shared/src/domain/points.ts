@@ -222,6 +222,30 @@ export function chargeBack(rules: LoyaltyRules, shortfallPoints: number, refundF
   return { points: coveredPoints, fen: refundFen, writtenOffPoints: shortfallPoints - coveredPoints };
 }
 
+/** What a refund of `amountFen` moves, given the member's points balance when it happens. */
+export interface RefundFigures {
+  share: RefundShare;
+  /** Earned points taken back from the balance (after the redeemed points came back to it). */
+  pointsReversed: number;
+  charged: ChargeBack;
+  /** Money given back: the paid share less the charge-back. */
+  refundFen: number;
+  pointsBalanceAfter: number;
+}
+
+/**
+ * The refund's figures, in the order the refund moves them: redeemed points come back first, then
+ * the earned points are taken back as far as the balance allows, and what is missing is charged
+ * against the refund at the redemption rate. The refund and its preview both use this.
+ */
+export function refundFigures(rules: LoyaltyRules, order: RefundableOrder, refundedBeforeFen: number, amountFen: number, pointsBalance: number): RefundFigures {
+  const share = refundShare(order, refundedBeforeFen, amountFen);
+  const afterReturn = pointsBalance + share.pointsRedeemed;
+  const pointsReversed = Math.min(share.pointsEarned, afterReturn);
+  const charged = chargeBack(rules, share.pointsEarned - pointsReversed, share.payableFen);
+  return { share, pointsReversed, charged, refundFen: share.payableFen - charged.fen, pointsBalanceAfter: afterReturn - pointsReversed };
+}
+
 /** The last valid day (Asia/Shanghai, YYYY-MM-DD) of points earned at `at`: end of year + N. */
 export function pointsExpiryDate(rules: LoyaltyRules, at: Date): string {
   const year = Number(chinaDate(at).slice(0, 4)) + rules.expiry.yearsAfterEarning;
