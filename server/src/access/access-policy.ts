@@ -36,8 +36,9 @@ export class AccessPolicy {
   }
 
   scope(actor: StaffActor | TillActor, action: StoreAction = 'see'): StoreScope {
+    if ('apiKey' in actor && actor.apiKey) return { kind: 'store', storeId: actor.apiKey.storeId };
     const staff = 'role' in actor ? actor : actor.staff;
-    if (!staff) return { kind: 'store', storeId: (actor as TillActor & { apiKey: { storeId: string } }).apiKey.storeId };
+    if (!staff) return { kind: 'none' };
     switch (staff.role) {
       case 'clerk':
       case 'store_manager':

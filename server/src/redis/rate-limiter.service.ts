@@ -29,12 +29,6 @@ export class RateLimiter {
     await this.count(counters.map((c) => ({ ...c, add: 1 as const })));
   }
 
-  /** Seconds until the window ends when `subject` has used up its limit, else null. */
-  async over(bucket: string, subject: string, limit: number | Limit): Promise<number | null> {
-    const [read] = await this.count([{ bucket, subject, limit, add: 0 }]);
-    return read.count >= read.max ? read.retryAfter : null;
-  }
-
   /**
    * `hit` on one counter and `over` on others, in one round trip to Redis (the till checks three
    * limits per purchase). Throws RATE_LIMITED when the hit is over; returns the others' retry-after
