@@ -12,6 +12,7 @@ export * from './domain/state-machines';
 export * from './api/error-codes';
 export * from './api/errors';
 export * from './api/member';
+export * from './api/member-centre';
 export * from './api/auth';
 export * from './api/staff';
 export * from './api/stores';

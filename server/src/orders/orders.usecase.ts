@@ -280,7 +280,9 @@ export class OrdersUseCase {
       tierAfterName: TIER_NAMES[order.tierAfter],
       earningNotes: order.earningNotes,
       items: order.items,
+      receiptNo: null,
       refundedFen: order.refundedFen,
+      refundedMoneyFen: refunds.reduce((sum, r) => sum + r.refundFen, 0),
       refundableFen: order.amountFen - order.refundedFen,
       refunds: refunds.map((r) => ({
         id: r.id,
@@ -289,6 +291,8 @@ export class OrdersUseCase {
         refundFen: r.refundFen,
         pointsReversed: r.pointsReversed,
         pointsReturned: r.pointsReturned,
+        pointsChargedBack: r.pointsChargedBack,
+        chargebackFen: r.chargebackFen,
         reason: r.reason,
         createdAt: r.createdAt.toISOString(),
       })),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCENE_CHARSET, SCENE_MAX_LENGTH } from '../scene';
 import { memberCardSchema } from './member';
+import { acceptedAgreementsSchema } from './member-centre';
 
 /** A wx.login / phone-button code: opaque, short, printable. */
 const wechatCode = (what: string) =>
@@ -25,6 +26,8 @@ export type MemberLoginRequest = z.infer<typeof memberLoginRequestSchema>;
 export const memberPhoneRequestSchema = z
   .object({
     phoneCode: wechatCode('手机号授权凭证 phoneCode'),
+    /** The 会员协议 and 隐私政策 versions the shopper ticked; nothing is stored without them. */
+    acceptedAgreements: acceptedAgreementsSchema,
   })
   .strict();
 export type MemberPhoneRequest = z.infer<typeof memberPhoneRequestSchema>;
@@ -36,3 +39,10 @@ export const memberAuthResponseSchema = z.object({
   member: memberCardSchema.nullable(),
 });
 export type MemberAuthResponse = z.infer<typeof memberAuthResponseSchema>;
+
+/** The answer to joining: `welcomeBack` is true when the phone already had a card (欢迎回来, not 入会成功). */
+export const memberJoinResponseSchema = memberAuthResponseSchema.extend({
+  member: memberCardSchema,
+  welcomeBack: z.boolean(),
+});
+export type MemberJoinResponse = z.infer<typeof memberJoinResponseSchema>;

@@ -54,7 +54,14 @@ const purchaseFields = {
 export const orderQuoteRequestSchema = z.object(purchaseFields).strict();
 export type OrderQuoteRequest = z.infer<typeof orderQuoteRequestSchema>;
 
-export const createOrderRequestSchema = z.object({ ...purchaseFields, externalNo: idempotencyKey('小票号（externalNo）') }).strict();
+export const createOrderRequestSchema = z
+  .object({
+    ...purchaseFields,
+    externalNo: idempotencyKey('小票号（externalNo）'),
+    /** The POS's printed receipt number, when it differs from externalNo; searchable at the till and shown on the e-receipt. */
+    receiptNo: z.string().trim().min(1, '小票号不能为空').max(32, '小票号不能超过 32 个字符').optional(),
+  })
+  .strict();
 export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
 
 export const orderQuoteSchema = z.object({
@@ -83,6 +90,8 @@ export const orderRefundLineSchema = z.object({
   refundFen: z.number().int(),
   pointsReversed: z.number().int(),
   pointsReturned: z.number().int(),
+  pointsChargedBack: z.number().int(),
+  chargebackFen: z.number().int(),
   reason: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -91,6 +100,8 @@ export type OrderRefundLine = z.infer<typeof orderRefundLineSchema>;
 export const orderSchema = z.object({
   id: z.string(),
   externalNo: z.string(),
+  /** The POS's printed receipt number, null when the till sent none. */
+  receiptNo: z.string().nullable(),
   storeId: z.string(),
   storeName: z.string(),
   memberNo: z.string(),
@@ -107,7 +118,10 @@ export const orderSchema = z.object({
   tierAfterName: z.string(),
   earningNotes: z.array(z.string()),
   items: z.array(orderItemSchema),
+  /** Goods value refunded so far. */
   refundedFen: z.number().int(),
+  /** Money given back so far (goods value less charge-backs): the sum of the refunds' refundFen. */
+  refundedMoneyFen: z.number().int(),
   /** Goods value that can still be refunded. */
   refundableFen: z.number().int(),
   /** The order's refunds so far, oldest first. */
@@ -122,6 +136,13 @@ export type Order = z.infer<typeof orderSchema>;
 export const listOrdersQuerySchema = z
   .object({
     externalNo: z.string().trim().max(64).optional(),
+    /** Receipt number (externalNo or receiptNo), member number, or phone: the masked form 138****1234 or its last 4 digits. */
+    q: z.string().trim().max(64, '搜索内容不能超过 64 个字符').optional(),
+    /** Business day (Asia/Shanghai), YYYY-MM-DD; today when left out. */
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+      .optional(),
     storeId: z.string().trim().max(36).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })

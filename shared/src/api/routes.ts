@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { STAFF_ROLES, type StaffRole } from '../domain/staff-roles';
-import { memberAuthResponseSchema, memberLoginRequestSchema, memberPhoneRequestSchema } from './auth';
+import { memberAuthResponseSchema, memberJoinResponseSchema, memberLoginRequestSchema, memberPhoneRequestSchema } from './auth';
+import {
+  agreementsSchema,
+  closeMembershipRequestSchema,
+  closeMembershipSchema,
+  homeStoreSchema,
+  memberOrdersQuerySchema,
+  memberOrdersSchema,
+  memberProfileSchema,
+  memberTiersSchema,
+  setAvatarRequestSchema,
+  updateProfileRequestSchema,
+} from './member-centre';
 import { memberCardSchema, memberCodeSchema } from './member';
 import {
   memberSummarySchema,
@@ -75,10 +87,17 @@ export const API_ROUTES = {
   memberJoin: {
     method: 'POST',
     path: '/auth/phone',
-    summary: '手机号授权入会：同一品牌下一个手机号只对应一个会员',
+    summary: '同意协议并授权手机号入会：同一品牌下一个手机号只对应一张会员卡，卡归最近验证该手机号的微信',
     auth: 'wechat',
     body: memberPhoneRequestSchema,
-    response: memberAuthResponseSchema,
+    response: memberJoinResponseSchema,
+  },
+  memberAgreements: {
+    method: 'GET',
+    path: '/member/agreements',
+    summary: '现行《会员协议》与《隐私政策》（入会前阅读）',
+    auth: 'public',
+    response: agreementsSchema,
   },
   memberCard: {
     method: 'GET',
@@ -110,6 +129,67 @@ export const API_ROUTES = {
     body: setBirthdayRequestSchema,
     response: memberCardSchema,
   },
+  memberProfile: {
+    method: 'GET',
+    path: '/member/profile',
+    summary: '我的资料：昵称、头像、性别、生日、营销消息授权、所属门店与已同意的协议',
+    auth: 'member',
+    response: memberProfileSchema,
+  },
+  memberUpdateProfile: {
+    method: 'PATCH',
+    path: '/member/profile',
+    summary: '修改昵称、性别或营销消息授权',
+    auth: 'member',
+    body: updateProfileRequestSchema,
+    response: memberProfileSchema,
+  },
+  memberSetAvatar: {
+    method: 'PUT',
+    path: '/member/avatar',
+    summary: '上传头像（JPEG 或 PNG，base64，不超过 256 KB）',
+    auth: 'member',
+    body: setAvatarRequestSchema,
+    response: memberProfileSchema,
+  },
+  memberAvatarImage: {
+    method: 'GET',
+    path: '/member/avatars/:file',
+    summary: '头像图片（地址含随机串，资料接口返回）',
+    auth: 'public',
+    produces: 'image/*',
+    response: z.unknown(),
+  },
+  memberClose: {
+    method: 'POST',
+    path: '/member/close',
+    summary: '注销会员：手机号、昵称、生日等个人信息匿名化，账务记录保留，所有登录失效',
+    auth: 'member',
+    body: closeMembershipRequestSchema,
+    response: closeMembershipSchema,
+  },
+  memberOrders: {
+    method: 'GET',
+    path: '/member/orders',
+    summary: '我的消费记录与电子小票（含退款及其扣回的积分；?cursor=&limit= 翻页）',
+    auth: 'member',
+    query: memberOrdersQuerySchema,
+    response: memberOrdersSchema,
+  },
+  memberTiers: {
+    method: 'GET',
+    path: '/member/tiers',
+    summary: '会员等级：各等级门槛与权益、我的成长值与下次评定日期',
+    auth: 'member',
+    response: memberTiersSchema,
+  },
+  memberHomeStore: {
+    method: 'GET',
+    path: '/member/store',
+    summary: '我的门店（入会门店）：地址、营业时间与电话',
+    auth: 'member',
+    response: homeStoreSchema,
+  },
   storeScene: {
     method: 'GET',
     path: '/stores/scene/:scene',
@@ -119,8 +199,8 @@ export const API_ROUTES = {
   },
   apiDocs: {
     method: 'GET',
-    path: '/docs',
-    summary: '本接口文档（OpenAPI 3.1 JSON）',
+    path: '/docs/openapi.json',
+    summary: '本接口文档（OpenAPI 3.1 JSON；浏览界面在 /api/docs）',
     auth: 'public',
     response: z.record(z.string(), z.unknown()),
   },
@@ -195,7 +275,7 @@ export const API_ROUTES = {
   staffListOrders: {
     method: 'GET',
     path: '/staff/orders',
-    summary: '我管理范围内最近的消费记录（可按小票号查）',
+    summary: '我管理范围内某天（默认今天）的消费记录，可按小票号、会员号或手机号搜索',
     auth: 'till',
     roles: TILL_ROLES,
     query: listOrdersQuerySchema,
