@@ -5,7 +5,7 @@ import { hashPassword } from '../../server/src/staff/password-hasher';
 import { Staff } from '../../server/src/staff/staff.entity';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
 import type { HttpResult } from '../support/http';
-import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
+import { ACCEPTED_AGREEMENTS, aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
 
 /**
@@ -117,7 +117,7 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       },
     },
     // A member's WeChat account already holds a card: joining with another phone is a 409, not an access refusal.
-    memberJoin: { touches: 'brand', sample: async () => ({ body: { phoneCode: await stack.phoneCode(aPhone()) } }), alsoOk: [409] },
+    memberJoin: { touches: 'brand', sample: async () => ({ body: { phoneCode: await stack.phoneCode(aPhone()), acceptedAgreements: ACCEPTED_AGREEMENTS } }), alsoOk: [409] },
     memberCard: { touches: 'brand', sample: async () => ({}) },
     memberCode: { touches: 'brand', sample: async () => ({}) },
     memberPoints: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }) },

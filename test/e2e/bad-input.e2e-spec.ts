@@ -1,4 +1,4 @@
-import { aPhone, TestStack } from '../support/stack';
+import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 
 /** Every bad request gets a 4xx naming the field and the reason, and writes nothing. */
 describe('bad input on the join endpoints', () => {
@@ -94,20 +94,20 @@ describe('bad input on the join endpoints', () => {
     const token = login.body.token;
     const phone = aPhone();
     const phoneCode = await stack.phoneCode(phone);
-    expect((await stack.api('POST', '/auth/phone', { token, body: { phoneCode } })).status).toBe(200);
+    expect((await stack.api('POST', '/auth/phone', { token, body: { phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } })).status).toBe(200);
 
     const other = (await stack.login()).body.token;
     await expectNothingWritten(async () => {
-      const reused = await stack.api('POST', '/auth/phone', { token: other, body: { phoneCode } });
+      const reused = await stack.api('POST', '/auth/phone', { token: other, body: { phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(reused.status).toBe(400);
       expect(reused.body.code).toBe('PHONE_CODE_INVALID');
 
-      const loginCodeAsPhone = await stack.api('POST', '/auth/phone', { token: other, body: { phoneCode: (await stack.loginCode()).code } });
+      const loginCodeAsPhone = await stack.api('POST', '/auth/phone', { token: other, body: { phoneCode: (await stack.loginCode()).code, acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(loginCodeAsPhone.body.code).toBe('PHONE_CODE_INVALID');
 
       const stale = await stack.phoneCode(aPhone());
       stack.clock.advance(6 * 60 * 1000);
-      const expired = await stack.api('POST', '/auth/phone', { token: other, body: { phoneCode: stale } });
+      const expired = await stack.api('POST', '/auth/phone', { token: other, body: { phoneCode: stale, acceptedAgreements: ACCEPTED_AGREEMENTS } });
       stack.clock.advance(-6 * 60 * 1000);
       expect(expired.body.code).toBe('PHONE_CODE_INVALID');
 
@@ -120,7 +120,7 @@ describe('bad input on the join endpoints', () => {
   it('a phone number that is not a mainland mobile is refused', async () => {
     const token = (await stack.login()).body.token;
     await expectNothingWritten(async () => {
-      const result = await stack.api('POST', '/auth/phone', { token, body: { phoneCode: await stack.phoneCode('12345678901') } });
+      const result = await stack.api('POST', '/auth/phone', { token, body: { phoneCode: await stack.phoneCode('12345678901'), acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(result.status).toBe(400);
       expect(result.body.code).toBe('PHONE_NOT_SUPPORTED');
     });

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { DOMAIN_ERRORS, type DomainErrorCode } from '../../server/src/common/domain-error';
 import { BrandRows, rowChanges } from '../support/brand-rows';
 import { rawHttp, type RawAnswer } from '../support/raw-http';
-import { TestStack } from '../support/stack';
+import { ACCEPTED_AGREEMENTS, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
 import { arbitraryFor, DELETE, fieldPaths, mutate, NASTY_KEYS, NASTY_STRINGS, NASTY_VALUES, withOwnKey } from '../support/zod-arbitrary';
 
@@ -298,7 +298,7 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     storeScene: async () => ({ params: { scene: stack.chain.counterScenes.HZ001 } }),
     memberLogin: async () => ({ body: { code: (await stack.loginCode()).code } }),
     staffLogin: async () => ({ body: { username: stack.usernamePrefix + 'marketer', password: 'not-the-password' } }),
-    memberJoin: async () => ({ body: { phoneCode: await stack.phoneCode('13912345678') } }),
+    memberJoin: async () => ({ body: { phoneCode: await stack.phoneCode('13912345678'), acceptedAgreements: ACCEPTED_AGREEMENTS } }),
     memberCard: async () => ({}),
     memberCode: async () => ({}),
     memberPoints: async () => ({ query: { limit: '5', before: '1000' } }),

@@ -1,5 +1,5 @@
 import { MEMBER_CODE } from '@wemember/shared';
-import { aPhone, TestStack } from '../support/stack';
+import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 
 /**
  * Journey 1, join in store: scan the store's code → wx.login → phone button → the card. Shared by
@@ -31,7 +31,7 @@ export function describeJoinJourney(database: 'mysql' | 'sqlite'): void {
       expect(JSON.stringify(login.body)).not.toMatch(/session_key|sessionKey/);
 
       const phone = aPhone();
-      const joined = await stack.api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await stack.phoneCode(phone) } });
+      const joined = await stack.api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await stack.phoneCode(phone), acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(joined.status).toBe(200);
       expect(joined.body.member.memberNo).toMatch(/^[1-9]\d{9}$/);
       expect(joined.body.member.phoneMasked).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
@@ -92,7 +92,7 @@ export function describeJoinJourney(database: 'mysql' | 'sqlite'): void {
       const logins = await Promise.all(Array.from({ length: 10 }, () => stack.login()));
       const codes = await Promise.all(logins.map(() => stack.phoneCode(phone)));
       const joins = await Promise.all(
-        logins.map((login, i) => stack.api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: codes[i] } })),
+        logins.map((login, i) => stack.api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: codes[i], acceptedAgreements: ACCEPTED_AGREEMENTS } })),
       );
       expect(joins.map((j) => j.status)).toEqual(Array(10).fill(200));
       expect(new Set(joins.map((j) => j.body.member.memberNo)).size).toBe(1);

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { startSandbox } from '../../scripts/wechat-sandbox/src';
 import { createApp } from '../../server/src/app.factory';
 import { http } from '../support/http';
-import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
+import { ACCEPTED_AGREEMENTS, aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 
 interface RecordedRequest {
   method: string;
@@ -49,7 +49,7 @@ describe('the WeChat access token (co-wechat-api against the sandbox)', () => {
     const phones = Array.from({ length: 10 }, () => aPhone());
     const ready = await Promise.all(phones.map((phone) => loggedInWithPhoneCode(stack, phone)));
 
-    const joins = await Promise.all(ready.map(({ token, phoneCode }) => stack.api('POST', '/auth/phone', { token, body: { phoneCode } })));
+    const joins = await Promise.all(ready.map(({ token, phoneCode }) => stack.api('POST', '/auth/phone', { token, body: { phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } })));
 
     expect(joins.map((j) => j.status)).toEqual(Array(10).fill(200));
     expect(new Set(joins.map((j) => j.body.member.memberNo)).size).toBe(10);
@@ -79,7 +79,7 @@ describe('the WeChat access token (co-wechat-api against the sandbox)', () => {
 
     const phone = aPhone();
     const { token, phoneCode } = await loggedInWithPhoneCode(stack, phone);
-    const joined = await stack.api('POST', '/auth/phone', { token, body: { phoneCode } });
+    const joined = await stack.api('POST', '/auth/phone', { token, body: { phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } });
     expect(joined.status).toBe(200);
     expect(joined.body.member.phoneMasked).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
     const card = await stack.api('GET', '/member/card', { token: joined.body.token });
@@ -120,7 +120,7 @@ describe('the WeChat access token (co-wechat-api against the sandbox)', () => {
       const login = await api('POST', '/auth/login', { body: { code, scene: stack.chain.counterScenes.SH001 } });
       expect(login.status).toBe(200);
       const phone = aPhone();
-      const joined = await api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await stack.phoneCode(phone) } });
+      const joined = await api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await stack.phoneCode(phone), acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(joined.status).toBe(200);
       // …and is the same member for the first one (same database).
       const card = await stack.api('GET', '/member/card', { token: joined.body.token });
@@ -182,7 +182,7 @@ describe('when stable_token itself answers 40001/42001 (co-wechat-api would refr
 
   async function joinThrough(url: string, phone: string) {
     const { token, phoneCode } = await loggedInWithPhoneCode(stack, phone);
-    return http('POST', `${url}/api/auth/phone`, { token, body: { phoneCode } });
+    return http('POST', `${url}/api/auth/phone`, { token, body: { phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } });
   }
 
   it('with no token cached: tries once more, then answers 503 within seconds, releases the lock, and a later join succeeds', async () => {
@@ -195,7 +195,7 @@ describe('when stable_token itself answers 40001/42001 (co-wechat-api would refr
     const { value: refused, elapsedMs } = await within(
       5000,
       'the join',
-      stack.api('POST', '/auth/phone', { token: shopper.token, body: { phoneCode: shopper.phoneCode } }),
+      stack.api('POST', '/auth/phone', { token: shopper.token, body: { phoneCode: shopper.phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } }),
     );
 
     expect(refused.status).toBe(503);
@@ -266,8 +266,8 @@ describe('when stable_token itself answers 40001/42001 (co-wechat-api would refr
       8000,
       'the two joins',
       Promise.all([
-        stack.api('POST', '/auth/phone', { token: first.token, body: { phoneCode: first.phoneCode } }),
-        http('POST', `${twinUrl}/api/auth/phone`, { token: second.token, body: { phoneCode: second.phoneCode } }),
+        stack.api('POST', '/auth/phone', { token: first.token, body: { phoneCode: first.phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } }),
+        http('POST', `${twinUrl}/api/auth/phone`, { token: second.token, body: { phoneCode: second.phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } }),
       ]),
     );
 
@@ -307,13 +307,13 @@ describe('when WeChat is down', () => {
     try {
       // A token cached: the phone-number call itself fails.
       expect(await redis.get(tokenKeyName)).not.toBeNull();
-      const withToken = await stack.api('POST', '/auth/phone', { token: first.token, body: { phoneCode: first.phoneCode } });
+      const withToken = await stack.api('POST', '/auth/phone', { token: first.token, body: { phoneCode: first.phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(withToken.status).toBe(503);
       expect(withToken.body).toEqual({ statusCode: 503, code: 'WECHAT_UNAVAILABLE', message: '微信服务暂时不可用，请稍后再试' });
 
       // No token cached (say, after a Redis restart): fetching one fails.
       await redis.del(tokenKeyName);
-      const noToken = await stack.api('POST', '/auth/phone', { token: second.token, body: { phoneCode: second.phoneCode } });
+      const noToken = await stack.api('POST', '/auth/phone', { token: second.token, body: { phoneCode: second.phoneCode, acceptedAgreements: ACCEPTED_AGREEMENTS } });
       expect(noToken.status).toBe(503);
       expect(noToken.body.code).toBe('WECHAT_UNAVAILABLE');
       expect(await redis.get(tokenKeyName)).toBeNull();

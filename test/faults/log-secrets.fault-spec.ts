@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { aMobile, FaultStack, STAFF_PASSWORD, type Answer } from '../support/fault-stack';
+import { ACCEPTED_AGREEMENTS, aMobile, FaultStack, STAFF_PASSWORD, type Answer } from '../support/fault-stack';
 import { secretsInLog } from '../support/log-secrets';
 
 /**
@@ -63,7 +63,7 @@ describe('the server logs no secret, whatever WeChat answers', () => {
   const join = async (): Promise<Answer> => {
     const signedIn = await login();
     if (signedIn.status !== 200) return signedIn;
-    const answer = await stack.api('POST', '/auth/phone', { token: signedIn.body.token, body: { phoneCode: await stack.phoneCode(aMobile()) } });
+    const answer = await stack.api('POST', '/auth/phone', { token: signedIn.body.token, body: { phoneCode: await stack.phoneCode(aMobile()), acceptedAgreements: ACCEPTED_AGREEMENTS } });
     if (answer.status === 200) stack.minted.tokens.push(answer.body.token);
     return answer;
   };

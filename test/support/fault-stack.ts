@@ -14,6 +14,9 @@ import { OwnMariaDb } from './own-mariadb';
 import { freePort, OwnRedis } from './own-redis';
 import { ServerProcess } from './server-process';
 import { WechatRecorder } from './wechat-recorder';
+import { ACCEPTED_AGREEMENTS } from './stack';
+
+export { ACCEPTED_AGREEMENTS };
 
 export const STAFF_PASSWORD = 'Fault-tests-Passw0rd';
 
@@ -176,7 +179,7 @@ export class FaultStack {
     const login = await this.api('POST', '/auth/login', { body: { code } });
     if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
     this.minted.tokens.push(login.body.token);
-    const joined = await this.api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone) } });
+    const joined = await this.api('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone), acceptedAgreements: ACCEPTED_AGREEMENTS } });
     if (joined.status !== 200) throw new Error(`join failed: ${joined.status} ${JSON.stringify(joined.body)}`);
     this.minted.tokens.push(joined.body.token);
     return { token: joined.body.token, memberNo: joined.body.member.memberNo, phone, openid };

@@ -19,6 +19,9 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-database';
 
 export const STAFF_PASSWORD = 'Passw0rd-for-tests';
 
+/** The 会员协议 and 隐私政策 versions in force: what a shopper ticks before joining. */
+export const ACCEPTED_AGREEMENTS = { membership: '2026-11-01', privacy: '2026-11-01' } as const;
+
 export interface StackOptions {
   database?: 'mysql' | 'sqlite';
   /** Serve this H5 build at / (browser tests). */
@@ -135,7 +138,7 @@ export class TestStack {
   async join(phone: string, options: { openid?: string; scene?: string } = {}): Promise<MemberAuthResponse> {
     const login = await this.login(options);
     if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-    const joined = await this.api<MemberAuthResponse>('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone) } });
+    const joined = await this.api<MemberAuthResponse>('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone), acceptedAgreements: ACCEPTED_AGREEMENTS } });
     if (joined.status !== 200) throw new Error(`join failed: ${JSON.stringify(joined.body)}`);
     return joined.body;
   }
