@@ -8,6 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { Clock } from './common/clock';
 import { registerSecurityHeaders } from './common/security-headers';
+import { registerDocsUi } from './docs/docs-ui';
 import type { AppConfig } from './config/app-config';
 import { z } from 'zod';
 import { AppModule } from './app.module';
@@ -54,6 +55,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.enableShutdownHooks();
   await registerSecurityHeaders(app, config);
 
+  if (config.apiDocs) registerDocsUi(app);
   if (config.h5Dir && existsSync(config.h5Dir)) {
     await app.register(fastifyStatic as never, { root: config.h5Dir, prefix: '/', index: ['index.html'], wildcard: true });
   }

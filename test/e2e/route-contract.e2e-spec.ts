@@ -66,7 +66,7 @@ describe('route contract: the Nest routes are exactly API_ROUTES', () => {
   });
 
   it('the OpenAPI document lists every route with its method', async () => {
-    const doc = await stack.api('GET', '/docs');
+    const doc = await stack.api('GET', '/docs/openapi.json');
     expect(doc.status).toBe(200);
     for (const route of Object.values(API_ROUTES) as ApiRoute[]) {
       const path = '/api' + route.path.replace(/:(\w+)/g, '{$1}');

@@ -37,9 +37,10 @@ describe('the API document can be switched off', () => {
   });
   afterAll(() => stack?.close());
 
-  it('API_DOCS=false: /api/docs does not exist', async () => {
-    const result = await stack.api('GET', '/docs');
-    expect(result.status).toBe(404);
-    expect(result.body.code).toBe('ROUTE_NOT_FOUND');
+  it('API_DOCS=false: neither the reference page nor the OpenAPI document exists', async () => {
+    for (const path of ['/docs', '/docs/openapi.json', '/docs/assets/swagger-ui-bundle.js']) {
+      const result = await stack.api('GET', path);
+      expect({ path, status: result.status, code: result.body?.code }).toEqual({ path, status: 404, code: 'ROUTE_NOT_FOUND' });
+    }
   });
 });

@@ -86,7 +86,7 @@ const envSchema = z.object({
   /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
-  /** Serve the OpenAPI document at /api/docs; off by default in production. */
+  /** Serve the API reference at /api/docs and the OpenAPI document at /api/docs/openapi.json; off by default in production. */
   API_DOCS: z.enum(['true', 'false']).optional(),
   /** Register the daily/yearly repeatable jobs (Bull dedupes them across instances). Tests turn it off. */
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),

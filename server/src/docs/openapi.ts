@@ -9,6 +9,16 @@ const SECURITY: Record<ApiRoute['auth'], Record<string, string[]>[]> = {
   till: [{ staffToken: [] }, { posApiKey: [] }],
 };
 
+/** The reference groups routes by who calls them. */
+const TAGS = [
+  { name: '会员端', description: '小程序里的会员：登录入会、会员卡、积分、资料与消费记录', auth: ['wechat', 'member'] },
+  { name: '收银', description: '店员收银台或门店 POS（X-Api-Key）：记录消费、退款与试算', auth: ['till'] },
+  { name: '员工与管理', description: '员工登录、查会员、门店、规则与对账', auth: ['staff'] },
+  { name: '公开', description: '无需登录', auth: ['public'] },
+] as const satisfies { name: string; description: string; auth: ApiRoute['auth'][] }[];
+
+const tagOf = (route: ApiRoute): string => TAGS.find((t) => (t.auth as readonly string[]).includes(route.auth))!.name;
+
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'output' });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the server validates with. */
@@ -26,6 +36,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
       operationId: name,
+      tags: [tagOf(route)],
       summary: route.summary,
       ...('roles' in route && { description: `可调用的员工角色：${route.roles.map((r) => STAFF_ROLE_NAMES[r]).join('、')}${route.auth === 'till' ? '；或门店 POS 接口密钥' : ''}` }),
       ...(params.length && { parameters: params }),
@@ -43,6 +54,7 @@ export function openApiDocument(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: { title: 'wemember API', version: '0.1.0', description: '微信会员系统：小程序会员端、门店员工端与管理端接口' },
+    tags: TAGS.map(({ name, description }) => ({ name, description })),
     components: {
       securitySchemes: {
         memberToken: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 或 /api/auth/phone 返回的令牌' },
