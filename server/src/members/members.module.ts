@@ -7,6 +7,7 @@ import { StoresModule } from '../stores/stores.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { MemberCardService } from './member-card.service';
 import { MemberCodeGate } from './member-code-gate.service';
+import { MemberCodeSpends } from './member-code-spends.service';
 import { MemberCodes } from './member-code.service';
 import { MemberJoin } from './member-join.usecase';
 import { MemberLookup } from './member-lookup.service';
@@ -18,7 +19,7 @@ import { PhoneVault } from './phone-vault.service';
 @Module({
   imports: [AccessModule, BrandsModule, LedgerModule, LoyaltyModule, StoresModule, WechatModule],
   controllers: [MembersController],
-  providers: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, MemberLookup, PhoneVault],
-  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, PhoneVault],
+  providers: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, MemberLookup, PhoneVault],
+  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, PhoneVault],
 })
 export class MembersModule {}
