@@ -208,8 +208,9 @@ describe('H5 in Chromium: the till finds an order and refunds what it showed', (
     await clerk.locator(visible('.order-row')).first().click();
     await clerk.waitForFunction(
       (no) => document.querySelector('.taro_page:not(.taro_page_shade) .refund-order__no')?.textContent === `小票 ${no}`,
-      orderB.externalNo,
+      receiptNo,
     );
+    expect(await rowValue(clerk, '.order-external-no')).toBe(orderB.externalNo);
     const refundB = await refundAsShown(clerk, orderB, '20', 2000, 'till-refund-preview-b');
     expect(refundB.pointsReturned).toBeGreaterThan(0);
     const viewB = await expectOrderView(clerk, orderB.id);

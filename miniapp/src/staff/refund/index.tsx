@@ -60,9 +60,10 @@ function OrderSummary({ order }: { order: Order }) {
   return (
     <View className='refund-panel refund-order'>
       <View className='refund-order__head'>
-        <Text className='refund-order__no'>小票 {order.externalNo}</Text>
+        <Text className='refund-order__no'>{`小票 ${order.receiptNo ?? order.externalNo}`}</Text>
         <Text className={`refund-status refund-status--${order.status}`}>{STATUS_NAMES[order.status]}</Text>
       </View>
+      {order.receiptNo && <BillRow label='记账单号' value={order.externalNo} className='order-external-no' />}
       <BillRow label='门店' value={order.storeName} />
       <BillRow label='会员' value={`${order.memberNo}（${order.memberPhone}）`} />
       <BillRow label='消费时间' value={chinaDateTime(new Date(order.createdAt))} />
@@ -72,11 +73,13 @@ function OrderSummary({ order }: { order: Order }) {
       <BillRow label='获得积分' value={String(order.pointsEarned)} />
       {order.refunds.length > 0 && (
         <View className='order-refunds'>
+          <Text className='order-refunds__title'>退款记录</Text>
           {order.refunds.map((r) => (
             <View key={r.id} className='order-refund-line'>
               <Text className='order-refund-line__head'>{`${chinaDateTime(new Date(r.createdAt))} 退款${r.reason ? ` · ${r.reason}` : ''}`}</Text>
               <BillRow label='退货商品金额' value={formatYuan(r.amountFen)} className='refund-line-goods' />
               {r.pointsChargedBack > 0 && <BillRow label='扣回已用积分' value={chargebackText(r)} className='refund-line-chargeback' />}
+              {r.pointsReturned > 0 && <BillRow label='退还抵现积分' value={String(r.pointsReturned)} className='refund-line-points-returned' />}
               <BillRow label='退给顾客' value={formatYuan(r.refundFen)} className='refund-line-money' />
             </View>
           ))}
@@ -127,6 +130,7 @@ function RefundResult({ refund, confirmed }: { refund: Refund; confirmed: Refund
 function RefundPreview({ preview }: { preview: RefundQuote }) {
   return (
     <View className='refund-preview'>
+      <Text className='refund-preview__title'>确认前请核对</Text>
       <BillRow label='退货商品金额' value={formatYuan(preview.amountFen)} className='preview-goods' />
       <BillRow label='其中实付部分' value={formatYuan(preview.payableShareFen)} className='preview-paid-share' />
       <BillRow label='扣回已用积分' value={chargebackText(preview)} className='preview-chargeback' />
@@ -303,7 +307,8 @@ export default function RefundPage() {
   // elements, and React inserting siblings among them is where insertBefore errors came from).
   return (
     <View className='staff-refund'>
-      <View className='refund-panel'>
+      {/* Opened from the order list on one order: the search is not needed, unless that order cannot be shown. */}
+      <View className={`refund-panel${param(params.orderId) && order ? ' is-hidden' : ''}`}>
         <Text className='refund-label'>小票号</Text>
         <View className='refund-search'>
           <Input
@@ -319,7 +324,7 @@ export default function RefundPage() {
           </Button>
         </View>
         <Text className='refund-orders-link' onClick={() => Taro.navigateTo({ url: '/staff/orders/index' })}>
-          按手机尾号、会员号查找：今日订单
+          没有小票号？在今日订单里按手机尾号、会员号查找 ›
         </Text>
         {found && found.length === 0 && <Text className='refund-not-found'>没有找到这张小票的消费记录</Text>}
         {found && found.length > 1 && (
