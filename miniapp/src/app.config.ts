@@ -4,7 +4,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'staff',
-      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index'],
+      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index'],
     },
   ],
   window: {
