@@ -71,6 +71,8 @@ interface RouteCase {
   leaks?: { ids: () => string[]; hiddenFrom: (caller: Caller) => boolean };
   /** Answers that also count as success: the sample repeated by the next caller may conflict (409). */
   alsoOk?: number[];
+  /** The exact refusal of a caller outside the scope, where the route promises one (else 403 or 404). */
+  outside?: (caller: Caller) => { status: number; code: string };
 }
 
 describe('access: role × route matrix over every route of API_ROUTES', () => {
@@ -104,6 +106,8 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
 
   let staffLogins = 0;
   const otherBrandOnly = { ids: () => [stack.chain.brand.id, storeA().id], hiddenFrom: (c: Caller) => !c.brandA };
+  // Another store's order of the same brand is "another store's" (403); another brand's does not exist (404).
+  const otherStore = (c: Caller) => (c.brandA ? { status: 403, code: 'OTHER_STORE' } : { status: 404, code: 'ORDER_NOT_FOUND' });
   const ROUTES: { [N in ApiRouteName]: RouteCase } = {
     apiDocs: { touches: 'brand', sample: async () => ({}) },
     platformConfig: { touches: 'brand', sample: async () => ({}) },
@@ -145,6 +149,7 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     memberClose: { touches: 'brand', sample: async () => ({ body: { confirm: false } }), alsoOk: [400] },
     memberTiers: { touches: 'brand', sample: async () => ({}) },
     memberHomeStore: { touches: 'brand', sample: async () => ({}) },
+    memberOrders: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }), leaks: { ids: () => [orderId], hiddenFrom: (c) => c.name !== 'member' } },
     staffMe: { touches: 'brand', sample: async () => ({}), leaks: otherBrandOnly },
     staffResolveMember: { touches: 'member', sample: async () => ({ body: { code: await till.code(member.token) } }) },
     staffStores: { touches: 'brand', sample: async () => ({}), leaks: { ids: () => [storeA().id], hiddenFrom: (c) => !c.seesStoreA } },
@@ -158,9 +163,9 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       sample: async () => ({ body: { memberCode: await till.code(member.token), amountFen: 1_000, storeId: storeA().id, externalNo: aReceiptNo() } }),
     },
     staffListOrders: { touches: 'brand', sample: async () => ({ query: { limit: '100' } }), leaks: { ids: () => [orderId], hiddenFrom: (c) => !c.seesStoreA } },
-    staffGetOrder: { touches: 'store', sample: async () => ({ params: { id: orderId } }) },
-    staffQuoteRefund: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { amountFen: 1 } }) },
-    staffRefundOrder: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { refundNo: aReceiptNo('T'), amountFen: 1 } }) },
+    staffGetOrder: { touches: 'store', sample: async () => ({ params: { id: orderId } }), outside: otherStore },
+    staffQuoteRefund: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { amountFen: 1 } }), outside: otherStore },
+    staffRefundOrder: { touches: 'store', sample: async () => ({ params: { id: orderId }, body: { refundNo: aReceiptNo('T'), amountFen: 1 } }), outside: otherStore },
     staffAdjustPoints: {
       touches: 'member',
       sample: async () => ({ params: { memberId: member.memberId }, body: { delta: 1, reason: '权限矩阵测试', requestId: randomUUID() } }),
@@ -306,7 +311,10 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       else if (expected !== 'pass') ok = result.status === expected;
       // Outside the caller's scope a resource is refused or does not exist for them; a member code of
       // another brand does not verify (400).
-      else if (!scoped) ok = result.status === 403 || result.status === 404 || (routeCase.touches === 'member' && result.status === 400);
+      else if (!scoped && routeCase.outside) {
+        const refusal = routeCase.outside(caller);
+        ok = result.status === refusal.status && result.body?.code === refusal.code;
+      } else if (!scoped) ok = result.status === 403 || result.status === 404 || (routeCase.touches === 'member' && result.status === 400);
       else ok = result.status < 300 || (routeCase.alsoOk ?? []).includes(result.status);
       // What a list or profile shows a caller outside brand A's scope never names brand A's resources.
       if (ok && result.status < 300 && routeCase.leaks?.hiddenFrom(caller)) {
@@ -322,7 +330,8 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
         }
       }
       if (!ok) {
-        failures.push(`expected ${expected === 'pass' ? (scoped ? 'success' : '403/404') : expected} — ${seen}`);
+        const outside = routeCase.outside?.(caller);
+        failures.push(`expected ${expected === 'pass' ? (scoped ? 'success' : outside ? `${outside.status} ${outside.code}` : '403/404') : expected} — ${seen}`);
         tried.failures += 1;
       }
     }

@@ -315,6 +315,8 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     memberClose: async () => ({ body: { confirm: true, reason: '模糊测试' } }),
     memberTiers: async () => ({}),
     memberHomeStore: async () => ({}),
+    // A cursor of the shape the server hands out ("<epoch ms>.<order id>", base64url), for the mutations to break.
+    memberOrders: async () => ({ query: { limit: '5', cursor: Buffer.from(`${Date.now()}.${orderId}`).toString('base64url') } }),
     staffMe: async () => ({}),
     staffResolveMember: async () => ({ body: { code: await till.code(member.token) } }),
     staffStores: async () => ({}),

@@ -9,6 +9,7 @@ import { MemberCardService } from './member-card.service';
 import { MemberCentreController } from './member-centre.controller';
 import { MemberCentre } from './member-centre.service';
 import { MemberCodeGate } from './member-code-gate.service';
+import { MemberCodeSpends } from './member-code-spends.service';
 import { MemberCodes } from './member-code.service';
 import { MemberJoin } from './member-join.usecase';
 import { MemberLookup } from './member-lookup.service';
@@ -20,7 +21,7 @@ import { PhoneVault } from './phone-vault.service';
 @Module({
   imports: [AccessModule, BrandsModule, LedgerModule, LoyaltyModule, StoresModule, WechatModule],
   controllers: [MembersController, MemberCentreController],
-  providers: [MembersRepository, MemberCardService, MemberCentre, MemberCodes, MemberCodeGate, MemberJoin, MemberLookup, PhoneVault],
-  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, PhoneVault],
+  providers: [MembersRepository, MemberCardService, MemberCentre, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, MemberLookup, PhoneVault],
+  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, PhoneVault],
 })
 export class MembersModule {}
