@@ -49,6 +49,11 @@ export const memberNotice = {
   save(message: string) {
     Taro.setStorageSync(NOTICE_KEY, message)
   },
+  /** The saved sentence, kept (the join page shows it until the shopper is back in). */
+  peek(): string {
+    const message: unknown = Taro.getStorageSync(NOTICE_KEY)
+    return typeof message === 'string' ? message : ''
+  },
   /** The saved sentence, once: it is forgotten as it is read. */
   take(): string {
     const message: unknown = Taro.getStorageSync(NOTICE_KEY)

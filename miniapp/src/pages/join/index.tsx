@@ -47,8 +47,8 @@ export default function JoinPage() {
   const [stage, setStage] = useState<Stage>('signing-in')
   const [error, setError] = useState('')
   const [phone, setPhone] = useState('')
-  /** Why the shopper is here again (signed out elsewhere, card closed), shown once. */
-  const [notice] = useState(() => memberNotice.take())
+  /** Why the shopper is here again (signed out elsewhere, card closed), shown until they are back in. */
+  const [notice] = useState(() => memberNotice.peek())
   /** The versions shown: exactly these are sent as accepted. */
   const [agreements, setAgreements] = useState<Agreements | null>(null)
   const [agreed, setAgreed] = useState(false)
@@ -78,6 +78,7 @@ export default function JoinPage() {
     const result = await memberLogin(loginScene ? { code, scene: loginScene } : { code })
     if (result.member) {
       memberSession.save(result)
+      memberNotice.take() // no longer true
       openCard()
       return null
     }
