@@ -39,7 +39,13 @@ describe('H5 in Chromium: the member centre', () => {
   });
   afterAll(() => browser?.close());
 
-  const shot = (name: string) => browser.shot(page, name);
+  /** Lets the page transition settle, then saves a screenshot (with SCREENSHOT_DIR set). */
+  const shot = async (name: string) => {
+    await page.waitForTimeout(400);
+    await browser.shot(page, name);
+  };
+  /** The H5 back affordance of a page that is not a tab (WeChat draws its own). */
+  const back = () => page.locator(visible('.back-bar__back')).click();
   const memberToken = (): Promise<string> => page.evaluate(() => JSON.parse(localStorage.getItem('wemember.member-session')!).data.token);
   const cardNumber = async () => {
     await page.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
@@ -82,7 +88,7 @@ describe('H5 in Chromium: the member centre', () => {
     expect(await textOf(page, '.agreement-version')).toBe(`版本 ${ACCEPTED_AGREEMENTS.privacy} · 2026年11月1日起生效`);
     expect(await page.locator(visible('.agreement-paragraph')).count()).toBeGreaterThan(3);
     await shot('mc-02-privacy');
-    await page.goBack();
+    await back();
     await page.locator(visible('.join-check')).click();
     await page.locator(visible('.join-submit')).click();
 
@@ -187,7 +193,7 @@ describe('H5 in Chromium: the member centre', () => {
     expect(await shown.locator('.refund-points-returned').count()).toBe(refund.pointsReturned > 0 ? 1 : 0);
     expect(refund.refundFen + refund.chargebackFen).toBe(4_000);
     await shot('mc-07-orders');
-    await page.goBack();
+    await back();
   });
 
   it('会员等级 shows every tier, the member’s own and the way to the next', async () => {
@@ -202,7 +208,7 @@ describe('H5 in Chromium: the member centre', () => {
     expect(await textOf(page, '.tiers-progress-text')).toContain(`再获得 ${formatCount(tiers.progress!.growthNeeded)} 成长值升级为${tiers.progress!.nextTierName}`);
     expect(await textOf(page, '.tiers-keep')).toContain(`${Number(tiers.nextReviewDate.slice(0, 4))}年`);
     await shot('mc-08-tiers');
-    await page.goBack();
+    await back();
   });
 
   it('我的门店 shows the home store with its address, hours and a phone to call', async () => {
@@ -213,7 +219,7 @@ describe('H5 in Chromium: the member centre', () => {
     expect(await textOf(page, '.store-hours .store-row__value')).toBe('周一至周日 08:00–22:00');
     expect(await page.locator(visible('.store-call')).getAttribute('href')).toBe('tel:057188236601');
     await shot('mc-09-store');
-    await page.goBack();
+    await back();
   });
 
   it('another WeChat account verifying the phone takes the card: this browser is signed out with a reason', async () => {

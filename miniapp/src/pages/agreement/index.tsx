@@ -5,6 +5,9 @@ import type { Agreement, Agreements } from '@wemember/shared'
 import { chinaDateLabel } from '@wemember/shared/china-time'
 import { getAgreements } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
+import BackBar from '../../components/BackBar'
+import { goJoin, openTab } from '../../services/navigation'
+import { memberSession } from '../../services/session'
 import './index.scss'
 
 const TITLES: Record<keyof Agreements, string> = { membership: '会员协议', privacy: '隐私政策' }
@@ -40,6 +43,7 @@ export default function AgreementPage() {
 
   return (
     <View className='m-page agreement-page'>
+      <BackBar title={TITLES[kind]} fallback={() => (memberSession.get() ? openTab('me') : goJoin())} />
       {error && (
         <View className='m-error'>
           {error}

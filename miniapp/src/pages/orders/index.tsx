@@ -7,7 +7,8 @@ import { formatCount, formatYuan } from '@wemember/shared/money'
 import { getMemberOrders } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { minusYuan, signedCount } from '../../services/format'
-import { leaveIfSignedOut, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
+import BackBar from '../../components/BackBar'
 import './index.scss'
 
 const PAGE_SIZE = 10
@@ -140,6 +141,7 @@ export default function OrdersPage() {
 
   return (
     <View className='m-page orders-page'>
+      <BackBar title='消费记录' fallback={() => openTab('me')} />
       {error && <View className='m-error orders-error'>{error}</View>}
       {orders === null && !error && [0, 1].map((i) => <View key={i} className='skeleton skeleton--block orders-skeleton' />)}
       {orders && orders.length === 0 && (

@@ -5,7 +5,8 @@ import type { HomeStore } from '@wemember/shared'
 import { PhoneLink } from '../../platform/profile-inputs'
 import { getHomeStore } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
-import { leaveIfSignedOut, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
+import BackBar from '../../components/BackBar'
 import './index.scss'
 
 /** The store the member joined at: where it is, when it opens, how to call it. */
@@ -26,6 +27,7 @@ export default function StorePage() {
 
   return (
     <View className='m-page store-page'>
+      <BackBar title='我的门店' fallback={() => openTab('me')} />
       {error && <View className='m-error store-error'>{error}</View>}
       {!home && !error && <View className='skeleton skeleton--block store-skeleton' />}
       {home && !store && (

@@ -7,7 +7,8 @@ import { formatCount } from '@wemember/shared/money'
 import { errorMessage } from '../../services/error-message'
 import { getMemberTiers } from '../../services/api'
 import { percentBetween } from '../../services/format'
-import { leaveIfSignedOut, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
+import BackBar from '../../components/BackBar'
 import './index.scss'
 
 /** What the member must do by the next review to keep the tier, in a shopper's words. */
@@ -34,6 +35,7 @@ export default function TiersPage() {
   if (!tiers) {
     return (
       <View className='m-page tiers-page'>
+        <BackBar title='会员等级' fallback={() => openTab('me')} />
         {error ? <View className='m-error tiers-error'>{error}</View> : <View className='skeleton skeleton--block tiers-skeleton' />}
       </View>
     )
@@ -45,6 +47,7 @@ export default function TiersPage() {
 
   return (
     <View className='m-page tiers-page'>
+      <BackBar title='会员等级' fallback={() => openTab('me')} />
       <View className={`tiers-summary tiers-summary--${tiers.tier}`}>
         <Text className='tiers-summary__label'>当前等级</Text>
         <Text className='tiers-current'>{tiers.tierName}</Text>
@@ -54,7 +57,7 @@ export default function TiersPage() {
         </View>
         <Text className='tiers-progress-text'>
           {progress
-            ? `再获得 ${formatCount(progress.growthNeeded)} 成长值升级为${progress.nextTierName}（${formatCount(progress.nextMinGrowth)}）`
+            ? `再获得 ${formatCount(progress.growthNeeded)} 成长值升级为${progress.nextTierName}`
             : '已是最高等级'}
         </Text>
         <Text className='tiers-keep'>{keepLine(tiers)}</Text>
