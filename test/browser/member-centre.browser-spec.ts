@@ -99,6 +99,16 @@ describe('H5 in Chromium: the member centre', () => {
     expect(await page.locator(visible('.card-tier-discount')).count()).toBe(0);
     expect(Number(await textOf(page, '.member-code-countdown').then((t) => t!.replace(/\D/g, '')))).toBeGreaterThanOrEqual(9);
     await shot('mc-03-card');
+
+    // The tier panel opens the tier page; the points tab shows the balance, grouped by thousands.
+    await page.locator(visible('.card-tier-panel')).click();
+    await page.locator(visible('.tier-card--current')).waitFor();
+    await back();
+    await tab('积分');
+    await page.locator(visible('.points-balance')).waitFor();
+    expect(await textOf(page, '.points-balance')).toBe('0');
+    expect(await textOf(page, '.points-empty__title')).toBe('还没有积分记录');
+    await shot('mc-03b-points');
   });
 
   it('我的: the birthday is set once after a confirmation; nickname, gender and consent are kept', async () => {
