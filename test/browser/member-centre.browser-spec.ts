@@ -1,4 +1,4 @@
-import { formatCount, formatYuan, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
+import { chinaDateLabel, formatCount, formatYuan, type Agreements, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { BrowserHarness, visible } from '../support/browser';
@@ -85,7 +85,8 @@ describe('H5 in Chromium: the member centre', () => {
     await page.locator(visible('.join-link--privacy')).click();
     await page.locator(visible('.agreement-paragraph')).first().waitFor();
     expect(await textOf(page, '.agreement-title')).toBe('隐私政策');
-    expect(await textOf(page, '.agreement-version')).toBe(`版本 ${ACCEPTED_AGREEMENTS.privacy} · 2026年11月1日起生效`);
+    const agreements = (await stack.api<Agreements>('GET', '/member/agreements')).body;
+    expect(await textOf(page, '.agreement-version')).toBe(`版本 ${agreements.privacy.version} · ${chinaDateLabel(agreements.privacy.effectiveDate)}起生效`);
     expect(await page.locator(visible('.agreement-paragraph')).count()).toBeGreaterThan(3);
     await shot('mc-02-privacy');
     await back();
