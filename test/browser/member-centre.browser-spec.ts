@@ -280,4 +280,36 @@ describe('H5 in Chromium: the member centre', () => {
     expect((await stack.api('POST', '/staff/members/resolve', { token: manager, body: { code: phone } })).body.memberNo).toBe(newNo);
     await page.close();
   });
+  it('an agreement updated while the shopper read it: the server refuses the old version, the page shows the new one and asks again', async () => {
+    page = await browser.open('pages/join/index');
+    await page.evaluate(() => localStorage.clear());
+    // The page is served the texts of the version before (as if it had loaded them before the update)…
+    const current = (await stack.api<Agreements>('GET', '/member/agreements')).body;
+    await page.route('**/api/member/agreements', (route) =>
+      route.fulfill({ json: { ...current, membership: { ...current.membership, version: '2025-01-01', effectiveDate: '2025-01-01' } } }),
+    );
+    await page.reload();
+    await page.locator(visible('.join-consent')).waitFor();
+    await page.locator(visible('.join-phone input')).fill(aPhone());
+    await page.locator(visible('.join-check')).click();
+    // …and is answered by the real server, which knows the current one.
+    await page.unroute('**/api/member/agreements');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/auth/phone'));
+    await page.locator(visible('.join-submit')).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(409);
+    expect((await answer.json()).code).toBe('AGREEMENT_OUTDATED');
+
+    await page.waitForSelector(visible('.join-consent__hint:has-text("协议已更新")'));
+    expect(await page.locator(visible('.join-check--on')).count()).toBe(0);
+    await shot('mc-14-agreement-updated');
+    // The shopper reads the new version and ticks again: that one is accepted.
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/auth/phone'));
+    await page.locator(visible('.join-check')).click();
+    await page.locator(visible('.join-submit')).click();
+    expect(JSON.parse((await sent).postData()!).acceptedAgreements).toEqual({ membership: current.membership.version, privacy: current.privacy.version });
+    await cardNumber();
+    expect(await textOf(page, '.card-welcome')).toContain('入会成功');
+    await page.close();
+  });
 });
