@@ -135,7 +135,7 @@ describe('H5 in Chromium: the member centre', () => {
 
     /** Does `act` and waits for the profile change it sends to be answered. */
     const saving = async (act: () => Promise<void>) => {
-      const answered = page.waitForResponse((r) => r.url().endsWith('/api/member/profile') && r.request().method() === 'PATCH');
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/member/profile') && r.request().method() === 'PUT');
       await act();
       expect((await answered).status()).toBe(200);
     };

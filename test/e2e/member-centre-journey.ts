@@ -142,7 +142,7 @@ export function describeMemberCentre(database: 'mysql' | 'sqlite'): void {
         const member = { token: joined.token, memberNo: joined.member.memberNo, memberId: claimsOf(joined.token).memberId!, phone };
         await till.bought(member, { amountFen: 8_800 });
         await stack.api('PUT', '/member/birthday', { token: member.token, body: { birthday: '1992-04-18' } });
-        await stack.api('PATCH', '/member/profile', { token: member.token, body: { nickname: '小林', gender: 'female', marketingConsent: true } });
+        await stack.api('PUT', '/member/profile', { token: member.token, body: { nickname: '小林', gender: 'female', marketingConsent: true } });
         const avatar = (await stack.api('PUT', '/member/avatar', { token: member.token, body: { image: TINY_PNG_BASE64 } })).body.avatarUrl;
         const entries = async () => Number((await stack.db.query('SELECT COUNT(*) AS n FROM ledger_entries WHERE member_id = ?', [member.memberId]))[0].n);
         const orders = async () => Number((await stack.db.query('SELECT COUNT(*) AS n FROM orders WHERE member_id = ?', [member.memberId]))[0].n);
@@ -211,22 +211,22 @@ export function describeMemberCentre(database: 'mysql' | 'sqlite'): void {
       it('updates nickname, gender and the offers consent; each bad field is named and nothing changes', async () => {
         const joined = await stack.join(aPhone());
         const token = joined.token;
-        const updated = await stack.api('PATCH', '/member/profile', { token, body: { nickname: '  阿珍  ', gender: 'female', marketingConsent: true } });
+        const updated = await stack.api('PUT', '/member/profile', { token, body: { nickname: '  阿珍  ', gender: 'female', marketingConsent: true } });
         expect(updated.status).toBe(200);
         expect(updated.body).toMatchObject({ nickname: '阿珍', gender: 'female', marketingConsent: true });
         const row = await memberRow(joined.member.memberNo);
         expect(row.marketing_consent_at).not.toBeNull();
 
-        const bad = await stack.api('PATCH', '/member/profile', { token, body: { nickname: '', gender: 'other', marketingConsent: 'yes' } });
+        const bad = await stack.api('PUT', '/member/profile', { token, body: { nickname: '', gender: 'other', marketingConsent: 'yes' } });
         expect(bad.status).toBe(400);
         expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['gender', 'marketingConsent', 'nickname']);
-        const long = await stack.api('PATCH', '/member/profile', { token, body: { nickname: '一二三四五六七八九十一二三四五六七八九十一' } });
+        const long = await stack.api('PUT', '/member/profile', { token, body: { nickname: '一二三四五六七八九十一二三四五六七八九十一' } });
         expect(long.body.issues).toEqual([{ field: 'nickname', message: '昵称不能超过 20 个字' }]);
-        expect((await stack.api('PATCH', '/member/profile', { token, body: {} })).status).toBe(400);
-        expect((await stack.api('PATCH', '/member/profile', { token, body: { birthday: '1990-01-01' } })).status).toBe(400);
+        expect((await stack.api('PUT', '/member/profile', { token, body: {} })).status).toBe(400);
+        expect((await stack.api('PUT', '/member/profile', { token, body: { birthday: '1990-01-01' } })).status).toBe(400);
         expect((await stack.api('GET', '/member/profile', { token })).body).toMatchObject({ nickname: '阿珍', gender: 'female', marketingConsent: true });
 
-        const off = await stack.api('PATCH', '/member/profile', { token, body: { marketingConsent: false } });
+        const off = await stack.api('PUT', '/member/profile', { token, body: { marketingConsent: false } });
         expect(off.body).toMatchObject({ nickname: '阿珍', marketingConsent: false });
       });
 
@@ -267,7 +267,7 @@ export function describeMemberCentre(database: 'mysql' | 'sqlite'): void {
         expect((await stack.api('GET', '/member/profile', { token })).body.avatarUrl).toBe(jpeg.body.avatarUrl);
 
         // Other routes keep the ordinary body limit.
-        const big = await stack.api('PATCH', '/member/profile', { token, body: { nickname: '阿', padding: 'x'.repeat(300 * 1024) } });
+        const big = await stack.api('PUT', '/member/profile', { token, body: { nickname: '阿', padding: 'x'.repeat(300 * 1024) } });
         expect(big.status).toBe(413);
         expect((await stack.api('GET', '/member/avatars/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.png')).status).toBe(404);
         expect((await stack.api('GET', '/member/avatars/..%2f..%2fetc%2fpasswd')).status).toBe(404);

@@ -20,7 +20,7 @@ const ROUTES = {
   memberSetBirthday: 'PUT /member/birthday',
   memberAgreements: 'GET /member/agreements',
   memberProfile: 'GET /member/profile',
-  memberUpdateProfile: 'PATCH /member/profile',
+  memberUpdateProfile: 'PUT /member/profile',
   memberSetAvatar: 'PUT /member/avatar',
   memberClose: 'POST /member/close',
   memberOrders: 'GET /member/orders',

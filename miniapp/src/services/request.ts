@@ -48,7 +48,7 @@ export class RequestError extends Error {
   }
 }
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH'
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 interface RequestOptions {
   method: Method
@@ -129,14 +129,11 @@ const SIGNED_OUT = '登录已失效（会员卡可能已在其他微信上登录
 const SIGNED_OUT_CLOSED = '这张会员卡已注销，欢迎重新入会'
 
 function send<T>({ method, url, data, header }: RequestOptions) {
-  // wx.request knows no PATCH: the mini-program sends it as a POST that names the method it means.
-  const override = method === 'PATCH' && process.env.TARO_ENV === 'weapp'
-  const headers = override ? { ...header, 'X-HTTP-Method-Override': 'PATCH' } : header
   return Taro.request<T>({
-    method: override ? 'POST' : method,
+    method,
     url,
     data,
-    header: data ? { 'Content-Type': 'application/json', ...headers } : headers,
+    header: data ? { 'Content-Type': 'application/json', ...header } : header,
     dataType: 'json',
     timeout: 15000,
   })

@@ -43,7 +43,8 @@ import {
 export type RouteAuth = 'public' | 'wechat' | 'member' | 'staff' | 'till';
 
 interface RouteBase {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** What wx.request can send: it has no PATCH, so a partial update is a PUT. */
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below /api, with :params. */
   path: string;
   summary: string;
@@ -137,7 +138,7 @@ export const API_ROUTES = {
     response: memberProfileSchema,
   },
   memberUpdateProfile: {
-    method: 'PATCH',
+    method: 'PUT',
     path: '/member/profile',
     summary: '修改昵称、性别或营销消息授权',
     auth: 'member',
