@@ -1,0 +1,151 @@
+import type { MiniProgram } from './mini-program';
+
+/** A page on the phone: what it shows, and the taps and typing a user does on it. */
+export class PageView {
+  alive = true;
+
+  constructor(
+    private readonly mp: MiniProgram,
+    readonly route: string,
+    readonly query: Record<string, string>,
+    private readonly root: { detach(): void },
+    /** The page instance the page's code sees as `this` (what getCurrentPages() lists). */
+    readonly instance: Record<string, any>,
+    private readonly container: HTMLElement,
+  ) {}
+
+  detach(): void {
+    this.alive = false;
+    this.root.detach();
+    this.container.remove();
+  }
+
+  /** Everything the page shows as text, whitespace collapsed. */
+  screenText(): string {
+    return normalise(this.container.textContent);
+  }
+
+  all(selector: string): Element[] {
+    return Array.from(this.container.querySelectorAll(selector));
+  }
+
+  has(selector: string): boolean {
+    return this.all(selector).length > 0;
+  }
+
+  find(selector: string): Element {
+    const found = this.container.querySelector(selector);
+    if (!found) throw new Error(`${this.route}: nothing matches ${selector}`);
+    return found;
+  }
+
+  /** The text of the first element matching `selector`, as the user reads it. */
+  text(selector: string): string {
+    return normalise(this.find(selector).textContent);
+  }
+
+  texts(selector: string): string[] {
+    return this.all(selector).map((element) => normalise(element.textContent));
+  }
+
+  /** A property of a builtin component (a button's openType, an input's value) as rendered now. */
+  property(selector: string, name: string): unknown {
+    return propertiesOf(this.find(selector))[name];
+  }
+
+  /** The value an input shows now. */
+  value(selector: string): string {
+    const element = this.find(selector);
+    const input = element.tagName.toLowerCase() === 'wx-input' ? element : element.querySelector('wx-input');
+    if (!input) throw new Error(`${this.route}: ${selector} is not an input`);
+    return String(propertiesOf(input).value ?? '');
+  }
+
+  /** A finger tap on the element; resolves once the page has handled it (a person is never faster). */
+  async tap(selector: string): Promise<void> {
+    const element = this.find(selector);
+    if (element.tagName.toLowerCase() === 'wx-button' && propertiesOf(element).disabled) {
+      throw new Error(`${this.route}: ${selector} is a disabled button`);
+    }
+    fire(element, 'tap', { x: 10, y: 10 });
+    await humanPause();
+  }
+
+  /** Types `value` into an input (replacing what was there), as the keyboard reports it. */
+  async input(selector: string, value: string): Promise<void> {
+    const element = this.find(selector);
+    const input = element.tagName.toLowerCase() === 'wx-input' ? element : element.querySelector('wx-input');
+    if (!input) throw new Error(`${this.route}: ${selector} is not an input`);
+    fire(input, 'input', { value, cursor: value.length, keyCode: 0 });
+    await humanPause();
+  }
+
+  /** The keyboard's confirm key on an input. */
+  async confirm(selector: string): Promise<void> {
+    const element = this.find(selector);
+    fire(element, 'confirm', { value: String(propertiesOf(element).value ?? '') });
+    await humanPause();
+  }
+
+  /**
+   * Taps an `open-type="getPhoneNumber"` button and answers WeChat's dialog: allowing sends the
+   * code the sandbox mints for `phone` (as WeChat would); refusing sends WeChat's `fail user deny`.
+   */
+  async pressPhoneButton(selector: string, answer: { allow: string } | 'deny'): Promise<void> {
+    const button = this.openTypeButton(selector, 'getPhoneNumber');
+    fire(button, 'tap', { x: 10, y: 10 });
+    const detail =
+      answer === 'deny'
+        ? { errMsg: 'getPhoneNumber:fail user deny' }
+        : { errMsg: 'getPhoneNumber:ok', code: await this.mp.stack.phoneCode(answer.allow) };
+    fire(button, 'getphonenumber', detail);
+    await humanPause();
+  }
+
+  /**
+   * Taps an `open-type="chooseAvatar"` button and picks a picture in WeChat's sheet: the page gets
+   * a temporary file path, as on a phone.
+   */
+  async chooseAvatar(selector: string, avatarUrl: string): Promise<void> {
+    const button = this.openTypeButton(selector, 'chooseAvatar');
+    fire(button, 'tap', { x: 10, y: 10 });
+    fire(button, 'chooseavatar', { avatarUrl });
+    await humanPause();
+  }
+
+  private openTypeButton(selector: string, openType: string): Element {
+    const button = this.find(selector);
+    if (button.tagName.toLowerCase() !== 'wx-button' || propertiesOf(button).openType !== openType) {
+      throw new Error(`${this.route}: ${selector} is not a <button open-type="${openType}"> (${button.outerHTML.slice(0, 200)})`);
+    }
+    if (propertiesOf(button).disabled) throw new Error(`${this.route}: ${selector} is a disabled button`);
+    return button;
+  }
+}
+
+/** Lets the page render what the last touch changed before the next one, as a person's pace does. */
+function humanPause(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 30));
+}
+
+function normalise(text: string | null): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** The properties j-component holds for a rendered builtin component. */
+function propertiesOf(element: Element): Record<string, unknown> {
+  const exparser = require('miniprogram-exparser');
+  const node = (element as unknown as { __wxElement?: unknown }).__wxElement;
+  return (node && exparser.Element.getMethodCaller(node)?.data) ?? {};
+}
+
+/** Dispatches a WeChat event on a rendered node, as the client does after a touch or a dialog. */
+function fire(element: Element, name: string, detail: object): void {
+  const exparser = require('miniprogram-exparser');
+  const node = (element as unknown as { __wxElement?: unknown }).__wxElement;
+  if (!node) throw new Error(`<${element.tagName.toLowerCase()}> is not a rendered mini-program node`);
+  exparser.Event.dispatchEvent(
+    node,
+    exparser.Event.create(name, detail, { bubbles: true, capturePhase: true, composed: true, extraFields: { touches: [], changedTouches: [] } }),
+  );
+}
