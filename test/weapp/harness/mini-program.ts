@@ -189,6 +189,7 @@ export class MiniProgram implements Router {
     const started = Date.now();
     let last: unknown = null;
     for (;;) {
+      if (this.errors.length) throw new Error(`the mini-program reported errors while waiting for ${what}:\n${this.errors.join('\n')}`);
       try {
         const value = check();
         if (value) return value;
