@@ -140,5 +140,48 @@ describe('weapp: staff login → scan → purchase → refund', () => {
     expect(shopper.page.texts('.points-entry__kind')[0]).toBe(reversal.kindName);
     expect(shopper.page.texts('.points-entry-delta')[0]).toBe(`−${share.pointsEarned}`);
     expect(shopper.routes).toEqual(['pages/card/index', 'pages/points/index']);
+
+    // Next purchase, same shopper: ¥50 paid partly with all the points the order may take. The
+    // shopper shows the card again; the clerk scans it from the till page.
+    await shopper.back();
+    await shopper.waitForPage('pages/card/index');
+    await shopper.waitFor(() => /^\d{20}$/.test(codeOnCard(shopper)), 'the code on the card');
+    await clerk.back();
+    await clerk.waitForPage('staff/purchase/index', '记账成功');
+    await clerk.page.tap('.purchase-next');
+    await clerk.waitFor(() => clerk.page.has('.purchase-amount'), 'an empty till');
+    expect(clerk.page.value('.purchase-code')).toBe('');
+    const nextCode = codeOnCard(shopper);
+    clerk.device.camera.show(nextCode);
+    await clerk.page.tap('.purchase-scan');
+    await clerk.waitFor(() => clerk.page.value('.purchase-code') === nextCode, 'the scanned code in the till');
+    await clerk.page.input('.purchase-amount', '50');
+    await clerk.page.tap('.purchase-quote-btn');
+    await clerk.waitFor(() => clerk.page.has('.purchase-quote'), 'the second quote');
+    await clerk.page.tap('.redeem-option--all');
+    await clerk.waitFor(() => row(clerk, '.quote-redeemed') !== '未使用', 'the points taken off');
+    const redeemedText = row(clerk, '.quote-redeemed');
+    expect(redeemedText).toMatch(/^\d+ 积分，−¥\d+\.\d{2}$/);
+
+    // The first confirm reaches the server but the answer is lost; the retry must not record twice.
+    clerk.device.network.loseNextAnswer('POST', '/staff/orders');
+    await clerk.page.tap('.purchase-confirm');
+    await clerk.waitFor(() => clerk.page.has('.purchase-pending'), 'the unknown outcome');
+    expect(clerk.page.text('.purchase-error')).toContain('网络');
+    expect(clerk.page.text('.purchase-confirm')).toContain('重新提交');
+    await clerk.page.tap('.purchase-confirm');
+    await clerk.waitFor(() => clerk.page.has('.purchase-result'), 'the replayed purchase');
+    expect(clerk.page.text('.purchase-result__title')).toBe('这笔消费已记录过');
+    const retriedNo = row(clerk, '.result-external-no');
+    const [second, ...extra] = await api<Order[]>('GET', `/staff/orders?externalNo=${retriedNo}`, clerkToken);
+    expect(extra).toHaveLength(0);
+    expect(second).toMatchObject({ amountFen: 5000, memberNo });
+    expect(row(clerk, '.result-redeemed')).toBe(redeemedText);
+    // Sent three times in all: the first purchase, the one whose answer was lost (recorded), its replay.
+    const posts = clerk.device.network.sent.filter((sent) => sent.method === 'POST' && sent.path === '/api/staff/orders');
+    expect(posts.map((sent) => sent.status)).toEqual([201, 201, 200]);
+    const finalLedger = await api<PointsOverview>('GET', '/member/points', joined.token);
+    expect(finalLedger.entries.filter((entry) => entry.kind === 'redeem')).toHaveLength(1);
+    expect(finalLedger.balance).toBe(afterRefund - second.pointsRedeemed + second.pointsEarned);
   });
 });

@@ -125,6 +125,15 @@ export class Network {
   readonly sent: SentRequest[] = [];
   /** While true every request fails as with no signal. */
   offline = false;
+  private readonly lostAnswers: { method: string; path: string }[] = [];
+
+  /**
+   * The next `method path` request (path below /api, query excluded) reaches the server, which
+   * answers, but the connection drops before the phone hears back.
+   */
+  loseNextAnswer(method: string, path: string): void {
+    this.lostAnswers.push({ method: method.toUpperCase(), path });
+  }
 
   constructor(
     private readonly stack: TestStack,
@@ -162,7 +171,13 @@ export class Network {
       throw new ApiFailure(`request:fail ${(failure as Error).message}`);
     }
     const text = await response.text();
-    this.sent.push({ method, path: new URL(target).pathname + new URL(target).search, status: response.status });
+    const { pathname, search } = new URL(target);
+    this.sent.push({ method, path: pathname + search, status: response.status });
+    const lost = this.lostAnswers.findIndex((entry) => entry.method === method && `/api${entry.path}` === pathname);
+    if (lost >= 0) {
+      this.lostAnswers.splice(lost, 1);
+      throw new ApiFailure('request:fail socket hang up');
+    }
     let parsed: unknown = text;
     if ((options.dataType ?? 'json') === 'json') {
       try {
