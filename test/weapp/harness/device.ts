@@ -192,12 +192,33 @@ export class Network {
   }
 }
 
+/** Temporary files WeChat hands a page (a chosen avatar): `wxfile://tmp_…` paths and their bytes. */
+export class Files {
+  private readonly files = new Map<string, Buffer>();
+  private next = 1;
+
+  add(bytes: Buffer, extension = 'png'): string {
+    const path = `wxfile://tmp_${String(this.next++).padStart(4, '0')}.${extension}`;
+    this.files.set(path, bytes);
+    return path;
+  }
+
+  read(path: string): Buffer {
+    const bytes = this.files.get(path);
+    if (!bytes) throw new ApiFailure(`readFile:fail no such file or directory, open ${path}`);
+    return bytes;
+  }
+}
+
 /** The whole phone: one WeChat user (an openid the sandbox made up at the first wx.login). */
 export class Device {
   readonly storage = new Storage();
   readonly camera: Camera;
   readonly screen: Screen;
   readonly network: Network;
+  readonly files = new Files();
+  /** Numbers the user was offered to call (wx.makePhoneCall). */
+  readonly calls: string[] = [];
   router!: Router;
   /** subscribe-message template id → what the user taps in the dialog. */
   readonly subscribeAnswers = new Map<string, 'accept' | 'reject'>();

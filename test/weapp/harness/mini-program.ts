@@ -19,7 +19,7 @@ interface AppJson {
   pages: string[];
   subPackages?: { root: string; pages: string[] }[];
   subpackages?: { root: string; pages: string[] }[];
-  tabBar?: { list: { pagePath: string }[] };
+  tabBar?: { list: { pagePath: string; text?: string }[] };
 }
 
 type Definition = Record<string, any>;
@@ -35,6 +35,7 @@ let frameworks: Frameworks | null = null;
 
 const BUILTIN_PROPERTIES: Record<string, Record<string, unknown>> = {
   button: { openType: String, disabled: Boolean, loading: Boolean, formType: String },
+  picker: { mode: String, value: null, start: String, end: String, disabled: Boolean },
   input: { value: String, placeholder: String, disabled: Boolean, type: String, password: Boolean, maxlength: Number },
   textarea: { value: String, placeholder: String, disabled: Boolean, maxlength: Number },
   checkbox: { value: String, checked: Boolean, disabled: Boolean },
@@ -218,6 +219,20 @@ export class MiniProgram implements Router {
   /** Advances the shared clock (server, sandbox and phone) and fires the app's timers now due. */
   async advance(ms: number): Promise<void> {
     await this.timers.advance(ms);
+  }
+
+  /** Labels of the tab bar, which WeChat shows on tab pages only (none when app.json has no tabBar). */
+  get tabs(): string[] {
+    if (!this.pageStack.length || !this.isTab(this.page.route)) return [];
+    return this.appJson.tabBar!.list.map((tab) => tab.text ?? tab.pagePath);
+  }
+
+  /** Taps the tab labelled `text` in WeChat's tab bar. */
+  async tapTab(text: string): Promise<void> {
+    const tab = this.appJson.tabBar?.list.find((item) => item.text === text);
+    if (!tab || !this.tabs.includes(text)) throw new Error(`no tab 「${text}」 on screen (tabs shown: ${this.tabs.join(', ') || 'none'})`);
+    this.call(this.page, 'onTabItemTap', { index: this.appJson.tabBar!.list.indexOf(tab), pagePath: tab.pagePath, text });
+    await this.switchTab(`/${tab.pagePath}`);
   }
 
   /** The back arrow of the navigation bar. */

@@ -103,13 +103,33 @@ export class PageView {
   }
 
   /**
-   * Taps an `open-type="chooseAvatar"` button and picks a picture in WeChat's sheet: the page gets
-   * a temporary file path, as on a phone.
+   * Taps an `open-type="chooseAvatar"` button and picks `image` in WeChat's sheet: the page gets a
+   * temporary file path (readable through wx.getFileSystemManager), as on a phone.
    */
-  async chooseAvatar(selector: string, avatarUrl: string): Promise<void> {
+  async chooseAvatar(selector: string, image: Buffer): Promise<void> {
     const button = this.openTypeButton(selector, 'chooseAvatar');
     fire(button, 'tap', { x: 10, y: 10 });
-    fire(button, 'chooseavatar', { avatarUrl });
+    fire(button, 'chooseavatar', { avatarUrl: this.mp.device.files.add(image) });
+    await humanPause();
+  }
+
+  /** Picks `value` in a `<picker>` (a date picker answers 'YYYY-MM-DD'). */
+  async pick(selector: string, value: string | number): Promise<void> {
+    const element = this.find(selector);
+    const picker = element.tagName.toLowerCase() === 'wx-picker' ? element : element.closest('wx-picker');
+    if (!picker) throw new Error(`${this.route}: ${selector} is not in a picker`);
+    fire(picker, 'change', { value });
+    await humanPause();
+  }
+
+  /** Flips a `<switch>` (or ticks a `<checkbox>`), as a finger does. */
+  async toggle(selector: string): Promise<void> {
+    const element = this.find(selector);
+    const tag = element.tagName.toLowerCase();
+    if (tag !== 'wx-switch' && tag !== 'wx-checkbox') throw new Error(`${this.route}: ${selector} is a <${tag}>, not a switch`);
+    const { checked, disabled } = propertiesOf(element);
+    if (disabled) throw new Error(`${this.route}: ${selector} is disabled`);
+    fire(element, 'change', { value: !checked });
     await humanPause();
   }
 

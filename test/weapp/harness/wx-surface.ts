@@ -64,6 +64,15 @@ function surface(device: Device): Record<string, (...args: any[]) => unknown> {
     }),
     setStorage: async('setStorage', async (o) => (device.storage.set(o.key, o.data), {})),
     removeStorage: async('removeStorage', async (o) => (device.storage.remove(o.key), {})),
+    compressImage: async('compressImage', async (o) => (device.files.read(o.src), { tempFilePath: o.src })),
+    getFileSystemManager: () => ({
+      readFile: (options: Options = {}) =>
+        answer(options, async () => {
+          const bytes = device.files.read(String(options.filePath));
+          return { errMsg: 'readFile:ok', data: options.encoding ? bytes.toString(options.encoding as BufferEncoding) : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) };
+        }),
+    }),
+    makePhoneCall: async('makePhoneCall', async (o) => (device.calls.push(String(o.phoneNumber)), {})),
     getSystemInfoSync: () => device.systemInfo(),
     getWindowInfo: () => device.systemInfo(),
     getSystemInfo: async('getSystemInfo', async () => device.systemInfo()),
