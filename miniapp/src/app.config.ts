@@ -1,12 +1,33 @@
 export default defineAppConfig({
   // The join page comes first: it is where a store's mini-program code lands.
-  pages: ['pages/join/index', 'pages/card/index', 'pages/points/index'],
+  pages: [
+    'pages/join/index',
+    'pages/card/index',
+    'pages/points/index',
+    'pages/me/index',
+    'pages/orders/index',
+    'pages/tiers/index',
+    'pages/store/index',
+    'pages/agreement/index',
+  ],
   subPackages: [
     {
       root: 'staff',
       pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index'],
     },
   ],
+  // Every member page is a tab or opens from one; the join page (no card yet) has no tab bar.
+  tabBar: {
+    color: '#8f959e',
+    selectedColor: '#e2583e',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/card/index', text: '会员卡', iconPath: 'assets/tab/card.png', selectedIconPath: 'assets/tab/card-on.png' },
+      { pagePath: 'pages/points/index', text: '积分', iconPath: 'assets/tab/points.png', selectedIconPath: 'assets/tab/points-on.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-on.png' },
+    ],
+  },
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6f8',

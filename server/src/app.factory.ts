@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { API_ERRORS, type ApiError, type ApiErrorCode } from '@wemember/shared';
+import { API_ERRORS, API_ROUTES, AVATAR_MAX_BYTES, type ApiError, type ApiErrorCode } from '@wemember/shared';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -25,6 +25,9 @@ export interface AppOptions {
   now?: () => number;
 }
 
+/** The base64 of the largest avatar, with room for the JSON around it. */
+export const AVATAR_BODY_LIMIT_BYTES = Math.ceil((AVATAR_MAX_BYTES * 4) / 3) + 4 * 1024;
+
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -44,6 +47,13 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       const status = API_ERRORS[code].status;
       socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
+  });
+  // The avatar upload carries up to 256 KB of image as base64 in JSON (about 350 KB): that one route
+  // gets the room it needs, every other route keeps the configured limit.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url === `/api${API_ROUTES.memberSetAvatar.path}` && route.method === API_ROUTES.memberSetAvatar.method) {
+      route.bodyLimit = Math.max(config.bodyLimitBytes, AVATAR_BODY_LIMIT_BYTES);
+    }
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, new Clock(options.now)), adapter, {
     rawBody: true,

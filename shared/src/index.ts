@@ -9,6 +9,7 @@ export * from './domain/staff-roles';
 export * from './domain/loyalty-rules';
 export * from './domain/points';
 export * from './domain/state-machines';
+export * from './domain/tier-page';
 export * from './api/error-codes';
 export * from './api/errors';
 export * from './api/member';

@@ -18,3 +18,9 @@ export function formatYuan(amount: number): string {
   const cents = String(abs % 100).padStart(2, '0');
   return `${sign}¥${yuan}.${cents}`;
 }
+
+/** "12,345" for counts shown to people (points, growth); negative counts keep their sign. */
+export function formatCount(count: number): string {
+  const sign = count < 0 ? '-' : '';
+  return sign + Math.trunc(Math.abs(count)).toLocaleString('en-US');
+}

@@ -36,6 +36,11 @@ describe('H5 in Chromium: scan → join → card → clerk resolves', () => {
     await page.waitForSelector(visible('.join-welcome:has-text("杭州西湖店")'));
     const phone = aPhone();
     await page.locator(visible('.join-phone input')).fill(phone);
+    // The join button only asks until the agreements are ticked.
+    await page.locator(visible('.join-submit')).click();
+    await page.waitForSelector(visible('.join-consent__hint:has-text("请先阅读并勾选同意")'));
+    expect(await page.locator(visible('.card-member-no')).count()).toBe(0);
+    await page.locator(visible('.join-check')).click();
     await page.locator(visible('.join-submit')).click();
 
     const memberNoText = page.locator(visible('.card-member-no'));
@@ -91,6 +96,11 @@ describe('H5 in Chromium: scan → join → card → clerk resolves', () => {
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await page.locator(visible('.join-phone input')).fill(phone);
+    // The join button only asks until the agreements are ticked.
+    await page.locator(visible('.join-submit')).click();
+    await page.waitForSelector(visible('.join-consent__hint:has-text("请先阅读并勾选同意")'));
+    expect(await page.locator(visible('.card-member-no')).count()).toBe(0);
+    await page.locator(visible('.join-check')).click();
     await page.locator(visible('.join-submit')).click();
     await page.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
     const memberNo = await page.locator(visible('.card-member-no')).textContent();

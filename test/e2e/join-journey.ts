@@ -106,7 +106,11 @@ export function describeJoinJourney(database: 'mysql' | 'sqlite'): void {
         'SELECT COUNT(*) AS n FROM wechat_identities i JOIN members m ON m.id = i.member_id WHERE m.member_no = ? AND m.brand_id = ?',
         [joins[0].body.member.memberNo, stack.chain.brand.id],
       );
-      expect(Number(linked[0].n)).toBe(10);
+      // One phone, one card, one owner: whichever join came last holds the card, the others' tokens stop.
+      expect(Number(linked[0].n)).toBe(1);
+      const cards = await Promise.all(joins.map((j) => stack.api('GET', '/member/card', { token: j.body.token })));
+      expect(cards.map((c) => c.status).sort()).toEqual([200, ...Array(9).fill(401)]);
+      expect(joins.filter((j) => j.body.welcomeBack === false)).toHaveLength(1);
     });
 
     it('without a store code the shopper still joins, with no attribution', async () => {

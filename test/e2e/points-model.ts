@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_LOYALTY_RULES, earningMultiplier } from '@wemember/shared';
+import { DEFAULT_LOYALTY_RULES, earningMultiplier, MEMBER_CODE_ROTATE_SECONDS } from '@wemember/shared';
 import { PointsMaintenance } from '../../server/src/points/points-maintenance';
 import type { HttpResult } from '../support/http';
 import { TestStack } from '../support/stack';
@@ -71,6 +71,9 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
           }
           stack.clock.travelTo(NOW);
 
+          // A member code pays once: two spends of one member in one batch show the same code, and
+          // one of them may be refused for it; the next batch is a minute later, with a new code.
+          let spendsInBatch = new Map<number, number>();
           const run = async (c: Command): Promise<void> => {
             switch (c.kind) {
               case 'earn':
@@ -87,7 +90,7 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
                   orders.push({ id: o.id, member: c.member, amountFen: o.amountFen });
                   observed.earned += result.body.pointsEarned;
                   observed.redeemed += result.body.pointsRedeemed;
-                } else expectRefusal(result, ['POINTS_INSUFFICIENT', 'REDEEM_OVER_LIMIT']);
+                } else expectRefusal(result, ['POINTS_INSUFFICIENT', 'REDEEM_OVER_LIMIT', ...((spendsInBatch.get(c.member) ?? 0) > 1 ? ['MEMBER_CODE_USED'] : [])]);
                 return;
               }
               case 'refund': {
@@ -110,7 +113,12 @@ export function describePointsModel(database: 'mysql' | 'sqlite', runs: number):
                 await stack.app.get(PointsMaintenance).expire(EXPIRY_DAY, stack.chain.brand.id);
             }
           };
-          for (const batch of batches) await Promise.all(batch.map(run));
+          for (const batch of batches) {
+            spendsInBatch = new Map();
+            for (const c of batch) if (c.kind === 'spend') spendsInBatch.set(c.member, (spendsInBatch.get(c.member) ?? 0) + 1);
+            await Promise.all(batch.map(run));
+            stack.clock.advance(MEMBER_CODE_ROTATE_SECONDS * 1000);
+          }
           await stack.app.get(PointsMaintenance).expire(EXPIRY_DAY, stack.chain.brand.id);
 
           expect((await till.reconcile()).mismatches).toEqual([]);

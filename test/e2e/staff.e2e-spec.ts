@@ -213,7 +213,7 @@ describe('staff at the till and in the office', () => {
       }
     });
 
-    it("the store manager finds their own store's members only; outside it looks exactly like no member", async () => {
+    it("the store manager finds their own store's members only; another store's member is OTHER_STORE, with nothing about them", async () => {
       const byPhone = await resolve('manager', members.HZ001.phone);
       expect(byPhone.status).toBe(200);
       expect(byPhone.body).toMatchObject({ memberNo: memberNo('HZ001'), phone: masked(members.HZ001.phone), homeStoreName: '杭州西湖店', resolvedBy: 'phone' });
@@ -227,8 +227,9 @@ describe('staff at the till and in the office', () => {
       for (const store of ['SH001', 'GZ001'] as const) {
         for (const input of [members[store].phone, memberNo(store)]) {
           const result = await resolve('manager', input);
-          expect(result.status).toBe(404);
-          expect(result.body).toEqual(nobody.body);
+          expect(result.status).toBe(403);
+          expect(Object.keys(result.body).sort()).toEqual(['code', 'message', 'statusCode']);
+          expect(result.body).toMatchObject({ code: 'OTHER_STORE', message: '该会员属于其他门店，请到所属门店或联系总部查询' });
         }
       }
     });
@@ -242,16 +243,16 @@ describe('staff at the till and in the office', () => {
       }
       for (const input of [members.GZ001.phone, memberNo('GZ001')]) {
         const result = await resolve('region', input);
-        expect(result.status).toBe(404);
-        expect(result.body.code).toBe('MEMBER_NOT_FOUND');
+        expect(result.status).toBe(403);
+        expect(result.body.code).toBe('OTHER_STORE');
       }
     });
 
-    it('a member who joined without a store code belongs to no store or region', async () => {
+    it('a member who joined without a store code belongs to no store or region: another store’s for managers', async () => {
       const phone = aPhone();
       await stack.join(phone);
-      expect((await resolve('manager', phone)).status).toBe(404);
-      expect((await resolve('region', phone)).status).toBe(404);
+      expect((await resolve('manager', phone)).body.code).toBe('OTHER_STORE');
+      expect((await resolve('region', phone)).body.code).toBe('OTHER_STORE');
       expect((await resolve('marketer', phone)).status).toBe(200);
     });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { MemberAuthResponse } from '@wemember/shared';
+import type { MemberAuthResponse, MemberJoinResponse } from '@wemember/shared';
 import { DataSource } from 'typeorm';
 import { startSandbox, type RunningSandbox } from '../../scripts/wechat-sandbox/src';
 import { TestClock } from '../../scripts/wechat-sandbox/src/spec-support';
@@ -135,10 +135,10 @@ export class TestStack {
   }
 
   /** The whole join journey for one shopper; returns the member token. */
-  async join(phone: string, options: { openid?: string; scene?: string } = {}): Promise<MemberAuthResponse> {
+  async join(phone: string, options: { openid?: string; scene?: string } = {}): Promise<MemberJoinResponse> {
     const login = await this.login(options);
     if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-    const joined = await this.api<MemberAuthResponse>('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone), acceptedAgreements: ACCEPTED_AGREEMENTS } });
+    const joined = await this.api<MemberJoinResponse>('POST', '/auth/phone', { token: login.body.token, body: { phoneCode: await this.phoneCode(phone), acceptedAgreements: ACCEPTED_AGREEMENTS } });
     if (joined.status !== 200) throw new Error(`join failed: ${JSON.stringify(joined.body)}`);
     return joined.body;
   }

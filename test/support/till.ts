@@ -51,7 +51,7 @@ export class TestTill {
     return result.body.code;
   }
 
-  async buy(member: TestMember, body: { amountFen: number; pointsToRedeem?: number; externalNo?: string; items?: unknown[]; storeId?: string }, token = this.clerkToken): Promise<HttpResult> {
+  async buy(member: TestMember, body: { amountFen: number; pointsToRedeem?: number; externalNo?: string; receiptNo?: string; items?: unknown[]; storeId?: string }, token = this.clerkToken): Promise<HttpResult> {
     return this.stack.api('POST', '/staff/orders', {
       token,
       body: { memberCode: await this.code(member.token), externalNo: aReceiptNo(), ...body },

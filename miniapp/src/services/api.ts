@@ -18,6 +18,14 @@ const ROUTES = {
   memberCode: 'GET /member/code',
   memberPoints: 'GET /member/points',
   memberSetBirthday: 'PUT /member/birthday',
+  memberAgreements: 'GET /member/agreements',
+  memberProfile: 'GET /member/profile',
+  memberUpdateProfile: 'PATCH /member/profile',
+  memberSetAvatar: 'PUT /member/avatar',
+  memberClose: 'POST /member/close',
+  memberOrders: 'GET /member/orders',
+  memberTiers: 'GET /member/tiers',
+  memberHomeStore: 'GET /member/store',
   staffLogin: 'POST /staff/auth/login',
   staffMe: 'GET /staff/me',
   staffResolveMember: 'POST /staff/members/resolve',
@@ -104,6 +112,44 @@ export function getMemberPoints(page: RouteQuery<'memberPoints'> = {}) {
 /** Sets the birthday (once); answers with the updated card. */
 export function setMemberBirthday(body: RouteBody<'memberSetBirthday'>) {
   return call('memberSetBirthday', { body })
+}
+
+/** The 会员协议 and 隐私政策 in force, read before joining (no login needed). */
+export function getAgreements() {
+  return call('memberAgreements')
+}
+
+export function getMemberProfile() {
+  return call('memberProfile')
+}
+
+/** Changes the nickname, gender or marketing consent; answers with the updated profile. */
+export function updateMemberProfile(body: RouteBody<'memberUpdateProfile'>) {
+  return call('memberUpdateProfile', { body })
+}
+
+/** Replaces the avatar (JPEG or PNG as base64); answers with the updated profile. */
+export function setMemberAvatar(body: RouteBody<'memberSetAvatar'>) {
+  return call('memberSetAvatar', { body })
+}
+
+/** Closes the card for good: personal data is anonymised, every login of it stops working. */
+export function closeMembership(body: RouteBody<'memberClose'>) {
+  return call('memberClose', { body })
+}
+
+/** One page of the member's e-receipts, newest first; `cursor` is the previous page's `nextCursor`. */
+export function getMemberOrders(page: RouteQuery<'memberOrders'> = {}) {
+  return call('memberOrders', { query: page })
+}
+
+export function getMemberTiers() {
+  return call('memberTiers')
+}
+
+/** The store the member joined at, or `{ store: null }`. */
+export function getHomeStore() {
+  return call('memberHomeStore')
 }
 
 export function staffLogin(body: RouteBody<'staffLogin'>) {

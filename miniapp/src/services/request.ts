@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { ApiError, ApiErrorCode, FieldIssue } from '@wemember/shared'
-import { memberSession, staffSession, type SessionStore } from './session'
+import { memberNotice, memberSession, staffSession, type SessionStore } from './session'
 
 /**
  * Failures that carry no code of the API: `NETWORK` when no answer arrived, `UNEXPECTED_ANSWER` for
@@ -34,6 +34,11 @@ export class RequestError extends Error {
     return this.statusCode === 401
   }
 
+  /** The shopper is signed out: the token was refused, or the card behind it has been closed. */
+  get signedOut(): boolean {
+    return this.unauthorized || this.code === 'MEMBER_CLOSED'
+  }
+
   /**
    * No answer, or the server failed while answering: the request may or may not have taken
    * effect. Only a 4xx answer says for certain that nothing was recorded.
@@ -43,7 +48,7 @@ export class RequestError extends Error {
   }
 }
 
-export type Method = 'GET' | 'POST' | 'PUT'
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH'
 
 interface RequestOptions {
   method: Method
@@ -103,8 +108,14 @@ Taro.addInterceptor((chain: Taro.Chain) => {
   return chain.proceed(params).then(
     (res: Taro.request.SuccessCallbackResult) => {
       if (res.statusCode >= 200 && res.statusCode < 300) return res
+      const error = errorFromResponse(res.statusCode, res.data)
       if (res.statusCode === 401 && session) session.clear()
-      throw errorFromResponse(res.statusCode, res.data)
+      if (session === memberSession && token && error.signedOut) {
+        // Whichever page asked next sends the shopper to the join page, which says why.
+        session.clear()
+        memberNotice.save(error.code === 'MEMBER_CLOSED' ? SIGNED_OUT_CLOSED : SIGNED_OUT)
+      }
+      throw error
     },
     (failure: unknown) => {
       if (failure instanceof RequestError) throw failure
@@ -112,6 +123,10 @@ Taro.addInterceptor((chain: Taro.Chain) => {
     },
   )
 })
+
+/** Why a shopper's login stopped working: it expired, or the phone number was verified on another WeChat. */
+const SIGNED_OUT = '登录已失效（会员卡可能已在其他微信上登录），请重新授权手机号'
+const SIGNED_OUT_CLOSED = '这张会员卡已注销，欢迎重新入会'
 
 function send<T>({ method, url, data, header }: RequestOptions) {
   return Taro.request<T>({

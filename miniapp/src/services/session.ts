@@ -38,3 +38,26 @@ export const memberSession = sessionStore('wemember.member-session')
 
 /** A store clerk's or manager's token: kept apart so a shared till phone never mixes the two. */
 export const staffSession = sessionStore('wemember.staff-session')
+
+const NOTICE_KEY = 'wemember.member-notice'
+
+/**
+ * A sentence for the next page the shopper sees, kept across a page change (`reLaunch` carries no
+ * state): why they were signed out, or 入会成功 / 欢迎回来 after joining.
+ */
+export const memberNotice = {
+  save(message: string) {
+    Taro.setStorageSync(NOTICE_KEY, message)
+  },
+  /** The saved sentence, kept (the join page shows it until the shopper is back in). */
+  peek(): string {
+    const message: unknown = Taro.getStorageSync(NOTICE_KEY)
+    return typeof message === 'string' ? message : ''
+  },
+  /** The saved sentence, once: it is forgotten as it is read. */
+  take(): string {
+    const message: unknown = Taro.getStorageSync(NOTICE_KEY)
+    if (message) Taro.removeStorageSync(NOTICE_KEY)
+    return typeof message === 'string' ? message : ''
+  },
+}

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import type { MemberAuthResponse, MemberLoginRequest, MemberPhoneRequest } from '@wemember/shared';
+import type { MemberAuthResponse, MemberJoinResponse, MemberLoginRequest, MemberPhoneRequest } from '@wemember/shared';
 import { ClientIp, CurrentWechatUser } from '../access/actor.decorators';
 import type { WechatUserActor } from '../access/actors';
 import { Route, ValidBody } from '../access/route.decorator';
@@ -16,7 +16,7 @@ export class AuthController {
   }
 
   @Route('memberJoin')
-  join(@CurrentWechatUser() user: WechatUserActor, @ValidBody() body: MemberPhoneRequest, @ClientIp() ip: string): Promise<MemberAuthResponse> {
+  join(@CurrentWechatUser() user: WechatUserActor, @ValidBody() body: MemberPhoneRequest, @ClientIp() ip: string): Promise<MemberJoinResponse> {
     return this.sessions.join(user, body, ip);
   }
 }

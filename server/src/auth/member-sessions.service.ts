@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MemberAuthResponse, MemberLoginRequest, MemberPhoneRequest } from '@wemember/shared';
+import type { MemberAuthResponse, MemberJoinResponse, MemberLoginRequest, MemberPhoneRequest } from '@wemember/shared';
 import type { WechatUserActor } from '../access/actors';
 import { Brand } from '../brands/brand.entity';
 import { BrandsRepository } from '../brands/brands.repository';
@@ -59,12 +59,13 @@ export class MemberSessions {
     };
   }
 
-  async join(user: WechatUserActor, request: MemberPhoneRequest, ip: string): Promise<MemberAuthResponse> {
+  async join(user: WechatUserActor, request: MemberPhoneRequest, ip: string): Promise<MemberJoinResponse> {
     await this.limiter.hit('member-login', ip, this.config.rateLimits.memberLoginPerMinute);
-    const { member, brand } = await this.joining.execute(user, request);
+    const { member, brand, welcomeBack } = await this.joining.execute(user, request);
     return {
       ...this.tokens.issueMember({ sub: user.sub, brandId: brand.id, memberId: member.id }),
       member: await this.cards.view(member, brand.name),
+      welcomeBack,
     };
   }
 

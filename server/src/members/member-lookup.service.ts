@@ -22,7 +22,8 @@ import type { StaffActor } from '../access/actors';
 /**
  * Staff find a member. The dynamic code the member shows works for any staff of the brand (the
  * member is at the counter); a phone or member number only for managers, and only within the stores
- * they manage — outside it the member is "not found", so the lookup reveals nothing.
+ * they manage — a member of the brand outside them is "another store's" (403 OTHER_STORE, nothing
+ * about them shown); another brand's is "not found".
  */
 @Injectable()
 export class MemberLookup {
@@ -55,7 +56,11 @@ export class MemberLookup {
     await this.limiter.hit('member-search', actor.id, this.config.rateLimits.resolvePerMinute);
     const member =
       by === 'phone' ? await this.members.byPhoneHash(actor.brandId, this.vault.hash(input)) : await this.members.byMemberNo(actor.brandId, input);
-    if (!member || !(await this.inScope(actor, member))) throw new DomainError('MEMBER_NOT_FOUND');
+    if (!member) throw new DomainError('MEMBER_NOT_FOUND');
+    // A member of this brand whom the caller may not see belongs to another store (their home
+    // store is outside the caller's scope, or they joined at none): 403 OTHER_STORE, not a lookup
+    // of their data. Another brand's members are never found (the search is by this brand).
+    if (!(await this.inScope(actor, member))) throw new DomainError('OTHER_STORE', '该会员属于其他门店，请到所属门店或联系总部查询');
     return this.summary(actor, member, by);
   }
 
@@ -66,7 +71,8 @@ export class MemberLookup {
 
   private async summary(actor: StaffActor, member: Member, resolvedBy: MemberSummary['resolvedBy']): Promise<MemberSummary> {
     const [store, points] = await Promise.all([member.joinStoreId ? this.stores.store(member.joinStoreId) : null, this.ledger.balance(member.id, 'points')]);
-    const phone = this.policy.seesFullPhone(actor) ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
+    // A closed card keeps no phone number: its masked form says 已注销, for every role.
+    const phone = this.policy.seesFullPhone(actor) && member.phoneCipher ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
     return toMemberSummary(member, { phone, points, homeStoreName: store?.name ?? null, resolvedBy });
   }
 }

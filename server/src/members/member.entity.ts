@@ -1,5 +1,5 @@
-import type { MemberStatus, TierCode } from '@wemember/shared';
-import { MEMBER_STATUSES, TIER_CODES } from '@wemember/shared';
+import type { Gender, MemberStatus, TierCode } from '@wemember/shared';
+import { GENDERS, MEMBER_STATUSES, TIER_CODES } from '@wemember/shared';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DATETIME, safeInteger } from '../database/columns';
 
@@ -57,4 +57,25 @@ export class Member {
 
   @Column({ name: 'joined_at', ...DATETIME })
   joinedAt: Date;
+
+  @Column({ type: 'varchar', length: 40, nullable: true, default: null })
+  nickname: string | null;
+
+  /** The current avatar's file name in member_avatars. */
+  @Column({ name: 'avatar_file', type: 'varchar', length: 64, nullable: true, default: null })
+  avatarFile: string | null;
+
+  @Column({ type: 'simple-enum', enum: GENDERS, default: 'unknown' })
+  gender: Gender;
+
+  /** May the brand send offers? Off until the member turns it on; when they last changed it. */
+  @Column({ name: 'marketing_consent', type: 'boolean', default: false })
+  marketingConsent: boolean;
+
+  @Column({ name: 'marketing_consent_at', ...DATETIME, nullable: true, default: null })
+  marketingConsentAt: Date | null;
+
+  /** When the member closed the card (注销); the row then keeps only what accounting needs. */
+  @Column({ name: 'closed_at', ...DATETIME, nullable: true, default: null })
+  closedAt: Date | null;
 }

@@ -6,7 +6,10 @@ import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { StoresModule } from '../stores/stores.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { MemberCardService } from './member-card.service';
+import { MemberCentreController } from './member-centre.controller';
+import { MemberCentre } from './member-centre.service';
 import { MemberCodeGate } from './member-code-gate.service';
+import { MemberCodeSpends } from './member-code-spends.service';
 import { MemberCodes } from './member-code.service';
 import { MemberJoin } from './member-join.usecase';
 import { MemberLookup } from './member-lookup.service';
@@ -14,11 +17,11 @@ import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
 import { PhoneVault } from './phone-vault.service';
 
-/** Members: joining by phone, the card and its dynamic code, and staff finding a member. */
+/** Members: joining by phone, the card and its dynamic code, the member centre (我的), and staff finding a member. */
 @Module({
   imports: [AccessModule, BrandsModule, LedgerModule, LoyaltyModule, StoresModule, WechatModule],
-  controllers: [MembersController],
-  providers: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, MemberLookup, PhoneVault],
-  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberJoin, PhoneVault],
+  controllers: [MembersController, MemberCentreController],
+  providers: [MembersRepository, MemberCardService, MemberCentre, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, MemberLookup, PhoneVault],
+  exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, PhoneVault],
 })
 export class MembersModule {}

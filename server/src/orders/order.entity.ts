@@ -29,6 +29,10 @@ export class Order {
   @Column({ name: 'external_no', type: 'varchar', length: 64 })
   externalNo: string;
 
+  /** The POS's printed receipt number, when the till sent one (searchable; the member's e-receipt shows it). */
+  @Column({ name: 'receipt_no', type: 'varchar', length: 32, nullable: true })
+  receiptNo: string | null;
+
   /** SHA-256 of what was asked, so a replay with other content is told apart. */
   @Column({ name: 'request_hash', type: 'varchar', length: 64 })
   requestHash: string;

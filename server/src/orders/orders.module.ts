@@ -6,17 +6,19 @@ import { MembersModule } from '../members/members.module';
 import { PointsModule } from '../points/points.module';
 import { StoresModule } from '../stores/stores.module';
 import { ApiKeysController } from './api-keys.controller';
+import { MemberOrdersController } from './member-orders.controller';
+import { MemberOrdersUseCase } from './member-orders.usecase';
 import { OrdersController } from './orders.controller';
 import { OrdersUseCase } from './orders.usecase';
 import { RefundsUseCase } from './refunds.usecase';
 import { StoreApiKeys } from './store-api-keys';
 import { TillScope } from './till-scope';
 
-/** The till: purchases and refunds, and the API keys stores' POS systems record them with. */
+/** The till: purchases and refunds, the API keys stores' POS systems record them with, and the member's e-receipts. */
 @Module({
   imports: [AccessModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
-  controllers: [OrdersController, ApiKeysController],
-  providers: [OrdersUseCase, RefundsUseCase, StoreApiKeys, TillScope],
+  controllers: [OrdersController, ApiKeysController, MemberOrdersController],
+  providers: [OrdersUseCase, RefundsUseCase, MemberOrdersUseCase, StoreApiKeys, TillScope],
   exports: [StoreApiKeys],
 })
 export class OrdersModule {}

@@ -4,6 +4,7 @@ import {
   chinaDate,
   formatYuan,
   LoyaltyRuleError,
+  MEMBER_NO,
   pointsExpiryDate,
   quotePurchase,
   TIER_NAMES,
@@ -25,6 +26,7 @@ import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
 import { MemberCodeGate } from '../members/member-code-gate.service';
+import { MemberCodeSpends } from '../members/member-code-spends.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -65,6 +67,7 @@ export class OrdersUseCase {
     private readonly members: MembersRepository,
     private readonly stores: StoresRepository,
     private readonly gate: MemberCodeGate,
+    private readonly spends: MemberCodeSpends,
     private readonly settings: LoyaltySettingsService,
     private readonly till: TillScope,
     private readonly ledger: PointsLedger,
@@ -77,6 +80,8 @@ export class OrdersUseCase {
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
     await this.till.storeFor(actor, request.storeId);
     const member = await this.memberByCode(actor, request.memberCode);
+    // Paying with points needs a code that has not paid yet; earning works with any live code.
+    if ((request.pointsToRedeem ?? 0) > 0) await this.spends.assertUnspent(member.id, request.memberCode);
     const [rules, balance] = await Promise.all([this.settings.rules(actor.brandId), this.balances.balance(member.id, 'points')]);
     const quote = this.price(rules, member, balance, request, this.clock.now());
     return {
@@ -104,30 +109,37 @@ export class OrdersUseCase {
       amountFen: request.amountFen,
       items: request.items ?? [],
       pointsToRedeem: request.pointsToRedeem ?? 0,
+      // Left out of the JSON when not sent, so purchases recorded before receiptNo existed replay alike.
+      receiptNo: request.receiptNo,
     });
+    // A replay answers first, before the code is checked as spent: the first attempt spent it.
     const earlier = await this.replay(store, request.externalNo, hash);
     if (earlier) return earlier;
 
     const found = await this.memberByCode(actor, request.memberCode);
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
+    const orderId = randomUUID();
     try {
       const order = await this.uow.transaction(async (m) => {
         const member = await lockMember(m, found.id);
         if (!member) throw new DomainError('MEMBER_CODE_INVALID');
         assertCanTransact(member);
+        // A code pays once: the spend commits with this purchase or not at all.
+        if ((request.pointsToRedeem ?? 0) > 0) await this.spends.claim(m, member, request.memberCode, 'redeem', `order:${orderId}`, now);
         const points = await this.ledger.account(m, member);
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
         const quote = this.price(rules, member, points.balance, request, now);
         const order: Order = Object.assign(new Order(), {
-          id: randomUUID(),
+          id: orderId,
           brandId: actor.brandId,
           storeId: store.id,
           memberId: member.id,
           staffId: actor.staff?.id ?? null,
           apiKeyId: actor.apiKey?.id ?? null,
           externalNo: request.externalNo,
+          receiptNo: request.receiptNo ?? null,
           requestHash: hash,
           amountFen: request.amountFen,
           discountFen: quote.discountFen,
@@ -171,8 +183,9 @@ export class OrdersUseCase {
       });
       return this.view(order, store, found, false);
     } catch (error) {
-      // The same externalNo at the same moment: the other request won; answer as a replay.
-      if (isUniqueViolation(error)) {
+      // The same externalNo at the same moment: the other request won (with the same code, its
+      // spend is what refused this one); answer as a replay.
+      if (isUniqueViolation(error) || (error instanceof DomainError && error.code === 'MEMBER_CODE_USED')) {
         const winner = await this.replay(store, request.externalNo, hash);
         if (winner) return winner;
       }
@@ -191,13 +204,34 @@ export class OrdersUseCase {
     return this.uow.reader.getRepository(OrderRefund).find({ where: { orderId: In(orderIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
+  /**
+   * The till's order list: one business day (Asia/Shanghai, today by default) of the stores in the
+   * actor's scope, newest first, optionally searched by `q` — a receipt number (externalNo or the
+   * POS's receiptNo, exact or prefix), a 10-digit member number, or the member's phone as staff see
+   * it: masked (138****1234) or its last 4 digits.
+   */
   async list(actor: TillActor, query: ListOrdersQuery): Promise<OrderView[]> {
-    const qb = this.uow.reader.getRepository(Order).createQueryBuilder('o').where('o.brandId = :brandId', { brandId: actor.brandId });
+    const date = query.date ?? chinaDate(this.clock.now());
+    if (!isCalendarDate(date)) throw new DomainError('VALIDATION_FAILED', '日期不存在', [{ field: 'date', message: `没有 ${date} 这一天` }]);
+    const qb = this.uow.reader
+      .getRepository(Order)
+      .createQueryBuilder('o')
+      .where('o.brandId = :brandId', { brandId: actor.brandId })
+      .andWhere('o.businessDate = :date', { date });
     if (query.externalNo) qb.andWhere('o.externalNo = :externalNo', { externalNo: query.externalNo });
     if (query.storeId) qb.andWhere('o.storeId = :storeId', { storeId: query.storeId });
     const scope = this.till.storeFilter(actor);
     if (scope.storeId !== undefined) qb.andWhere('o.storeId = :own', { own: scope.storeId });
     if (scope.regionId !== undefined) qb.andWhere('o.storeId IN (SELECT s.id FROM stores s WHERE s.region_id = :regionId)', { regionId: scope.regionId });
+    const q = query.q?.trim();
+    if (q) {
+      // A receipt number always; the member's number or phone when q has that shape.
+      const matches = ["o.externalNo LIKE :prefix ESCAPE '!'", "o.receiptNo LIKE :prefix ESCAPE '!'"];
+      if (MEMBER_NO.test(q)) matches.push('o.memberId IN (SELECT mn.id FROM members mn WHERE mn.brand_id = :brandId AND mn.member_no = :q)');
+      if (MASKED_PHONE.test(q)) matches.push('o.memberId IN (SELECT mp.id FROM members mp WHERE mp.brand_id = :brandId AND mp.phone_masked = :q)');
+      if (LAST_FOUR.test(q)) matches.push('EXISTS (SELECT 1 FROM members ml WHERE ml.id = o.member_id AND ml.phone_masked LIKE :suffix)');
+      qb.andWhere(`(${matches.join(' OR ')})`, { q, prefix: `${likeEscape(q)}%`, suffix: `%${q}` });
+    }
     const orders = await qb.orderBy('o.createdAt', 'DESC').addOrderBy('o.id', 'DESC').limit(query.limit).getMany();
     const [refunds, stores, members] = await Promise.all([
       this.refundsOf(orders.map((o) => o.id)),
@@ -211,11 +245,16 @@ export class OrdersUseCase {
     );
   }
 
-  /** An order the actor may see (else "not found": another store's orders do not exist for a clerk). */
+  /**
+   * An order the actor may see. Another brand's order, or none, is "not found"; an order of this
+   * brand at a store outside the actor's scope is "another store's" (403 OTHER_STORE), so the clerk
+   * who scanned a receipt from a sister store knows to send the shopper there.
+   */
   async visibleOrder(actor: TillActor, orderId: string): Promise<{ order: Order; store: Store }> {
     const order = await this.uow.reader.getRepository(Order).findOneBy({ id: orderId, brandId: actor.brandId });
     const store = order ? await this.stores.store(order.storeId) : null;
-    if (!order || !store || !this.till.mayActAt(actor, store)) throw new DomainError('ORDER_NOT_FOUND');
+    if (!order || !store || store.brandId !== actor.brandId) throw new DomainError('ORDER_NOT_FOUND');
+    if (!this.till.mayActAt(actor, store)) throw new DomainError('OTHER_STORE');
     return { order, store };
   }
 
@@ -280,7 +319,7 @@ export class OrdersUseCase {
       tierAfterName: TIER_NAMES[order.tierAfter],
       earningNotes: order.earningNotes,
       items: order.items,
-      receiptNo: null,
+      receiptNo: order.receiptNo,
       refundedFen: order.refundedFen,
       refundedMoneyFen: refunds.reduce((sum, r) => sum + r.refundFen, 0),
       refundableFen: order.amountFen - order.refundedFen,
@@ -301,6 +340,21 @@ export class OrdersUseCase {
       replayed,
     };
   }
+}
+
+/** The till's search shapes: a member number, a masked phone as staff see it, the phone's last 4 digits. */
+const MASKED_PHONE = /^1\d{2}\*{4}\d{4}$/;
+const LAST_FOUR = /^\d{4}$/;
+
+/** `text` matched literally by LIKE … ESCAPE '!' (the same escape on MariaDB and SQLite). */
+export function likeEscape(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/** A YYYY-MM-DD that is a day of the calendar (the schema checks the shape; 2026-02-30 passes it). */
+export function isCalendarDate(date: string): boolean {
+  const at = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === date;
 }
 
 /** Frozen and lost cards neither earn nor spend; a closed one is gone. */

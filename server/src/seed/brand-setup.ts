@@ -19,7 +19,7 @@ export function newScene(length = 8): string {
 export interface BrandPlan {
   name: string;
   appid: string;
-  regions: { name: string; stores: { code: string; name: string }[] }[];
+  regions: { name: string; stores: { code: string; name: string; address?: string; phone?: string; hours?: string }[] }[];
   staff: { username: string; displayName: string; role: StaffRole; store?: string; region?: string }[];
   password: string;
 }
@@ -54,7 +54,17 @@ export async function setUpBrand(db: Pick<UnitOfWork, 'transaction'>, plan: Bran
       await m.insert(Region, region);
       regions.push(region);
       for (const s of r.stores) {
-        const store = m.create(Store, { id: randomUUID(), brandId: brand.id, regionId: region.id, code: s.code, name: s.name, createdAt: now });
+        const store = m.create(Store, {
+          id: randomUUID(),
+          brandId: brand.id,
+          regionId: region.id,
+          code: s.code,
+          name: s.name,
+          address: s.address ?? null,
+          phone: s.phone ?? null,
+          hours: s.hours ?? null,
+          createdAt: now,
+        });
         await m.insert(Store, store);
         stores.push(store);
         const scene = newScene();
@@ -102,11 +112,14 @@ export function demoBrandPlan(appid: string, password: string, usernamePrefix = 
       {
         name: '华东区',
         stores: [
-          { code: 'HZ001', name: '杭州西湖店' },
-          { code: 'SH001', name: '上海静安店' },
+          { code: 'HZ001', name: '杭州西湖店', address: '浙江省杭州市西湖区文三路 259 号', phone: '0571-8823 6601', hours: '周一至周日 08:00–22:00' },
+          { code: 'SH001', name: '上海静安店', address: '上海市静安区南京西路 1618 号 B1 层', phone: '021-6288 3190', hours: '周一至周日 09:00–22:30' },
         ],
       },
-      { name: '华南区', stores: [{ code: 'GZ001', name: '广州天河店' }] },
+      {
+        name: '华南区',
+        stores: [{ code: 'GZ001', name: '广州天河店', address: '广东省广州市天河区天河路 208 号', phone: '020-3868 5512', hours: '周一至周五 09:00–22:00，周六日 08:30–22:30' }],
+      },
     ],
     staff: [
       { username: u('admin'), displayName: '总部管理员', role: 'hq_admin' },

@@ -19,6 +19,17 @@ export class Store {
   @Column({ type: 'varchar', length: 64 })
   name: string;
 
+  /** What a member reads on 我的门店; null until HQ fills it in. */
+  @Column({ type: 'varchar', length: 200, nullable: true, default: null })
+  address: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true, default: null })
+  phone: string | null;
+
+  /** e.g. "周一至周日 08:00–22:00". */
+  @Column({ type: 'varchar', length: 64, nullable: true, default: null })
+  hours: string | null;
+
   @Column({ name: 'created_at', ...DATETIME })
   createdAt: Date;
 }

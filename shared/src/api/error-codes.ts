@@ -58,6 +58,7 @@ export const API_ERRORS = {
   MEMBER_FROZEN: { status: 403, message: '会员卡已冻结或挂失，暂不能积分或使用积分' },
   AGREEMENT_OUTDATED: { status: 409, message: '协议已更新，请重新阅读并同意后再入会' },
   AVATAR_INVALID: { status: 400, message: '头像应为 JPEG 或 PNG 图片，且不超过 256 KB' },
+  AVATAR_NOT_FOUND: { status: 404, message: '头像不存在' },
   MEMBER_CODE_USED: { status: 409, message: '该会员码已用于一次积分抵扣，请让顾客刷新会员码' },
   OTHER_STORE: { status: 403, message: '这是其他门店的记录，请到所属门店办理' },
   BIRTHDAY_ALREADY_SET: { status: 409, message: '生日已设置，如需修改请联系门店' },

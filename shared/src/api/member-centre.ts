@@ -95,6 +95,7 @@ export const updateProfileRequestSchema = z
       .trim()
       .min(1, '昵称不能为空')
       .max(20, '昵称不能超过 20 个字')
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
       .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), '昵称含有不允许的字符')
       .optional(),
     gender: z.enum(GENDERS, { error: '性别应为 unknown、male 或 female' }).optional(),

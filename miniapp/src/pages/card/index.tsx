@@ -1,20 +1,20 @@
 import { useRef, useState } from 'react'
-import Taro, { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import type { MemberCard, MemberCode } from '@wemember/shared'
 import { MEMBER_STATUS_NAMES } from '@wemember/shared/member-status'
-import { formatYuan } from '@wemember/shared/money'
+import { formatCount, formatYuan } from '@wemember/shared/money'
 import { getMemberCard, getMemberCode } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
+import { percentBetween } from '../../services/format'
+import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
 import { RequestError } from '../../services/request'
-import { memberSession } from '../../services/session'
+import { memberNotice } from '../../services/session'
+import { codeLifetimeMs, secondsUntil } from './code-timing'
 import MemberBarcode from './MemberBarcode'
 import MemberQrCode from './MemberQrCode'
 import './index.scss'
 
-/** However wrong the phone's clock is, a code stays up at least this long and at most a minute. */
-const MIN_CODE_LIFETIME_MS = 5_000
-const MAX_CODE_LIFETIME_MS = 60_000
 /** After a failed refresh, try again this soon. */
 const RETRY_MS = 10_000
 
@@ -23,22 +23,23 @@ function groupDigits(code: string): string {
   return code.replace(/(\d{4})(?=\d)/g, '$1 ')
 }
 
-function goJoin() {
-  Taro.redirectTo({ url: '/pages/join/index' })
-}
-
-function openPoints() {
-  Taro.navigateTo({ url: '/pages/points/index' })
+function openTiers() {
+  Taro.navigateTo({ url: '/pages/tiers/index' })
 }
 
 /** How far along the way to the next tier the member is, in whole percent. */
 function progressPercent({ nextMinGrowth, growthNeeded }: NonNullable<MemberCard['tierProgress']>): number {
-  if (nextMinGrowth <= 0) return 100
-  return Math.max(0, Math.min(100, Math.floor(((nextMinGrowth - growthNeeded) * 100) / nextMinGrowth)))
+  return percentBetween(nextMinGrowth - growthNeeded, 0, nextMinGrowth)
+}
+
+/** The tier's member price, or null for a tier without one (no pill advertising 「无折扣」). */
+function discountOf(card: MemberCard): string | null {
+  return /\d/.test(card.tierDiscount) ? card.tierDiscount : null
 }
 
 export default function CardPage() {
-  const { params } = useRouter()
+  /** 入会成功 / 欢迎回来 after joining, shown once. */
+  const [notice] = useState(() => memberNotice.take())
   const [card, setCard] = useState<MemberCard | null>(null)
   const [cardError, setCardError] = useState('')
   const [code, setCode] = useState<MemberCode | null>(null)
@@ -57,11 +58,10 @@ export default function CardPage() {
     clearInterval(clock.current)
   }
 
-  /** A refused token means the shopper must log in again, which the join page does. */
+  /** A refused token or a closed card: the join page takes over. */
   function leaveIfUnauthorized(error: unknown): boolean {
-    if (!(error instanceof RequestError && error.unauthorized)) return false
+    if (!leaveIfSignedOut(error)) return false
     stop()
-    goJoin()
     return true
   }
 
@@ -80,7 +80,7 @@ export default function CardPage() {
     let lifetime: number | null
     try {
       const next = await getMemberCode()
-      lifetime = Math.min(MAX_CODE_LIFETIME_MS, Math.max(MIN_CODE_LIFETIME_MS, Date.parse(next.refreshAt) - Date.now()))
+      lifetime = codeLifetimeMs(next, Date.now())
       setCode(next)
       setCodeError('')
     } catch (error) {
@@ -100,10 +100,7 @@ export default function CardPage() {
   // A fresh code every time the card comes into view (back from the background, back from
   // another page), never one that was on screen before.
   useDidShow(() => {
-    if (!memberSession.get()) {
-      goJoin()
-      return
-    }
+    if (!requireMember()) return
     stop()
     setNow(Date.now())
     clock.current = setInterval(() => setNow(Date.now()), 1000)
@@ -113,23 +110,23 @@ export default function CardPage() {
   useDidHide(stop)
   useUnload(stop)
 
-  const secondsLeft = Math.max(0, Math.ceil((refreshDue - now) / 1000))
+  const secondsLeft = secondsUntil(refreshDue, now)
   const tier = card?.tier ?? 'normal'
 
   return (
     <View className='card-page'>
       {/* Inline rather than a toast: a toast would sit on top of the code the clerk may scan now. */}
-      {params.joined && <View className='card-welcome'>入会成功！结账时出示下方会员码，即可累积积分</View>}
+      {notice && <View className='card-welcome'>{notice}</View>}
       <View className={`card-face card-face--${tier}`}>
         <View className='card-face__top'>
-          <Text className='card-brand'>{card?.brandName ?? '会员卡'}</Text>
+          {card ? <Text className='card-brand'>{card.brandName}</Text> : <View className='skeleton skeleton--light card-skeleton-brand' />}
           {card && <Text className='card-tier'>{card.tierName}</Text>}
         </View>
         <View className='card-face__number'>
           <Text className='card-face__label'>会员号</Text>
-          <Text className='card-member-no'>{card?.memberNo ?? ''}</Text>
+          {card ? <Text className='card-member-no'>{card.memberNo}</Text> : <View className='skeleton skeleton--light card-skeleton-no' />}
         </View>
-        <Text className='card-phone'>{card?.phoneMasked ?? ''}</Text>
+        {card ? <Text className='card-phone'>{card.phoneMasked}</Text> : <View className='skeleton skeleton--light card-skeleton-phone' />}
       </View>
 
       {cardError && <View className='card-error'>{cardError}</View>}
@@ -140,17 +137,17 @@ export default function CardPage() {
       )}
 
       <View className='card-stats'>
-        <View className='card-stat card-stat--link card-points-link' onClick={openPoints}>
-          <Text className='card-stat__value card-points'>{card ? card.points : '-'}</Text>
+        <View className='card-stat card-stat--link card-points-link' onClick={() => openTab('points')}>
+          {card ? <Text className='card-stat__value card-points'>{formatCount(card.points)}</Text> : <View className='skeleton card-stat-skeleton' />}
           <Text className='card-stat__label'>积分 ›</Text>
         </View>
         <View className='card-stat'>
-          <Text className='card-stat__value card-balance'>{card ? formatYuan(card.balanceFen) : '-'}</Text>
+          {card ? <Text className='card-stat__value card-balance'>{formatYuan(card.balanceFen)}</Text> : <View className='skeleton card-stat-skeleton' />}
           <Text className='card-stat__label'>余额</Text>
         </View>
-        <View className='card-stat'>
-          <Text className='card-stat__value card-growth'>{card ? card.growth : '-'}</Text>
-          <Text className='card-stat__label'>成长值</Text>
+        <View className='card-stat card-stat--link card-growth-link' onClick={openTiers}>
+          {card ? <Text className='card-stat__value card-growth'>{formatCount(card.growth)}</Text> : <View className='skeleton card-stat-skeleton' />}
+          <Text className='card-stat__label'>成长值 ›</Text>
         </View>
       </View>
 
@@ -178,10 +175,11 @@ export default function CardPage() {
       </View>
 
       {card && (
-        <View className='card-tier-panel'>
+        <View className='card-tier-panel' onClick={openTiers}>
           <View className='card-tier-panel__head'>
             <Text className='card-tier-name'>{card.tierName}</Text>
-            <Text className='card-tier-discount'>会员折扣 {card.tierDiscount}</Text>
+            {discountOf(card) && <Text className='card-tier-discount'>会员折扣 {discountOf(card)}</Text>}
+            <Text className='card-tier-more'>等级权益 ›</Text>
           </View>
           {card.tierProgress ? (
             <View className='tier-progress'>
@@ -189,7 +187,7 @@ export default function CardPage() {
                 <View className='tier-progress__fill' style={{ width: `${progressPercent(card.tierProgress)}%` }} />
               </View>
               <Text className='tier-progress-text'>
-                还差 {card.tierProgress.growthNeeded} 成长值升级为{card.tierProgress.nextTierName}
+                还差 {formatCount(card.tierProgress.growthNeeded)} 成长值升级为{card.tierProgress.nextTierName}
               </Text>
             </View>
           ) : (

@@ -2,12 +2,12 @@ import { useRef, useState } from 'react'
 import Taro, { useLoad, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { ButtonProps } from '@tarojs/components'
-import type { MemberAuthResponse, StoreScene } from '@wemember/shared'
+import type { Agreements, MemberAuthResponse, StoreScene } from '@wemember/shared'
 import { platform, type PhoneGrant } from '../../platform'
-import { getStoreByScene, memberJoin, memberLogin } from '../../services/api'
+import { getAgreements, getStoreByScene, memberJoin, memberLogin } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { RequestError } from '../../services/request'
-import { memberSession } from '../../services/session'
+import { memberNotice, memberSession } from '../../services/session'
 import './index.scss'
 
 type Stage = 'signing-in' | 'ready' | 'joining' | 'failed'
@@ -28,9 +28,16 @@ function welcomeLine(store: StoreScene | null): string {
   return `欢迎来到${name}${name.endsWith('店') ? '' : '门店'}`
 }
 
-function openCard(joined: boolean) {
-  Taro.redirectTo({ url: joined ? '/pages/card/index?joined=1' : '/pages/card/index' })
+/** The card is a tab page: reLaunch opens it with the tab bar and leaves no way back to joining. */
+function openCard() {
+  Taro.reLaunch({ url: '/pages/card/index' })
 }
+
+function openAgreement(kind: keyof Agreements) {
+  Taro.navigateTo({ url: `/pages/agreement/index?kind=${kind}` })
+}
+
+const TICK_FIRST = '请先阅读并勾选同意《会员协议》和《隐私政策》'
 
 export default function JoinPage() {
   const { params } = useRouter()
@@ -40,6 +47,12 @@ export default function JoinPage() {
   const [stage, setStage] = useState<Stage>('signing-in')
   const [error, setError] = useState('')
   const [phone, setPhone] = useState('')
+  /** Why the shopper is here again (signed out elsewhere, card closed), shown until they are back in. */
+  const [notice] = useState(() => memberNotice.peek())
+  /** The versions shown: exactly these are sent as accepted. */
+  const [agreements, setAgreements] = useState<Agreements | null>(null)
+  const [agreed, setAgreed] = useState(false)
+  const [consentHint, setConsentHint] = useState('')
 
   /** The scene to credit the join to, once the store look-up has settled. */
   const attribution = useRef<Promise<string | undefined>>(Promise.resolve(undefined))
@@ -65,11 +78,17 @@ export default function JoinPage() {
     const result = await memberLogin(loginScene ? { code, scene: loginScene } : { code })
     if (result.member) {
       memberSession.save(result)
-      openCard(false)
+      memberNotice.take() // no longer true
+      openCard()
       return null
     }
     setLogin(result)
     return result
+  }
+
+  /** The agreement texts in force; joining is not offered without them. */
+  async function loadAgreements(): Promise<void> {
+    setAgreements(await getAgreements())
   }
 
   async function start() {
@@ -77,7 +96,8 @@ export default function JoinPage() {
     setStage('signing-in')
     setError('')
     try {
-      if (await signIn()) setStage('ready')
+      const [signedIn] = await Promise.all([signIn(), loadAgreements()])
+      if (signedIn) setStage('ready')
     } catch (failure) {
       setError(errorMessage(failure))
       setStage('failed')
@@ -88,7 +108,13 @@ export default function JoinPage() {
     start()
   })
 
+  /** The join buttons do nothing but ask until both agreements are ticked. */
   async function join(grant: PhoneGrant) {
+    const shown = agreements
+    if (!agreed || !shown) {
+      setConsentHint(TICK_FIRST)
+      return
+    }
     setStage('joining')
     setError('')
     try {
@@ -96,13 +122,36 @@ export default function JoinPage() {
       // The login token is short-lived: sign in again if the shopper took a while to decide.
       const current = login && Date.parse(login.expiresAt) > Date.now() ? login : await signIn()
       if (!current) return
-      const joined = await memberJoin({ phoneCode }, current.token)
+      const acceptedAgreements = { membership: shown.membership.version, privacy: shown.privacy.version }
+      const joined = await memberJoin({ phoneCode, acceptedAgreements }, current.token)
       memberSession.save(joined)
-      openCard(true)
+      memberNotice.save(joined.welcomeBack ? '欢迎回来！结账时出示下方会员码，即可累积积分' : '入会成功！结账时出示下方会员码，即可累积积分')
+      openCard()
     } catch (failure) {
-      setError(errorMessage(failure))
+      if (failure instanceof RequestError && failure.code === 'AGREEMENT_OUTDATED') {
+        // A newer version came out while the shopper read: show it and ask again.
+        setAgreed(false)
+        setError('')
+        setConsentHint('协议已更新，请重新阅读并勾选同意后再入会')
+        try {
+          await loadAgreements()
+        } catch (reload) {
+          setError(errorMessage(reload))
+        }
+      } else {
+        setError(errorMessage(failure))
+      }
       setStage('ready')
     }
+  }
+
+  function toggleAgreed() {
+    setAgreed(!agreed)
+    setConsentHint('')
+  }
+
+  function askToTick() {
+    setConsentHint(TICK_FIRST)
   }
 
   function onGetPhoneNumber(event: { detail: ButtonProps.onGetPhoneNumberEventDetail }) {
@@ -134,6 +183,8 @@ export default function JoinPage() {
         </View>
       </View>
 
+      {notice && <View className='join-notice'>{notice}</View>}
+
       <View className='join-panel'>
         {stage === 'signing-in' && <Text className='join-status'>正在登录…</Text>}
 
@@ -156,7 +207,7 @@ export default function JoinPage() {
                 onConfirm={() => join({ via: 'typed-number', phone })}
               />
               <Button
-                className='join-btn join-submit'
+                className={`join-btn join-submit${agreed ? '' : ' join-btn--waiting'}`}
                 loading={busy}
                 disabled={busy}
                 onClick={() => join({ via: 'typed-number', phone })}
@@ -164,7 +215,7 @@ export default function JoinPage() {
                 授权手机号并入会
               </Button>
             </View>
-          ) : (
+          ) : agreed ? (
             <Button
               className='join-btn join-btn--wechat join-submit'
               openType='getPhoneNumber'
@@ -174,7 +225,33 @@ export default function JoinPage() {
             >
               微信手机号一键入会
             </Button>
+          ) : (
+            // Without consent WeChat's phone dialog is not even opened: the button only asks.
+            <Button className='join-btn join-btn--wechat join-btn--waiting join-submit' onClick={askToTick}>
+              微信手机号一键入会
+            </Button>
           ))}
+
+        {(stage === 'ready' || stage === 'joining') && agreements && (
+          <View className={`join-consent${consentHint ? ' join-consent--ask' : ''}`}>
+            <View className='join-consent__row'>
+              <View className={`join-check${agreed ? ' join-check--on' : ''}`} onClick={toggleAgreed}>
+                {agreed && <Text className='join-check__mark'>✓</Text>}
+              </View>
+              <Text className='join-consent__text'>
+                <Text onClick={toggleAgreed}>我已阅读并同意</Text>
+                <Text className='join-link join-link--membership' onClick={() => openAgreement('membership')}>
+                  《会员协议》
+                </Text>
+                <Text onClick={toggleAgreed}>和</Text>
+                <Text className='join-link join-link--privacy' onClick={() => openAgreement('privacy')}>
+                  《隐私政策》
+                </Text>
+              </Text>
+            </View>
+            {consentHint && <Text className='join-consent__hint'>{consentHint}</Text>}
+          </View>
+        )}
 
         {error && <View className='join-error'>{error}</View>}
 

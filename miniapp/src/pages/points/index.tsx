@@ -1,23 +1,20 @@
 import { useRef, useState } from 'react'
-import Taro, { useDidShow } from '@tarojs/taro'
+import { useDidShow, useReachBottom } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import type { PointEntry, PointsOverview } from '@wemember/shared'
 import { chinaDateLabel, chinaDateTime } from '@wemember/shared/china-time'
+import { formatCount } from '@wemember/shared/money'
 import { getMemberPoints } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
-import { RequestError } from '../../services/request'
-import { memberSession } from '../../services/session'
+import { signedCount } from '../../services/format'
+import { leaveIfSignedOut, requireMember } from '../../services/navigation'
 import './index.scss'
 
 const PAGE_SIZE = 20
 
-function goJoin() {
-  Taro.redirectTo({ url: '/pages/join/index' })
-}
-
-/** +128 for points in, −500 (a true minus sign) for points out. */
+/** +1,280 for points in, −500 (a true minus sign) for points out. */
 function signedPoints(delta: number): string {
-  return delta < 0 ? `−${-delta}` : `+${delta}`
+  return signedCount(delta, formatCount)
 }
 
 function LedgerRow({ entry }: { entry: PointEntry }) {
@@ -30,7 +27,7 @@ function LedgerRow({ entry }: { entry: PointEntry }) {
       </View>
       <View className='points-entry__side'>
         <Text className={`points-entry-delta points-entry-delta--${entry.delta < 0 ? 'out' : 'in'}`}>{signedPoints(entry.delta)}</Text>
-        <Text className='points-entry__balance'>结余 {entry.balanceAfter}</Text>
+        <Text className='points-entry__balance'>结余 {formatCount(entry.balanceAfter)}</Text>
       </View>
     </View>
   )
@@ -46,8 +43,7 @@ export default function PointsPage() {
   const generation = useRef(0)
 
   function fail(failure: unknown) {
-    if (failure instanceof RequestError && failure.unauthorized) goJoin()
-    else setError(errorMessage(failure))
+    if (!leaveIfSignedOut(failure)) setError(errorMessage(failure))
   }
 
   async function load() {
@@ -83,12 +79,9 @@ export default function PointsPage() {
 
   // Reloaded whenever the page comes back into view: a purchase may have just added points.
   useDidShow(() => {
-    if (!memberSession.get()) {
-      goJoin()
-      return
-    }
-    load()
+    if (requireMember()) load()
   })
+  useReachBottom(loadMore)
 
   const expiring = overview?.expiring
 
@@ -96,10 +89,10 @@ export default function PointsPage() {
     <View className='points-page'>
       <View className='points-summary'>
         <Text className='points-summary__label'>可用积分</Text>
-        <Text className='points-balance'>{overview ? overview.balance : '-'}</Text>
+        {overview ? <Text className='points-balance'>{formatCount(overview.balance)}</Text> : <View className='skeleton skeleton--light points-skeleton' />}
         {expiring && (
           <Text className={`points-expiring${overview.expiringSoon ? ' points-expiring--soon' : ''}`}>
-            {expiring.points} 积分将于 {chinaDateLabel(expiring.date)} 过期
+            {formatCount(expiring.points)} 积分将于 {chinaDateLabel(expiring.date)} 过期
           </Text>
         )}
         {overview && <Text className='points-rule'>积分抵现：{overview.redeemRule}</Text>}

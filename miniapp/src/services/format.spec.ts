@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals'
+import { formatCount } from '@wemember/shared/money'
+import { avatarSrc, minusYuan, percentBetween, signedCount } from './format'
+
+describe('formatCount (shared)', () => {
+  it('groups thousands', () => {
+    expect(formatCount(0)).toBe('0')
+    expect(formatCount(999)).toBe('999')
+    expect(formatCount(1000)).toBe('1,000')
+    expect(formatCount(1234567)).toBe('1,234,567')
+    expect(formatCount(-12500)).toBe('-12,500')
+  })
+})
+
+describe('receipt figures', () => {
+  it('signs counts with a true minus sign', () => {
+    expect(signedCount(1280, formatCount)).toBe('+1,280')
+    expect(signedCount(-500, formatCount)).toBe('−500')
+    expect(signedCount(0, formatCount)).toBe('+0')
+    expect(minusYuan(1230)).toBe('−¥12.30')
+  })
+
+})
+
+describe('avatarSrc', () => {
+  it('makes a full URL of a path below the API, with or without the /api prefix', () => {
+    expect(avatarSrc('/member/avatars/a1.png', '/api')).toBe('/api/member/avatars/a1.png')
+    expect(avatarSrc('/api/member/avatars/a1.png', '/api')).toBe('/api/member/avatars/a1.png')
+    expect(avatarSrc('/api/member/avatars/a1.png', 'https://m.example.com/api')).toBe('https://m.example.com/api/member/avatars/a1.png')
+    expect(avatarSrc('/member/avatars/a1.png', 'https://m.example.com/api/')).toBe('https://m.example.com/api/member/avatars/a1.png')
+    expect(avatarSrc('https://cdn.example.com/a.png', '/api')).toBe('https://cdn.example.com/a.png')
+    expect(avatarSrc(null, '/api')).toBeNull()
+  })
+})
+
+describe('percentBetween', () => {
+  it('is the share of the way, bounded to 0–100', () => {
+    expect(percentBetween(500, 0, 1000)).toBe(50)
+    expect(percentBetween(1500, 1000, 3000)).toBe(25)
+    expect(percentBetween(-5, 0, 1000)).toBe(0)
+    expect(percentBetween(5000, 1000, 3000)).toBe(100)
+    expect(percentBetween(10, 1000, 1000)).toBe(100)
+  })
+})

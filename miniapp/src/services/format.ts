@@ -1,0 +1,29 @@
+import { formatYuan } from '@wemember/shared/money'
+
+/** Points as a shopper reads them on a receipt: "+1,234" earned, "−500" (a true minus) taken. */
+export function signedCount(delta: number, format: (n: number) => string): string {
+  return delta < 0 ? `−${format(-delta)}` : `+${format(delta)}`
+}
+
+/** "−¥12.30" for an amount taken off a bill (a true minus sign). */
+export function minusYuan(fen: number): string {
+  return `−${formatYuan(fen)}`
+}
+
+/**
+ * Where to load an avatar from: the profile gives a path below the API ("/member/avatars/…", or
+ * with the "/api" prefix), which the mini-program must turn into a full URL.
+ */
+export function avatarSrc(avatarUrl: string | null, apiBase: string): string | null {
+  if (!avatarUrl) return null
+  if (/^https?:\/\//.test(avatarUrl)) return avatarUrl
+  const base = apiBase.replace(/\/+$/, '')
+  if (base.endsWith('/api') && avatarUrl.startsWith('/api/')) return base.slice(0, -4) + avatarUrl
+  return base + (avatarUrl.startsWith('/') ? avatarUrl : `/${avatarUrl}`)
+}
+
+/** How far along from `from` to `to` a figure is, in whole percent (0–100). */
+export function percentBetween(value: number, from: number, to: number): number {
+  if (to <= from) return 100
+  return Math.max(0, Math.min(100, Math.floor(((value - from) * 100) / (to - from))))
+}

@@ -1,0 +1,3 @@
+import { describeMemberCentre } from './member-centre-journey';
+
+describeMemberCentre('mysql');

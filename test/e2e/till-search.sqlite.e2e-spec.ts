@@ -1,0 +1,3 @@
+import { describeTillSearch } from './till-search';
+
+describeTillSearch('sqlite');
