@@ -18,7 +18,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
     defineConstants: {
       API_BASE: JSON.stringify(apiBase.replace(/\/+$/, '')),
     },
-    copy: { patterns: [], options: {} },
+    // The H5 build's favicon, served from its root next to index.html.
+    copy: {
+      patterns: process.env.TARO_ENV === 'h5' ? [{ from: 'src/assets/favicon.png', to: 'dist/h5/favicon.png' }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

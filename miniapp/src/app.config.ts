@@ -13,7 +13,7 @@ export default defineAppConfig({
   subPackages: [
     {
       root: 'staff',
-      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index'],
+      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index'],
     },
   ],
   // Every member page is a tab or opens from one; the join page (no card yet) has no tab bar.

@@ -11,6 +11,15 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${selector}`;
 
 /**
+ * Chromium logs every 4xx answer as a console error ("Failed to load resource…"). An API's 4xx is an
+ * answer the page handles (it shows the message, the test checks it); a 4xx of anything else (a
+ * missing script, style or icon) and every 5xx is a fault.
+ */
+function isApiRefusal(text: string, url: string): boolean {
+  return /^Failed to load resource: the server responded with a status of 4\d\d/.test(text) && /\/api\//.test(url);
+}
+
+/**
  * A wemember serving the H5 build and Debian's Chromium on a phone-sized screen, with its own
  * profile: what every browser test starts from.
  */
@@ -37,10 +46,16 @@ export class BrowserHarness {
   /** Opens a page of the H5 app (a Taro route such as `pages/card/index`). */
   async open(path: string): Promise<Page> {
     const page = await this.context.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    // The server's Content-Security-Policy must fit the H5 build: anything it blocks fails the suite.
+    // An uncaught error or a console.error on any page fails the suite (in close()), as a CSP block does.
+    page.on('pageerror', (error) => this.pageErrors.push(`${path}: ${error.stack ?? error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) this.blockedByCsp.push(message.text());
+      if (message.type() !== 'error') return;
+      // The server's Content-Security-Policy must fit the H5 build: anything it blocks fails the suite.
+      if (/Content Security Policy/i.test(message.text())) this.blockedByCsp.push(message.text());
+      else if (!this.expectedErrors.some((expected) => expected.test(message.text())) && !isApiRefusal(message.text(), message.location().url)) {
+        const { url, lineNumber } = message.location();
+        this.pageErrors.push(`${path}: console.error ${message.text()}${url ? ` (${url}:${lineNumber})` : ''}`);
+      }
     });
     await page.goto(`${this.stack.url}/#/${path}`);
     return page;
@@ -55,10 +70,23 @@ export class BrowserHarness {
   /** What the CSP refused on any page opened so far. */
   readonly blockedByCsp: string[] = [];
 
+  /** Uncaught errors and console.error calls on any page opened so far. */
+  readonly pageErrors: string[] = [];
+
+  /**
+   * Console errors a test provokes on purpose and checks itself (a connection it cuts is logged as
+   * "Failed to load resource: net::ERR_CONNECTION_RESET"); any other fails the suite.
+   */
+  readonly expectedErrors: RegExp[] = [];
+
   async close(): Promise<void> {
     await this.context.close();
     await this.stack.close();
     rmSync(this.profileDir, { recursive: true, force: true });
-    if (this.blockedByCsp.length) throw new Error(`the Content-Security-Policy blocked:\n${this.blockedByCsp.join('\n')}`);
+    const problems = [
+      ...(this.blockedByCsp.length ? [`the Content-Security-Policy blocked:\n${this.blockedByCsp.join('\n')}`] : []),
+      ...(this.pageErrors.length ? [`errors in the browser console:\n${this.pageErrors.join('\n')}`] : []),
+    ];
+    if (problems.length) throw new Error(problems.join('\n\n'));
   }
 }

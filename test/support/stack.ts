@@ -11,6 +11,7 @@ import { TestClock } from '../../scripts/wechat-sandbox/src/spec-support';
 import { createApp } from '../../server/src/app.factory';
 import { UnitOfWork } from '../../server/src/database/unit-of-work';
 import { AppConfig, loadConfig } from '../../server/src/config/app-config';
+import { CURRENT_AGREEMENTS } from '../../server/src/members/agreements';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
 import { JOIN_PAGE } from '../../server/src/stores/stores.service';
 import { MiniProgramClient } from '../../server/src/wechat/mini-program.client';
@@ -19,8 +20,11 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-database';
 
 export const STAFF_PASSWORD = 'Passw0rd-for-tests';
 
-/** The 会员协议 and 隐私政策 versions in force: what a shopper ticks before joining. */
-export const ACCEPTED_AGREEMENTS = { membership: '2026-11-01', privacy: '2026-11-01' } as const;
+/**
+ * The 会员协议 and 隐私政策 versions in force: what a shopper ticks before joining. Read from the
+ * server's texts, so publishing a new version does not break every test that joins.
+ */
+export const ACCEPTED_AGREEMENTS = { membership: CURRENT_AGREEMENTS.membership.version, privacy: CURRENT_AGREEMENTS.privacy.version } as const;
 
 export interface StackOptions {
   database?: 'mysql' | 'sqlite';

@@ -34,6 +34,7 @@ const ROUTES = {
   staffCreateOrder: 'POST /staff/orders',
   staffListOrders: 'GET /staff/orders',
   staffGetOrder: 'GET /staff/orders/:id',
+  staffQuoteRefund: 'POST /staff/orders/:id/refund/quote',
   staffRefundOrder: 'POST /staff/orders/:id/refund',
 } as const satisfies { [N in keyof Routes]?: `${Routes[N]['method'] & Method} ${Routes[N]['path']}` }
 
@@ -179,13 +180,18 @@ export function createOrder(body: RouteBody<'staffCreateOrder'>) {
   return call('staffCreateOrder', { body })
 }
 
-/** Recent purchases in the staff member's scope, or those with one receipt number. */
+/** A day's purchases in the staff member's scope (today unless `date`), optionally searched by `q` or one `externalNo`. */
 export function listOrders(query: RouteQuery<'staffListOrders'> = {}) {
   return call('staffListOrders', { query })
 }
 
 export function getOrder(id: string) {
   return call('staffGetOrder', { params: { id } })
+}
+
+/** What refunding that goods value would give back and take back, with nothing recorded. */
+export function quoteRefund(id: string, body: RouteBody<'staffQuoteRefund'>) {
+  return call('staffQuoteRefund', { params: { id }, body })
 }
 
 /** Refunds part or all of a purchase; sending the same `refundNo` again answers with the first result. */

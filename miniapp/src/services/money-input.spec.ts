@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { fenToYuanText, parseYuanToFen } from './money-input'
+import { fenToYuanText, parsePointsInput, parseYuanToFen } from './money-input'
 
 describe('parseYuanToFen', () => {
   it('reads whole yuan and one or two decimals as integer fen', () => {
@@ -48,5 +48,30 @@ describe('fenToYuanText', () => {
     for (const fen of [0, 1, 10, 99, 100, 1999, 123456, 100_000_000]) {
       expect(parseYuanToFen(fenToYuanText(fen))).toBe(fen)
     }
+  })
+})
+
+describe('parsePointsInput', () => {
+  it('reads whole points', () => {
+    expect(parsePointsInput('600')).toEqual({ points: 600 })
+    expect(parsePointsInput(' 15 ')).toEqual({ points: 15 })
+    expect(parsePointsInput('0')).toEqual({ points: 0 })
+    expect(parsePointsInput('007')).toEqual({ points: 7 })
+    expect(parsePointsInput('999999999')).toEqual({ points: 999_999_999 })
+  })
+
+  it('refuses a decimal as a decimal: "1.5" is neither 15 nor 1', () => {
+    for (const text of ['1.5', '1.0', '.5', '15.', '1,5', '1。5', '１.５'.normalize('NFKC')]) {
+      expect([text, parsePointsInput(text)]).toEqual([text, { error: '积分只能是整数，不能有小数' }])
+    }
+  })
+
+  it('refuses anything else that is not plain digits, and says what to type', () => {
+    expect(parsePointsInput('')).toEqual({ error: '请输入要抵扣的积分' })
+    expect(parsePointsInput('  ')).toEqual({ error: '请输入要抵扣的积分' })
+    for (const text of ['-5', '+5', '1e3', '5分', 'abc', '1.2.3', '１２']) {
+      expect([text, parsePointsInput(text)]).toEqual([text, { error: '请输入整数积分' }])
+    }
+    expect(parsePointsInput('1000000000')).toEqual({ error: '积分数过大' })
   })
 })

@@ -22,3 +22,20 @@ export function parseYuanToFen(text: string): number | null {
 export function fenToYuanText(fen: number): string {
   return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`
 }
+
+/** The most points one purchase may redeem, as the field takes them (9 digits). */
+const MAX_POINTS_DIGITS = 9
+
+/**
+ * Points as a clerk types them: a whole number, or the sentence to show beside the field. "1.5" is
+ * refused as a decimal (never read as 15 or 1), and so is anything that is not plain digits.
+ */
+export function parsePointsInput(text: string): { points: number } | { error: string } {
+  const typed = text.trim()
+  if (!typed) return { error: '请输入要抵扣的积分' }
+  if (/^\d*[.,。．]\d*$/.test(typed)) return { error: '积分只能是整数，不能有小数' }
+  if (!/^\d+$/.test(typed)) return { error: '请输入整数积分' }
+  const digits = typed.replace(/^0+(?=\d)/, '')
+  if (digits.length > MAX_POINTS_DIGITS) return { error: '积分数过大' }
+  return { points: Number(digits) }
+}

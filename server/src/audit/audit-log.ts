@@ -4,6 +4,7 @@ import { dbTime } from '../database/sql';
 
 export interface AuditEntry {
   brandId: string;
+  /** The staff member; for a member's own act (`member.close`, `member.takeover`), the WeChat identity that did it. */
   staffId: string;
   action: string;
   targetType: string;
@@ -12,7 +13,10 @@ export interface AuditEntry {
   at: Date;
 }
 
-/** Every staff action that moves value or changes rules, written in the same transaction as the change. */
+/**
+ * Every staff action that moves value or changes rules, and a member's closing or taking over of a
+ * card, written in the same transaction as the change.
+ */
 export async function recordAudit(manager: EntityManager, entry: AuditEntry): Promise<void> {
   await manager.query(
     'INSERT INTO audit_log (id, brand_id, staff_id, action, target_type, target_id, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

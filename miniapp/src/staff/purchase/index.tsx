@@ -8,15 +8,19 @@ import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
 import { createOrder, getStaffProfile, getStaffStores, quoteOrder } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
-import { parseYuanToFen } from '../../services/money-input'
+import { parsePointsInput, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
 import { AttemptKey } from '../attempt-key'
 import BillRow from '../BillRow'
+import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
 
-type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId'
-const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'storeId']
+type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId' | 'receiptNo'
+const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'storeId', 'receiptNo']
+
+/** The POS's printed receipt number: what the API takes (1–32 characters). */
+const RECEIPT_NO_MAX = 32
 
 /** Errors the API may answer without `issues`, placed beside the field they are about. */
 const FIELD_BY_CODE: Partial<Record<ApiErrorCode, Field>> = {
@@ -77,7 +81,8 @@ function PurchaseResult({ order, onRefund, onNext }: { order: Order; onRefund: (
           className='result-tier'
         />
         <BillRow label='会员号' value={order.memberNo} className='result-member-no' />
-        <BillRow label='小票号' value={order.externalNo} className='result-external-no' />
+        {order.receiptNo && <BillRow label='小票号' value={order.receiptNo} className='result-receipt-no' />}
+        <BillRow label={order.receiptNo ? '记账单号' : '小票号'} value={order.externalNo} className='result-external-no' />
       </View>
       <View className='purchase-actions'>
         <Button className='purchase-refund' onClick={onRefund}>
@@ -98,6 +103,8 @@ export default function PurchasePage() {
   const [storeId, setStoreId] = useState('')
   const [code, setCode] = useState(params.code ?? '')
   const [amountText, setAmountText] = useState('')
+  /** The POS's own receipt number, if the clerk types it (optional). */
+  const [receiptNo, setReceiptNo] = useState('')
   const [redeemMode, setRedeemMode] = useState<RedeemMode>('none')
   const [redeemText, setRedeemText] = useState('')
   const [quote, setQuote] = useState<OrderQuote | null>(null)
@@ -196,12 +203,12 @@ export default function PurchasePage() {
   }
 
   function applyTypedPoints() {
-    const text = redeemText.trim()
-    if (!/^\d{1,9}$/.test(text)) {
-      setFieldErrors({ pointsToRedeem: text ? '请输入整数积分' : '请输入要抵扣的积分' })
+    const typed = parsePointsInput(redeemText)
+    if ('error' in typed) {
+      setFieldErrors({ pointsToRedeem: typed.error })
       return
     }
-    requote(Number(text))
+    requote(typed.points)
   }
 
   async function scan() {
@@ -223,12 +230,17 @@ export default function PurchasePage() {
     // Exactly what the clerk saw quoted.
     const request = purchase(quote.pointsRedeemed)
     if (!request) return
+    const printedNo = receiptNo.trim()
+    if (printedNo.length > RECEIPT_NO_MAX) {
+      setFieldErrors({ receiptNo: `小票号不能超过 ${RECEIPT_NO_MAX} 个字符` })
+      return
+    }
     const externalNo = receipt.current.get()
     setBusy('create')
     setError('')
     setConflictNo('')
     try {
-      const recorded = await createOrder({ ...request, externalNo })
+      const recorded = await createOrder({ ...request, externalNo, ...(printedNo && { receiptNo: printedNo }) })
       receipt.current.reset()
       setReceiptPending(false)
       setOrder(recorded)
@@ -250,8 +262,11 @@ export default function PurchasePage() {
     changed(() => {
       setCode('')
       setAmountText('')
+      setReceiptNo('')
     })
   }
+
+  if (staff && !mayUseTill(staff.role)) return <TillNotOffered staff={staff} />
 
   if (order) {
     return <PurchaseResult order={order} onRefund={() => openRefund(`orderId=${encodeURIComponent(order.id)}`)} onNext={nextPurchase} />
@@ -318,7 +333,7 @@ export default function PurchasePage() {
 
         {!quote && (
           <Button className='purchase-quote-btn' loading={busy === 'quote'} disabled={!!busy} onClick={() => requote(0)}>
-            计算会员价
+            <Text>计算会员价</Text>
           </Button>
         )}
       </View>
@@ -351,15 +366,18 @@ export default function PurchasePage() {
                 <View className='redeem-typed'>
                   <Input
                     className='redeem-input'
-                    type='number'
+                    type='digit'
                     maxlength={9}
                     placeholder={`最多 ${quote.maxRedeemPoints} 积分`}
                     value={redeemText}
-                    onInput={(event) => setRedeemText(event.detail.value)}
+                    onInput={(event) => {
+                      setRedeemText(event.detail.value)
+                      setFieldErrors({})
+                    }}
                     onConfirm={applyTypedPoints}
                   />
                   <Button className='redeem-apply' disabled={!!busy} onClick={applyTypedPoints}>
-                    使用
+                    <Text>使用</Text>
                   </Button>
                 </View>
               )}
@@ -374,8 +392,24 @@ export default function PurchasePage() {
           <BillRow label='本单可得' value={`${quote.pointsEarned} 积分，${quote.growthEarned} 成长值`} className='quote-earned' />
           {quote.earningNotes.length > 0 && <Text className='bill-note'>{quote.earningNotes.join('，')}</Text>}
 
+          <Text className='purchase-label'>小票号（选填，POS 打印的小票号）</Text>
+          <View className='field-row'>
+            <Input
+              className='purchase-receipt-no'
+              maxlength={RECEIPT_NO_MAX + 8}
+              placeholder='方便以后按小票号查找'
+              value={receiptNo}
+              onInput={(event) => {
+                setReceiptNo(event.detail.value)
+                setFieldErrors({})
+              }}
+            />
+          </View>
+          <FieldError field='receiptNo' message={fieldErrors.receiptNo} />
+
+          {/* The label is a <Text> of its own: React then never rewrites the button's own children, where Stencil puts its loading spinner (an insertBefore error otherwise). */}
           <Button className='purchase-confirm' loading={busy === 'create'} disabled={!!busy} onClick={confirm}>
-            {receiptPending ? `重新提交 ${formatYuan(quote.payableFen)}` : `确认收款 ${formatYuan(quote.payableFen)}`}
+            <Text>{receiptPending ? `重新提交 ${formatYuan(quote.payableFen)}` : `确认收款 ${formatYuan(quote.payableFen)}`}</Text>
           </Button>
           {receiptPending && <Text className='bill-note purchase-pending'>上次提交没有收到结果；重新提交沿用同一小票号，不会重复记账</Text>}
         </View>

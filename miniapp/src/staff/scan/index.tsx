@@ -10,6 +10,7 @@ import { getStaffProfile, resolveMember } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
+import { mayUseTill } from '../TillOnly'
 import './index.scss'
 
 function openLogin() {
@@ -21,8 +22,9 @@ function openPurchase(memberCode?: string) {
   Taro.navigateTo({ url: memberCode ? `/staff/purchase/index?code=${memberCode}` : '/staff/purchase/index' })
 }
 
-function openRefund() {
-  Taro.navigateTo({ url: '/staff/refund/index' })
+/** The day's orders: find one by receipt number or the shopper's phone, and refund it. */
+function openOrders() {
+  Taro.navigateTo({ url: '/staff/orders/index' })
 }
 
 /** Where the staff member works: their store, else their region, else head office. */
@@ -78,6 +80,9 @@ export default function StaffScanPage() {
     }
   }
 
+  /** Whether to offer the till: not before the profile says the role may work it. */
+  const atTill = !!staff && mayUseTill(staff.role)
+
   function logOut() {
     staffSession.clear()
     openLogin()
@@ -95,13 +100,17 @@ export default function StaffScanPage() {
         </Text>
       </View>
 
-      <View className='staff-actions'>
+      {/* The till is offered only to roles that may work it; the rest are told what they can do here. */}
+      <View className={`staff-actions${atTill ? '' : ' is-hidden'}`}>
         <Text className='staff-action staff-action--purchase' onClick={() => openPurchase()}>
           收银记账
         </Text>
-        <Text className='staff-action staff-action--refund' onClick={openRefund}>
-          退货退款
+        <Text className='staff-action staff-action--orders' onClick={openOrders}>
+          今日订单 / 退款
         </Text>
+      </View>
+      <View className={`staff-no-till${staff && !atTill ? '' : ' is-hidden'}`}>
+        <Text>{`${staff?.roleName ?? ''}账号可以在这里扫描会员码查询会员；收银记账、订单和退款请由门店店员或店长办理。`}</Text>
       </View>
 
       <View className='scan-panel'>
@@ -117,12 +126,12 @@ export default function StaffScanPage() {
               onConfirm={() => lookUp(() => platform.scanCode(typed))}
             />
             <Button className='scan-submit' loading={busy} disabled={busy} onClick={() => lookUp(() => platform.scanCode(typed))}>
-              查询
+              <Text>查询</Text>
             </Button>
           </View>
         ) : (
           <Button className='scan-button' loading={busy} disabled={busy} onClick={() => lookUp(() => platform.scanCode())}>
-            扫描会员码
+            <Text>扫描会员码</Text>
           </Button>
         )}
         <Text className='scan-hint'>请顾客打开会员卡出示会员码，会员码每分钟更新</Text>
@@ -164,9 +173,9 @@ export default function StaffScanPage() {
             <Text className='summary-row__label'>入会日期</Text>
             <Text className='summary-joined'>{chinaDate(new Date(member.joinedAt))}</Text>
           </View>
-          {memberCode && (
+          {memberCode && atTill && (
             <Button className='summary-purchase' onClick={() => openPurchase(memberCode)}>
-              为该会员记一笔消费
+              <Text>为该会员记一笔消费</Text>
             </Button>
           )}
         </View>
