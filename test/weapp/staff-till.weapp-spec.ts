@@ -1,4 +1,4 @@
-import { formatYuan, refundShare, type Order, type PointsOverview } from '@wemember/shared';
+import { formatCount, formatYuan, refundShare, type Order, type PointsOverview } from '@wemember/shared';
 import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 import type { MiniProgram } from './harness/mini-program';
 import { Phones } from './harness/phones';
@@ -42,7 +42,7 @@ describe('weapp: staff login → scan → purchase → refund', () => {
     await shopper.waitForPage('pages/card/index', /会员号 ?\d{10}/);
     const memberNo = shopper.page.text('.card-member-no');
     await shopper.waitFor(() => /^\d{20}$/.test(codeOnCard(shopper)), 'the member code on the card');
-    const before = Number(shopper.page.text('.card-points'));
+    const before = Number(shopper.page.text('.card-points').replace(/,/g, ''));
 
     // The clerk's phone: 员工入口 on the first page opens the staff subpackage.
     const clerk = await phones.launch({ path: 'pages/join/index' });
@@ -103,15 +103,15 @@ describe('weapp: staff login → scan → purchase → refund', () => {
     await shopper.background();
     await shopper.foreground();
     const afterPurchase = before + order.pointsEarned;
-    await shopper.waitFor(() => shopper.page.text('.card-points') === String(afterPurchase), 'the new balance on the card');
+    await shopper.waitFor(() => shopper.page.text('.card-points') === formatCount(afterPurchase), 'the new balance on the card');
     await shopper.page.tap('.card-points-link');
     await shopper.waitForPage('pages/points/index', '积分明细');
-    await shopper.waitFor(() => shopper.page.text('.points-balance') === String(afterPurchase), 'the balance on the points page');
+    await shopper.waitFor(() => shopper.page.text('.points-balance') === formatCount(afterPurchase), 'the balance on the points page');
     const ledger = await api<PointsOverview>('GET', '/member/points', joined.token);
     expect(shopper.page.texts('.points-entry__kind')[0]).toBe('消费积分');
     expect(shopper.page.texts('.points-entry__reason')[0]).toBe(ledger.entries[0].reason);
     expect(shopper.page.texts('.points-entry-delta')[0]).toBe(`+${order.pointsEarned}`);
-    expect(shopper.page.texts('.points-entry__balance')[0]).toBe(`结余 ${afterPurchase}`);
+    expect(shopper.page.texts('.points-entry__balance')[0]).toBe(`结余 ${formatCount(afterPurchase)}`);
     expect(shopper.page.text('.points-rule')).toContain(ledger.redeemRule);
 
     // The clerk refunds ¥28.50 of it.
@@ -119,31 +119,37 @@ describe('weapp: staff login → scan → purchase → refund', () => {
     await clerk.waitForPage('staff/refund/index');
     await clerk.waitFor(() => clerk.page.has('.refund-order'), 'the order to refund');
     expect(row(clerk, '.order-refundable')).toBe('¥128.50');
+    expect(clerk.page.value('.refund-amount')).toBe('128.50');
     await clerk.page.input('.refund-amount', '28.50');
+    // The money back is shown before anything is refunded.
+    await clerk.waitFor(() => clerk.page.has('.preview-refund') && !clerk.page.property('.refund-submit', 'disabled'), 'the refund preview');
+    const share = refundShare(order, 0, 2850);
+    expect(row(clerk, '.preview-refund')).toBe(formatYuan(share.payableFen));
+    expect(row(clerk, '.preview-points-reversed')).toBe(String(share.pointsEarned));
     await clerk.page.tap('.refund-submit');
     await clerk.waitFor(() => clerk.page.has('.refund-result'), 'the refund');
-    const share = refundShare(order, 0, 2850);
     expect(clerk.page.text('.refund-result__title')).toBe('退款完成');
+    expect(clerk.page.text('.refund-result__check--same')).toBe('与确认前显示的金额一致');
     expect(row(clerk, '.result-refund-fen')).toBe(formatYuan(share.payableFen));
     expect(row(clerk, '.result-points-reversed')).toBe(String(share.pointsEarned));
     expect(row(clerk, '.result-refundable')).toBe('¥100.00');
     expect(row(clerk, '.result-points-balance')).toBe(String(afterPurchase - share.pointsEarned));
 
-    // The shopper goes back to the card and opens the points again: the reversal is on top.
-    await shopper.back();
+    // The shopper switches to the card and back to 积分: the reversal is on top.
+    await shopper.tapTab('会员卡');
     await shopper.waitForPage('pages/card/index');
-    await shopper.page.tap('.card-points-link');
+    await shopper.tapTab('积分');
     const afterRefund = afterPurchase - share.pointsEarned;
     await shopper.waitForPage('pages/points/index');
-    await shopper.waitFor(() => shopper.page.text('.points-balance') === String(afterRefund), 'the balance after the refund');
+    await shopper.waitFor(() => shopper.page.text('.points-balance') === formatCount(afterRefund), 'the balance after the refund');
     const reversal = (await api<PointsOverview>('GET', '/member/points', joined.token)).entries[0];
     expect(shopper.page.texts('.points-entry__kind')[0]).toBe(reversal.kindName);
     expect(shopper.page.texts('.points-entry-delta')[0]).toBe(`−${share.pointsEarned}`);
-    expect(shopper.routes).toEqual(['pages/card/index', 'pages/points/index']);
+    expect(shopper.routes).toEqual(['pages/points/index']);
 
     // Next purchase, same shopper: ¥50 paid partly with all the points the order may take. The
     // shopper shows the card again; the clerk scans it from the till page.
-    await shopper.back();
+    await shopper.tapTab('会员卡');
     await shopper.waitForPage('pages/card/index');
     await shopper.waitFor(() => /^\d{20}$/.test(codeOnCard(shopper)), 'the code on the card');
     await clerk.back();

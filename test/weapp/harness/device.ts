@@ -118,6 +118,16 @@ export interface SentRequest {
   method: string;
   path: string;
   status: number;
+  /** What the page sent, as sent (JSON bodies parsed back). */
+  body?: unknown;
+}
+
+function parseOrKeep(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** wx.request: real HTTP to the e2e stack's server. */
@@ -172,7 +182,7 @@ export class Network {
     }
     const text = await response.text();
     const { pathname, search } = new URL(target);
-    this.sent.push({ method, path: pathname + search, status: response.status });
+    this.sent.push({ method, path: pathname + search, status: response.status, ...(body !== undefined && { body: parseOrKeep(body) }) });
     const lost = this.lostAnswers.findIndex((entry) => entry.method === method && `/api${entry.path}` === pathname);
     if (lost >= 0) {
       this.lostAnswers.splice(lost, 1);

@@ -120,6 +120,7 @@ function plainCopy<T>(value: T): T {
  * an error, threw, or a wx API the harness does not provide).
  */
 export class MiniProgram implements Router {
+  readonly dist = WEAPP_DIST;
   /** Errors logged or thrown by the mini-program, and calls it made that the harness refuses. */
   readonly errors: string[] = [];
   readonly device: Device;

@@ -1,4 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MiniProgram } from './mini-program';
+
+let hiddenClasses: Set<string> | null = null;
+
+/**
+ * Classes the build's stylesheets hide (`.is-hidden{display:none}`): no stylesheet is applied in
+ * jsdom, so the one rule that decides whether a shopper sees an element at all is read from the
+ * .wxss files. Only plain class selectors count; layout is not modelled.
+ */
+function hidingClasses(dist: string): Set<string> {
+  if (hiddenClasses) return hiddenClasses;
+  const found = new Set<string>();
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.wxss')) {
+        for (const rule of readFileSync(path, 'utf8').matchAll(/([^{}]+)\{([^}]*)\}/g)) {
+          if (!/display\s*:\s*none/.test(rule[2])) continue;
+          for (const selector of rule[1].split(',')) {
+            const plain = /^\s*\.([\w-]+)\s*$/.exec(selector);
+            if (plain) found.add(plain[1]);
+          }
+        }
+      }
+    }
+  };
+  visit(dist);
+  hiddenClasses = found;
+  return found;
+}
 
 /** A page on the phone: what it shows, and the taps and typing a user does on it. */
 export class PageView {
@@ -20,32 +52,52 @@ export class PageView {
     this.container.remove();
   }
 
-  /** Everything the page shows as text, whitespace collapsed. */
-  screenText(): string {
-    return normalise(this.container.textContent);
+  /** False when the element or one of its parents carries a class the stylesheets hide. */
+  shown(element: Element): boolean {
+    const hiding = hidingClasses(this.mp.dist);
+    for (let at: Element | null = element; at && at !== this.container; at = at.parentElement) {
+      for (const name of Array.from(at.classList)) if (hiding.has(name)) return false;
+    }
+    return true;
   }
 
+  /** Everything the page shows as text (hidden parts left out), whitespace collapsed. */
+  screenText(): string {
+    return normalise(this.textOf(this.container));
+  }
+
+  private textOf(root: Element): string {
+    const walker = root.ownerDocument.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+    let text = '';
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement || this.shown(node.parentElement)) text += node.textContent ?? '';
+    }
+    return text;
+  }
+
+  /** The elements matching `selector` that are shown. */
   all(selector: string): Element[] {
-    return Array.from(this.container.querySelectorAll(selector));
+    return Array.from(this.container.querySelectorAll(selector)).filter((element) => this.shown(element));
   }
 
   has(selector: string): boolean {
     return this.all(selector).length > 0;
   }
 
+  /** The first shown element matching `selector`. */
   find(selector: string): Element {
-    const found = this.container.querySelector(selector);
-    if (!found) throw new Error(`${this.route}: nothing matches ${selector}`);
+    const found = this.all(selector)[0];
+    if (!found) throw new Error(`${this.route}: nothing shown matches ${selector}`);
     return found;
   }
 
-  /** The text of the first element matching `selector`, as the user reads it. */
+  /** The text of the first shown element matching `selector`, as the user reads it. */
   text(selector: string): string {
-    return normalise(this.find(selector).textContent);
+    return normalise(this.textOf(this.find(selector)));
   }
 
   texts(selector: string): string[] {
-    return this.all(selector).map((element) => normalise(element.textContent));
+    return this.all(selector).map((element) => normalise(this.textOf(element)));
   }
 
   /** A property of a builtin component (a button's openType, an input's value) as rendered now. */
