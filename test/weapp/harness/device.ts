@@ -150,6 +150,12 @@ export class Network {
     private readonly unexpected: (message: string) => void,
   ) {}
 
+  /** Where a URL of the build's API really is: on the e2e stack (an image's src, say). */
+  locate(url: string): string {
+    if (!url.startsWith(`${BUILD_API_BASE}/`)) throw new Error(`${url} is not on the API this build talks to (${BUILD_API_BASE})`);
+    return `${this.stack.url}/api${url.slice(BUILD_API_BASE.length)}`;
+  }
+
   async request(options: Record<string, any>): Promise<object> {
     const url = String(options.url ?? '');
     if (!url.startsWith(`${BUILD_API_BASE}/`)) {
@@ -159,7 +165,7 @@ export class Network {
     if (this.offline) throw new ApiFailure('request:fail timeout');
     const method = String(options.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = { ...(options.header ?? {}) };
-    let target = `${this.stack.url}/api${url.slice(BUILD_API_BASE.length)}`;
+    let target = this.locate(url);
     let body: string | undefined;
     const data = options.data;
     if (method === 'GET' && data && typeof data === 'object') {

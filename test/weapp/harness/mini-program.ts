@@ -36,6 +36,7 @@ let frameworks: Frameworks | null = null;
 const BUILTIN_PROPERTIES: Record<string, Record<string, unknown>> = {
   button: { openType: String, disabled: Boolean, loading: Boolean, formType: String },
   picker: { mode: String, value: null, start: String, end: String, disabled: Boolean },
+  image: { src: String, mode: String },
   input: { value: String, placeholder: String, disabled: Boolean, type: String, password: Boolean, maxlength: Number },
   textarea: { value: String, placeholder: String, disabled: Boolean, maxlength: Number },
   checkbox: { value: String, checked: Boolean, disabled: Boolean },

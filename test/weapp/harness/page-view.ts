@@ -132,6 +132,13 @@ export class PageView {
     await humanPause();
   }
 
+  /** The input loses focus (the user taps elsewhere), reporting the value it holds. */
+  async blur(selector: string): Promise<void> {
+    const element = this.find(selector);
+    fire(element, 'blur', { value: String(propertiesOf(element).value ?? '') });
+    await humanPause();
+  }
+
   /** The keyboard's confirm key on an input. */
   async confirm(selector: string): Promise<void> {
     const element = this.find(selector);
