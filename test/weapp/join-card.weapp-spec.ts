@@ -147,4 +147,32 @@ describe('weapp: scan a store code → join → card with the live code → poin
     await mp.waitForPage('pages/card/index', card.memberNo);
     expect(mp.page).toBe(page);
   });
+
+  it('another WeChat account verifying the phone takes the card: this phone is sent to join with the reason', async () => {
+    const phone = aPhone();
+    const { openid } = await stack.loginCode();
+    const joined = await stack.join(phone, { openid });
+    const mp = await phones.launch({ path: 'pages/join/index', openid });
+    await mp.waitForPage('pages/card/index', joined.member!.memberNo);
+
+    // The same number verified on another WeChat account: the card goes there.
+    const other = await stack.join(phone, { openid: `o${Date.now().toString(36)}takeover` });
+    expect(other.member!.memberNo).toBe(joined.member!.memberNo);
+
+    // Back from the background, the card finds its login refused and leaves for the join page.
+    await mp.background();
+    await mp.foreground();
+    const join = await mp.waitForPage('pages/join/index', '其他微信');
+    expect(mp.routes).toEqual(['pages/join/index']);
+    expect(join.text('.join-notice')).toContain('其他微信');
+    expect(mp.device.storage.get('wemember.member-session')).toBe('');
+
+    // Verifying the phone here again brings the same card back: 欢迎回来.
+    await mp.waitFor(() => join.has('.join-check'), 'the agreements to tick');
+    await join.tap('.join-check');
+    await mp.waitFor(() => join.property('.join-submit', 'openType') === 'getPhoneNumber', 'the phone button');
+    await join.pressPhoneButton('.join-submit', { allow: phone });
+    const card = await mp.waitForPage('pages/card/index', joined.member!.memberNo);
+    expect(card.text('.card-welcome')).toContain('欢迎回来');
+  });
 });
