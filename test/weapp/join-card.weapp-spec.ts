@@ -162,13 +162,15 @@ describe('weapp: scan a store code → join → card with the live code → poin
     // Back from the background, the card finds its login refused and leaves for the join page.
     await mp.background();
     await mp.foreground();
-    const join = await mp.waitForPage('pages/join/index', '其他微信');
+    // (Both the card and its code are refused, and each sends the shopper to the join page: the
+    // page on screen is the last one opened.)
+    await mp.waitForPage('pages/join/index', '其他微信');
+    const join = await mp.waitFor(() => mp.page.has('.join-check') && mp.page, 'the agreements to tick');
     expect(mp.routes).toEqual(['pages/join/index']);
     expect(join.text('.join-notice')).toContain('其他微信');
     expect(mp.device.storage.get('wemember.member-session')).toBe('');
 
     // Verifying the phone here again brings the same card back: 欢迎回来.
-    await mp.waitFor(() => join.has('.join-check'), 'the agreements to tick');
     await join.tap('.join-check');
     await mp.waitFor(() => join.property('.join-submit', 'openType') === 'getPhoneNumber', 'the phone button');
     await join.pressPhoneButton('.join-submit', { allow: phone });

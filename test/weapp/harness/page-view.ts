@@ -77,6 +77,7 @@ export class PageView {
 
   /** The elements matching `selector` that are shown. */
   all(selector: string): Element[] {
+    if (!this.alive) throw new Error(`${this.route} is closed: this page is no longer on the stack (take mp.page again)`);
     return Array.from(this.container.querySelectorAll(selector)).filter((element) => this.shown(element));
   }
 
