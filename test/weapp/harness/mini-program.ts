@@ -25,8 +25,18 @@ interface AppJson {
 type Definition = Record<string, any>;
 
 /** The mini-program frameworks, loaded once the DOM exists (j-component reads `document`). */
+/**
+ * The part of j-component used here, typed by hand: its own typings pull in WeChat's global
+ * declarations (miniprogram-api-typings), whose `require` would replace Node's in every test file.
+ */
+interface JComponent {
+  register(definition: object): string;
+  create(id: string, properties?: object): { attach(parent: Element): void; detach(): void; instance: unknown } | undefined;
+  behavior(definition: object): string;
+}
+
 interface Frameworks {
-  jComponent: typeof import('j-component');
+  jComponent: JComponent;
   /** WeChat's template compiler output for the whole build: path of a .wxml → its render function. */
   gwx: (path: string) => unknown;
 }
@@ -71,11 +81,11 @@ function loadFrameworks(): Frameworks {
   (window as any).__webview_engine_version__ = 0.02;
   // miniprogram-simulate registers WeChat's builtin components (view, text, button, input…) with j-component.
   require('miniprogram-simulate');
-  const jComponent = require('j-component') as typeof import('j-component');
+  const jComponent = require('j-component') as JComponent;
   // …as empty shells: these get the properties a test must read (a button's open-type, whether it
   // is disabled, an input's value), still rendering only their content.
   for (const [name, properties] of Object.entries(BUILTIN_PROPERTIES)) {
-    jComponent.register({ id: name, tagName: `wx-${name}`, template: '<slot/>', properties } as any);
+    jComponent.register({ id: name, tagName: `wx-${name}`, template: '<slot/>', properties });
   }
   ensureWccRuns();
   const compiler = require('miniprogram-compiler') as { wxmlToJs(root: string): string };
@@ -378,7 +388,7 @@ export class MiniProgram implements Router {
       data: plainCopy(definition.data ?? {}),
       methods,
       options: { addGlobalClass: true, multipleSlots: true },
-    } as any);
+    });
     const root = jComponent.create(id)!;
     const container = document.createElement('div');
     container.className = 'weapp-page-container';
@@ -485,9 +495,9 @@ export class MiniProgram implements Router {
           tagName: 'comp',
           template: gwx('comp.wxml'),
           usingComponents: { comp: this.compId },
-        } as any);
+        });
       },
-      Behavior: (definition: object) => jComponent.behavior(definition as any),
+      Behavior: (definition: object) => jComponent.behavior(definition),
       requirePlugin: (name: string) => {
         throw new Error(`requirePlugin(${name}): the weapp harness has no plugins`);
       },
