@@ -147,7 +147,6 @@ export class MiniProgram implements Router {
   private pageBeingLoaded: string | null = null;
   private compId: string | null = null;
   private nextPageId = 1;
-  private readonly onRejection = (reason: unknown) => this.error(`unhandled promise rejection: ${format(reason)}`);
 
   private constructor(
     readonly stack: TestStack,
@@ -159,7 +158,6 @@ export class MiniProgram implements Router {
     this.device.router = this;
     this.timers = new Timers(stack.clock, (message) => this.error(message));
     this.wx = createWx(this.device, (api) => this.error(`wx.${api} was called, and the weapp harness does not provide it (test/weapp/harness/wx-surface.ts)`));
-    process.on('unhandledRejection', this.onRejection);
   }
 
   /** Starts the mini-program as WeChat does after a scan: App onLaunch/onShow, then the page. */
@@ -270,7 +268,6 @@ export class MiniProgram implements Router {
     this.timers.stop();
     // Let the last answers arrive so nothing they log is lost.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    process.off('unhandledRejection', this.onRejection);
     if (this.device.camera.unread) this.error(`${this.device.camera.unread} code(s) put in front of the camera were never scanned`);
     return this.errors;
   }
