@@ -1,4 +1,4 @@
-import { formatCount, formatYuan, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
+import { chinaDateLabel, formatCount, formatYuan, type Agreements, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { BrowserHarness, visible } from '../support/browser';
@@ -85,7 +85,8 @@ describe('H5 in Chromium: the member centre', () => {
     await page.locator(visible('.join-link--privacy')).click();
     await page.locator(visible('.agreement-paragraph')).first().waitFor();
     expect(await textOf(page, '.agreement-title')).toBe('隐私政策');
-    expect(await textOf(page, '.agreement-version')).toBe(`版本 ${ACCEPTED_AGREEMENTS.privacy} · 2026年11月1日起生效`);
+    const agreements = (await stack.api<Agreements>('GET', '/member/agreements')).body;
+    expect(await textOf(page, '.agreement-version')).toBe(`版本 ${agreements.privacy.version} · ${chinaDateLabel(agreements.privacy.effectiveDate)}起生效`);
     expect(await page.locator(visible('.agreement-paragraph')).count()).toBeGreaterThan(3);
     await shot('mc-02-privacy');
     await back();
@@ -99,6 +100,16 @@ describe('H5 in Chromium: the member centre', () => {
     expect(await page.locator(visible('.card-tier-discount')).count()).toBe(0);
     expect(Number(await textOf(page, '.member-code-countdown').then((t) => t!.replace(/\D/g, '')))).toBeGreaterThanOrEqual(9);
     await shot('mc-03-card');
+
+    // The tier panel opens the tier page; the points tab shows the balance, grouped by thousands.
+    await page.locator(visible('.card-tier-panel')).click();
+    await page.locator(visible('.tier-card--current')).waitFor();
+    await back();
+    await tab('积分');
+    await page.locator(visible('.points-balance')).waitFor();
+    expect(await textOf(page, '.points-balance')).toBe('0');
+    expect(await textOf(page, '.points-empty__title')).toBe('还没有积分记录');
+    await shot('mc-03b-points');
   });
 
   it('我的: the birthday is set once after a confirmation; nickname, gender and consent are kept', async () => {
@@ -267,6 +278,38 @@ describe('H5 in Chromium: the member centre', () => {
     expect(newNo).not.toBe(memberNo);
     expect(await textOf(page, '.card-welcome')).toContain('入会成功');
     expect((await stack.api('POST', '/staff/members/resolve', { token: manager, body: { code: phone } })).body.memberNo).toBe(newNo);
+    await page.close();
+  });
+  it('an agreement updated while the shopper read it: the server refuses the old version, the page shows the new one and asks again', async () => {
+    page = await browser.open('pages/join/index');
+    await page.evaluate(() => localStorage.clear());
+    // The page is served the texts of the version before (as if it had loaded them before the update)…
+    const current = (await stack.api<Agreements>('GET', '/member/agreements')).body;
+    await page.route('**/api/member/agreements', (route) =>
+      route.fulfill({ json: { ...current, membership: { ...current.membership, version: '2025-01-01', effectiveDate: '2025-01-01' } } }),
+    );
+    await page.reload();
+    await page.locator(visible('.join-consent')).waitFor();
+    await page.locator(visible('.join-phone input')).fill(aPhone());
+    await page.locator(visible('.join-check')).click();
+    // …and is answered by the real server, which knows the current one.
+    await page.unroute('**/api/member/agreements');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/auth/phone'));
+    await page.locator(visible('.join-submit')).click();
+    const answer = await refused;
+    expect(answer.status()).toBe(409);
+    expect((await answer.json()).code).toBe('AGREEMENT_OUTDATED');
+
+    await page.waitForSelector(visible('.join-consent__hint:has-text("协议已更新")'));
+    expect(await page.locator(visible('.join-check--on')).count()).toBe(0);
+    await shot('mc-14-agreement-updated');
+    // The shopper reads the new version and ticks again: that one is accepted.
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/auth/phone'));
+    await page.locator(visible('.join-check')).click();
+    await page.locator(visible('.join-submit')).click();
+    expect(JSON.parse((await sent).postData()!).acceptedAgreements).toEqual({ membership: current.membership.version, privacy: current.privacy.version });
+    await cardNumber();
+    expect(await textOf(page, '.card-welcome')).toContain('入会成功');
     await page.close();
   });
 });

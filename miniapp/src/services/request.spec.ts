@@ -37,7 +37,7 @@ jest.mock('@tarojs/taro', () => ({
 // Loaded after the stand-in and API_BASE are in place.
 const { apiRequest, RequestError } = require('./request') as typeof import('./request')
 const { errorMessage, formError } = require('./error-message') as typeof import('./error-message')
-const { staffSession } = require('./session') as typeof import('./session')
+const { memberNotice, memberSession, staffSession } = require('./session') as typeof import('./session')
 
 async function failure(call: Promise<unknown>): Promise<InstanceType<typeof RequestError>> {
   try {
@@ -120,5 +120,36 @@ describe('unexpected answers still read as Chinese', () => {
   it('anything else that goes wrong in a page', () => {
     jest.spyOn(console, 'error').mockImplementation(() => undefined)
     expect(errorMessage(new TypeError('x is undefined'))).toBe('出了点问题，请稍后再试')
+  })
+})
+
+describe('a shopper signed out by the server', () => {
+  it('forgets the member token and leaves a Chinese reason for the join page when the token is refused', async () => {
+    memberSession.save({ token: 'member-token', expiresAt: '2999-01-01T00:00:00Z' })
+    taro.answer = { statusCode: 401, data: { code: 'TOKEN_INVALID', message: '登录已失效，请重新登录' } }
+    const error = await failure(apiRequest('GET', '/member/profile'))
+    expect(error.signedOut).toBe(true)
+    expect(memberSession.get()).toBeNull()
+    expect(memberNotice.take()).toContain('其他微信')
+    // Read once.
+    expect(memberNotice.take()).toBe('')
+  })
+
+  it('says the card is closed when it is', async () => {
+    memberSession.save({ token: 'member-token', expiresAt: '2999-01-01T00:00:00Z' })
+    taro.answer = { statusCode: 403, data: { code: 'MEMBER_CLOSED', message: '会员卡已注销' } }
+    const error = await failure(apiRequest('GET', '/member/card'))
+    expect(error.signedOut).toBe(true)
+    expect(memberSession.get()).toBeNull()
+    expect(memberNotice.peek()).toBe('这张会员卡已注销，欢迎重新入会')
+  })
+
+  it('leaves the session alone on any other refusal', async () => {
+    memberSession.save({ token: 'member-token', expiresAt: '2999-01-01T00:00:00Z' })
+    taro.answer = { statusCode: 409, data: { code: 'BIRTHDAY_ALREADY_SET', message: '生日已设置，如需修改请联系门店' } }
+    const error = await failure(apiRequest('PUT', '/member/birthday', { birthday: '1990-01-01' }))
+    expect(error.signedOut).toBe(false)
+    expect(memberSession.get()?.token).toBe('member-token')
+    expect(memberNotice.peek()).toBe('')
   })
 })

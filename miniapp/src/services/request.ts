@@ -129,11 +129,14 @@ const SIGNED_OUT = '登录已失效（会员卡可能已在其他微信上登录
 const SIGNED_OUT_CLOSED = '这张会员卡已注销，欢迎重新入会'
 
 function send<T>({ method, url, data, header }: RequestOptions) {
+  // wx.request knows no PATCH: the mini-program sends it as a POST that names the method it means.
+  const override = method === 'PATCH' && process.env.TARO_ENV === 'weapp'
+  const headers = override ? { ...header, 'X-HTTP-Method-Override': 'PATCH' } : header
   return Taro.request<T>({
-    method,
+    method: override ? 'POST' : method,
     url,
     data,
-    header: data ? { 'Content-Type': 'application/json', ...header } : header,
+    header: data ? { 'Content-Type': 'application/json', ...headers } : headers,
     dataType: 'json',
     timeout: 15000,
   })

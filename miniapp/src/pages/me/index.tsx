@@ -126,7 +126,7 @@ export default function MePage() {
     try {
       await closeMembership({ confirm: true })
       memberSession.clear()
-      memberNotice.save('会员卡已注销，你的个人信息已删除。欢迎随时重新入会')
+      memberNotice.save('会员卡已注销，个人信息已删除，欢迎随时重新入会')
       setClosing(null)
       goJoin()
     } catch (failure) {
