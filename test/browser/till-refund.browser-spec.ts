@@ -181,6 +181,14 @@ describe('H5 in Chromium: the till finds an order and refunds what it showed', (
     const byPhone = await receiptsListed(clerk);
     expect(byPhone).toEqual(expect.arrayContaining([receiptNo, orderA.externalNo]));
     await browser.shot(clerk, 'till-orders');
+    // The day before has none of them; back to today, both again.
+    await clerk.locator(visible('.orders-day__prev')).click();
+    await clerk.locator(visible('.orders-empty:not(.is-hidden)')).waitFor();
+    expect(await clerk.locator(visible('.orders-empty')).textContent()).toBe(`这一天没有找到“${member.phone.slice(-4)}”的消费记录`);
+    await clerk.locator(visible('.orders-day__next')).click();
+    await clerk.waitForFunction(() => document.querySelector('.taro_page:not(.taro_page_shade) .orders-day__label')?.textContent?.startsWith('今天'));
+    await clerk.locator(visible('.orders-list:not(.is-hidden) .order-row')).first().waitFor();
+    expect(await receiptsListed(clerk)).toEqual(byPhone);
 
     // Refund all of A: its points were spent on B, so they are charged back out of the money.
     await clerk.locator(visible(`.order-row:has(.order-row__receipt:text-is("${orderA.externalNo}"))`)).click();

@@ -14,12 +14,14 @@ export function mayUseTill(role: StaffRole): boolean {
 /** What a staff member who may not work the till sees instead of the till's pages. */
 export default function TillNotOffered({ staff }: { staff: StaffProfile }) {
   return (
-    <View className='till-not-offered'>
-      <Text className='till-not-offered__title'>{`${staff.roleName}账号不能收银或退款`}</Text>
-      <Text className='till-not-offered__text'>收银记账、查看订单和退货退款请由门店店员或店长办理。你可以在员工首页扫描会员码查询会员信息。</Text>
-      <Button className='till-not-offered__back' onClick={() => Taro.redirectTo({ url: '/staff/scan/index' })}>
-        <Text>返回员工首页</Text>
-      </Button>
+    <View className='till-not-offered-page'>
+      <View className='till-not-offered'>
+        <Text className='till-not-offered__title'>{`${staff.roleName}账号不能收银或退款`}</Text>
+        <Text className='till-not-offered__text'>收银记账、查看订单和退货退款请由门店店员或店长办理。你可以在员工首页扫描会员码查询会员信息。</Text>
+        <Button className='till-not-offered__back' onClick={() => Taro.redirectTo({ url: '/staff/scan/index' })}>
+          <Text>返回员工首页</Text>
+        </Button>
+      </View>
     </View>
   )
 }

@@ -64,7 +64,7 @@ export default function StaffLoginPage() {
         />
         {error && <View className='staff-login-error'>{error}</View>}
         <Button className='staff-login-btn' loading={busy} disabled={busy} onClick={submit}>
-          登录
+          <Text>登录</Text>
         </Button>
       </View>
     </View>

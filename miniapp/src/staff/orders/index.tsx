@@ -95,7 +95,8 @@ export default function StaffOrdersPage() {
     }
     getStaffProfile().then((profile) => {
       setStaff(profile)
-      if (mayUseTill(profile.role)) load(date, query.trim())
+      // The same day and search as before leaving the page.
+      if (mayUseTill(profile.role)) load(shown?.date ?? date, shown?.q ?? '')
     }, fail)
   })
 

@@ -204,7 +204,8 @@ export default function RefundPage() {
     setRefund(null)
     setOrder(null)
     try {
-      const orders = await listOrders({ externalNo: wanted })
+      // Today's orders whose printed or recorded receipt number starts with what was typed.
+      const orders = await listOrders({ q: wanted })
       setFound(orders)
       if (orders.length === 1) choose(orders[0])
     } catch (failure) {
@@ -281,6 +282,8 @@ export default function RefundPage() {
       setConfirmed(preview)
       setRefund(done)
       setReason('')
+      // The result is shown at the top of the page: take the clerk there.
+      Taro.pageScrollTo({ scrollTop: 0, duration: 200 })
       // What is left to refund, as the server now sees it.
       getOrder(order.id).then(choose, fail)
     } catch (failure) {
@@ -314,7 +317,7 @@ export default function RefundPage() {
           <Input
             className='refund-search-input'
             maxlength={64}
-            placeholder='输入小票号查找消费'
+            placeholder='输入今天的小票号'
             value={searchText}
             onInput={(event) => setSearchText(event.detail.value)}
             onConfirm={() => search()}
@@ -326,12 +329,12 @@ export default function RefundPage() {
         <Text className='refund-orders-link' onClick={() => Taro.navigateTo({ url: '/staff/orders/index' })}>
           没有小票号？在今日订单里按手机尾号、会员号查找 ›
         </Text>
-        {found && found.length === 0 && <Text className='refund-not-found'>没有找到这张小票的消费记录</Text>}
+        {found && found.length === 0 && <Text className='refund-not-found'>今天没有这张小票的消费记录；更早的消费请在今日订单里换日期查找</Text>}
         {found && found.length > 1 && (
           <View className='refund-found'>
             {found.map((candidate) => (
               <View key={candidate.id} className='refund-found__item' onClick={() => choose(candidate)}>
-                <Text>{candidate.storeName}</Text>
+                <Text>{`${candidate.receiptNo ?? candidate.externalNo} · ${candidate.storeName}`}</Text>
                 <Text>{`${formatYuan(candidate.amountFen)} · ${chinaDateTime(new Date(candidate.createdAt))}`}</Text>
               </View>
             ))}
