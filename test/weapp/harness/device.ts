@@ -14,6 +14,9 @@ import { ApiFailure } from './wx-surface';
  */
 export const BUILD_API_BASE = 'http://127.0.0.1:3000/api';
 
+/** The methods wx.request accepts (no PATCH). */
+const WX_REQUEST_METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'];
+
 export interface Router {
   navigateTo(url: string): Promise<object>;
   redirectTo(url: string): Promise<object>;
@@ -164,6 +167,10 @@ export class Network {
     }
     if (this.offline) throw new ApiFailure('request:fail timeout');
     const method = String(options.method ?? 'GET').toUpperCase();
+    if (!WX_REQUEST_METHODS.includes(method)) {
+      this.unexpected(`wx.request with method ${method}: WeChat's wx.request has only ${WX_REQUEST_METHODS.join(', ')}`);
+      throw new ApiFailure(`request:fail parameter error: method ${method} is not supported`);
+    }
     const headers: Record<string, string> = { ...(options.header ?? {}) };
     let target = this.locate(url);
     let body: string | undefined;
