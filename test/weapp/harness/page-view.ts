@@ -115,8 +115,9 @@ export class PageView {
   }
 
   /** A finger tap on the element; resolves once the page has handled it (a person is never faster). */
-  async tap(selector: string): Promise<void> {
-    const element = this.find(selector);
+  async tap(target: string | Element): Promise<void> {
+    const element = typeof target === 'string' ? this.find(target) : target;
+    const selector = typeof target === 'string' ? target : `<${element.tagName.toLowerCase()} class="${element.className}">`;
     if (element.tagName.toLowerCase() === 'wx-button' && propertiesOf(element).disabled) {
       throw new Error(`${this.route}: ${selector} is a disabled button`);
     }
