@@ -142,7 +142,8 @@ export class MiniProgram implements Router {
   private readonly pageStack: PageView[] = [];
   /** Tab pages stay alive while another tab is shown, as in WeChat. */
   private readonly tabPages = new Map<string, PageView>();
-  private readonly wx: object;
+  /** The `wx` the build sees (harness/wx-surface.ts). */
+  readonly wx: object;
   private app: Definition | null = null;
   private pageBeingLoaded: string | null = null;
   private compId: string | null = null;
