@@ -60,9 +60,12 @@ export function NicknameInput({ className, value, placeholder, onInput, onCommit
   )
 }
 
+/** Where the date wheels start: scrolling from today back to a birthday would take long. */
+const INITIAL_BIRTHDAY = '1990-01-01'
+
 export function BirthdayPicker({ className, today, children, onPick }: BirthdayPickerProps) {
   return (
-    <Picker className={className} mode='date' start='1900-01-01' end={today} value={today} onChange={(event) => onPick(String(event.detail.value))}>
+    <Picker className={className} mode='date' start='1900-01-01' end={today} value={INITIAL_BIRTHDAY < today ? INITIAL_BIRTHDAY : today} onChange={(event) => onPick(String(event.detail.value))}>
       {children}
     </Picker>
   )
