@@ -2,7 +2,8 @@
  * `npm test`: lint, typecheck, unit tests, medium tests (repositories and use cases on MariaDB and
  * SQLite, below HTTP), e2e tests (MariaDB + Redis + the WeChat sandbox), the fault tests (the
  * server, a Redis and a MariaDB of their own, killed -9 and started again), the weapp build with its
- * offline compile check, the H5 build and the browser tests. Every step runs
+ * offline compile check and its pages driven against the e2e stack (test/weapp), the H5 build and
+ * the browser tests. Every step runs
  * even after a failure, so one run shows everything that is broken. Ends with the plain line
  * `N passed, N failed` that CI reads: each Jest test counts once, each other step counts once.
  */
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   if (sharedBuilt) {
     if (await step('build weapp', 'npm', ['run', 'build:weapp', '--silent', '-w', '@wemember/miniapp'])) {
       await step('weapp offline compile check', 'npx', ['tsx', 'scripts/check-weapp.ts']);
+      await jestStep('weapp pages', 'test/weapp/jest.weapp.config.js');
     }
     if (await step('build h5', 'npm', ['run', 'build:h5', '--silent', '-w', '@wemember/miniapp'])) {
       await jestStep('browser', 'test/jest.browser.config.js');
