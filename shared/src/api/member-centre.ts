@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
-import { orderItemSchema } from './orders';
+import { orderItemSchema, orderRefundLineSchema } from './orders';
 import { tierProgressSchema } from './points';
 
 /*
@@ -132,23 +132,13 @@ export type CloseMembershipRequest = z.infer<typeof closeMembershipRequestSchema
 export const closeMembershipSchema = z.object({ closedAt: z.string() });
 export type CloseMembership = z.infer<typeof closeMembershipSchema>;
 
-/** One refund on a member's e-receipt: the goods returned, the money back and what it took back. */
-export const receiptRefundSchema = z.object({
-  refundNo: z.string(),
-  /** Goods value returned. */
-  amountFen: z.number().int(),
-  /** Money given back. */
-  refundFen: z.number().int(),
-  /** Earned points taken back from the balance. */
-  pointsReversed: z.number().int(),
-  /** Earned points already spent, paid for out of the refund… */
-  pointsChargedBack: z.number().int(),
-  /** …at this many fen. */
-  chargebackFen: z.number().int(),
-  /** Redeemed points given back. */
-  pointsReturned: z.number().int(),
-  createdAt: z.string(),
-});
+/**
+ * One refund on a member's e-receipt: the goods returned (amountFen), the money back (refundFen),
+ * the earned points taken back, those already spent and paid for out of the refund
+ * (pointsChargedBack at chargebackFen), and the redeemed points given back. The till's refund line
+ * without its id and the clerk's note.
+ */
+export const receiptRefundSchema = orderRefundLineSchema.omit({ id: true, reason: true });
 export type ReceiptRefund = z.infer<typeof receiptRefundSchema>;
 
 /** A purchase as the member's e-receipt shows it. */
