@@ -1,22 +1,12 @@
 import { chinaDateLabel, formatCount, formatYuan, type Agreements, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
-import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { BrowserHarness, visible } from '../support/browser';
+import { aPhoto } from '../support/images';
 import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
 
 /** The text of the element shown now, or null when there is none. */
 const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
-
-/** A photo as a phone would have it: a real 300×200 PNG the page can decode and cut square. */
-function aPhoto(): Buffer {
-  const png = new PNG({ width: 300, height: 200 });
-  for (let i = 0; i < png.data.length; i += 4) {
-    const x = (i / 4) % 300;
-    png.data.set([226, 88 + (x % 100), 62, 255], i);
-  }
-  return PNG.sync.write(png);
-}
 
 /**
  * The member centre in a real browser on the H5 build, with the real server and the WeChat

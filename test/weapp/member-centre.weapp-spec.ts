@@ -1,15 +1,8 @@
 import { formatCount, formatYuan, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
-import { PNG } from 'pngjs';
+import { aPhoto } from '../support/images';
 import { aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
 import { MiniProgram } from './harness/mini-program';
-
-/** A photo as a phone would have it: a real 300×200 PNG. */
-function aPhoto(): Buffer {
-  const png = new PNG({ width: 300, height: 200 });
-  for (let i = 0; i < png.data.length; i += 4) png.data.set([226, 88 + (((i / 4) % 300) % 100), 62, 255], i);
-  return PNG.sync.write(png);
-}
 
 /**
  * 我的 and the pages it opens, on the weapp build, mirroring test/browser/member-centre: the

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
-import { orderItemSchema, orderRefundLineSchema } from './orders';
+import { orderRefundLineSchema, orderSchema } from './orders';
 import { tierProgressSchema } from './points';
 
 /*
@@ -142,26 +141,27 @@ export const receiptRefundSchema = orderRefundLineSchema.omit({ id: true, reason
 export type ReceiptRefund = z.infer<typeof receiptRefundSchema>;
 
 /** A purchase as the member's e-receipt shows it. */
-export const memberReceiptSchema = z.object({
-  id: z.string(),
-  /** The receipt number the shopper has on paper: the POS's own number when the till sent one. */
-  receiptNo: z.string(),
-  storeName: z.string(),
-  createdAt: z.string(),
-  items: z.array(orderItemSchema),
-  amountFen: z.number().int(),
-  discountFen: z.number().int(),
-  pointsRedeemed: z.number().int(),
-  pointsDeductFen: z.number().int(),
-  payableFen: z.number().int(),
-  pointsEarned: z.number().int(),
-  /** Goods value returned so far. */
-  refundedFen: z.number().int(),
-  /** Money given back so far. */
-  refundedMoneyFen: z.number().int(),
-  refunds: z.array(receiptRefundSchema),
-  status: z.enum(ORDER_STATUSES),
-});
+export const memberReceiptSchema = orderSchema
+  .pick({
+    id: true,
+    storeName: true,
+    createdAt: true,
+    items: true,
+    amountFen: true,
+    discountFen: true,
+    pointsRedeemed: true,
+    pointsDeductFen: true,
+    payableFen: true,
+    pointsEarned: true,
+    refundedFen: true,
+    refundedMoneyFen: true,
+    status: true,
+  })
+  .extend({
+    /** The receipt number the shopper has on paper: the POS's own number when the till sent one, else externalNo. */
+    receiptNo: z.string(),
+    refunds: z.array(receiptRefundSchema),
+  });
 export type MemberReceipt = z.infer<typeof memberReceiptSchema>;
 
 export const memberOrdersQuerySchema = z

@@ -165,7 +165,7 @@ export default function JoinPage() {
       <View className='join-hero'>
         <Text className='join-welcome'>{welcomeLine(store)}</Text>
         {store?.staffName && <Text className='join-staff'>店员 {store.staffName} 为你服务</Text>}
-        <Text className='join-tagline'>手机号即会员卡，消费积分、会员折扣一卡尽享</Text>
+        <Text className='join-tagline'>手机号即会员卡，积分、折扣一卡尽享</Text>
       </View>
 
       <View className='join-benefits'>
@@ -179,7 +179,7 @@ export default function JoinPage() {
         </View>
         <View className='join-benefit'>
           <Text className='join-benefit__title'>生日特权</Text>
-          <Text className='join-benefit__desc'>生日当月消费积分翻倍</Text>
+          <Text className='join-benefit__desc'>生日当月积分翻倍</Text>
         </View>
       </View>
 
