@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { CouponsModule } from './coupons/coupons.module';
 import { DatabaseModule } from './database/database.module';
 import { DocsModule } from './docs/docs.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -38,6 +39,7 @@ export class AppModule {
         MembersModule,
         LoyaltyModule,
         PointsModule,
+        CouponsModule,
         OrdersModule,
         JobsModule,
         DocsModule,

@@ -66,6 +66,7 @@ export class MemberSessions {
       ...this.tokens.issueMember({ sub: user.sub, brandId: brand.id, memberId: member.id }),
       member: await this.cards.view(member, brand.name),
       welcomeBack,
+      welcomeGift: null,
     };
   }
 

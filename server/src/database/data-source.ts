@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { Brand } from '../brands/brand.entity';
 import type { DatabaseConfig } from '../config/app-config';
 import { Member } from '../members/member.entity';
+import { COUPON_ENTITIES } from '../coupons/coupon.entity';
 import { Order, OrderRefund } from '../orders/order.entity';
 import { WechatIdentity } from '../members/wechat-identity.entity';
 import { Staff } from '../staff/staff.entity';
@@ -12,7 +13,7 @@ import { StoreScene } from '../stores/store-scene.entity';
 import { Store } from '../stores/store.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity, Order, OrderRefund];
+export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity, Order, OrderRefund, ...COUPON_ENTITIES];
 
 /** MySQL/MariaDB in production and CI, SQLite as the embedded default. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -79,6 +79,8 @@ function receipt(order: Order, storeName: string, refunds: OrderRefund[]): Membe
     items: order.items,
     amountFen: order.amountFen,
     discountFen: order.discountFen,
+    couponDiscountFen: order.couponDiscountFen,
+    coupons: [],
     pointsRedeemed: order.pointsRedeemed,
     pointsDeductFen: order.pointsDeductFen,
     payableFen: order.payableFen,

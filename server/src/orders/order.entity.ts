@@ -43,6 +43,10 @@ export class Order {
   @Column(money('discount_fen'))
   discountFen: number;
 
+  /** What the purchase's coupons took off; which coupons is in order_coupons. */
+  @Column(money('coupon_discount_fen'))
+  couponDiscountFen: number;
+
   @Column(money('points_redeemed'))
   pointsRedeemed: number;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCENE_CHARSET, SCENE_MAX_LENGTH } from '../scene';
+import { welcomeGiftSchema } from './coupons';
 import { memberCardSchema } from './member';
 import { acceptedAgreementsSchema } from './member-centre';
 
@@ -44,5 +45,7 @@ export type MemberAuthResponse = z.infer<typeof memberAuthResponseSchema>;
 export const memberJoinResponseSchema = memberAuthResponseSchema.extend({
   member: memberCardSchema,
   welcomeBack: z.boolean(),
+  /** What joining gave (welcome points and coupons), shown right after joining; null on a welcome back or when nothing is configured. */
+  welcomeGift: welcomeGiftSchema,
 });
 export type MemberJoinResponse = z.infer<typeof memberJoinResponseSchema>;

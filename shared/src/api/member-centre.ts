@@ -149,6 +149,8 @@ export const memberReceiptSchema = orderSchema
     items: true,
     amountFen: true,
     discountFen: true,
+    couponDiscountFen: true,
+    coupons: true,
     pointsRedeemed: true,
     pointsDeductFen: true,
     payableFen: true,

@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import { normalizeCouponCode } from '../domain/coupons';
 import { ORDER_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
 import { MEMBER_CODE } from '../member-code';
 import { MAX_FEN } from '../money';
+import { couponCodeFieldSchema, orderCouponSchema } from './coupons';
+import { amountFenSchema } from './fields';
+
+export { amountFenSchema } from './fields';
 
 /** A till's or POS system's own number for a purchase or refund: the idempotency key. */
 const idempotencyKey = (what: string) =>
@@ -12,13 +17,6 @@ const idempotencyKey = (what: string) =>
     .min(1, `请提供${what}`)
     .max(64, `${what}不能超过 64 个字符`)
     .regex(/^[A-Za-z0-9_.:-]+$/, `${what}只能包含字母、数字和 _ . : -`);
-
-export const amountFenSchema = (what: string, min = 1) =>
-  z
-    .number({ error: `${what}应为整数（单位：分）` })
-    .int(`${what}应为整数（单位：分）`)
-    .min(min, min === 1 ? `${what}应大于 0` : `${what}不能为负数`)
-    .max(MAX_FEN, `${what}不能超过 1,000,000 元`);
 
 export const orderItemSchema = z
   .object({
@@ -49,6 +47,15 @@ const purchaseFields = {
     .optional(),
   /** Staff who manage several stores say which till they record for; clerks and POS keys have one. */
   storeId: z.string().trim().min(1).max(36).optional(),
+  /**
+   * The member's coupons to use (scanned or typed): at most one that takes money off (满减 or 折扣)
+   * and any gift coupons. Locked while the purchase is recorded, redeemed with it, released if it fails.
+   */
+  couponCodes: z
+    .array(couponCodeFieldSchema)
+    .max(5, '每单最多使用 5 张券')
+    .refine((codes) => new Set(codes.map((c) => normalizeCouponCode(c) ?? c)).size === codes.length, '同一张券不能重复使用')
+    .optional(),
 };
 
 export const orderQuoteRequestSchema = z.object(purchaseFields).strict();
@@ -71,6 +78,9 @@ export const orderQuoteSchema = z.object({
   pointsBalance: z.number().int(),
   amountFen: z.number().int(),
   discountFen: z.number().int(),
+  /** What the coupons take off (after the member discount). */
+  couponDiscountFen: z.number().int(),
+  coupons: z.array(orderCouponSchema),
   pointsRedeemed: z.number().int(),
   pointsDeductFen: z.number().int(),
   maxRedeemPoints: z.number().int(),
@@ -108,6 +118,9 @@ export const orderSchema = z.object({
   memberPhone: z.string(),
   amountFen: z.number().int(),
   discountFen: z.number().int(),
+  couponDiscountFen: z.number().int(),
+  /** The coupons the purchase used (they go back to the member if it is refunded in full while still valid). */
+  coupons: z.array(orderCouponSchema),
   pointsRedeemed: z.number().int(),
   pointsDeductFen: z.number().int(),
   payableFen: z.number().int(),

@@ -1,4 +1,5 @@
 import { chinaDate, chinaMonth, chinaWeekday } from '../china-time';
+import { type CouponTerms, couponDiscountFen } from './coupons';
 import { type LoyaltyRules, tierRule } from './loyalty-rules';
 import type { TierCode } from './tiers';
 
@@ -28,6 +29,8 @@ export interface PurchaseInput {
   /** The member's points balance before the purchase. */
   balance: number;
   at: Date;
+  /** The one discount coupon (cash or percent) the purchase uses, its threshold already checked; gifts take nothing off. */
+  coupon?: CouponTerms | null;
 }
 
 export type EarningBonus = 'birthday_month' | 'member_day';
@@ -35,10 +38,12 @@ export type EarningBonus = 'birthday_month' | 'member_day';
 export interface PurchaseQuote {
   /** Member (tier) discount on eligible goods. */
   discountFen: number;
+  /** What the coupon takes off eligible goods after the member discount. */
+  couponDiscountFen: number;
   pointsRedeemed: number;
   /** What the redeemed points pay. */
   pointsDeductFen: number;
-  /** What the shopper pays: amount − discount − points deduction. */
+  /** What the shopper pays: amount − member discount − coupon − points deduction. */
   payableFen: number;
   /** The most points this order could take (balance and the order-share cap). */
   maxRedeemPoints: number;
@@ -105,9 +110,9 @@ export function maxRedeemablePoints(rules: LoyaltyRules, eligibleFen: number, ba
 }
 
 /**
- * Prices one purchase: member discount on eligible goods, points deduction on eligible goods
- * (≤ balance, ≤ the cap, whole fen), then points on what eligible goods cost in money and growth
- * on all that was paid. Everything in integers,
+ * Prices one purchase: member discount on eligible goods, then the coupon on what they cost after
+ * it, then points deduction on what is left of them (≤ balance, ≤ the cap, whole fen), then points
+ * on what eligible goods cost in money and growth on all that was paid. Everything in integers,
  * every rounding down (in the shop's favour for discounts, in nobody's for points).
  */
 export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): PurchaseQuote {
@@ -118,10 +123,10 @@ export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): Purcha
   }
   const eligibleFen = eligibleAmount(rules, amountFen, items);
   const discountFen = mulDiv(eligibleFen, tierRule(rules, input.tier).discountOffPercent, 100);
-  const afterDiscountFen = amountFen - discountFen;
-
-  // Points pay only for goods that take member benefits: never for tobacco or a prepaid card.
-  const eligibleAfterDiscount = eligibleFen - discountFen;
+  // Coupons and points pay only for goods that take member benefits: never for tobacco or a prepaid card.
+  const couponFen = input.coupon ? couponDiscountFen(input.coupon, eligibleFen - discountFen) : 0;
+  const afterDiscountFen = amountFen - discountFen - couponFen;
+  const eligibleAfterDiscount = eligibleFen - discountFen - couponFen;
   const maxRedeemPoints = maxRedeemablePoints(rules, eligibleAfterDiscount, input.balance);
   const pointsRedeemed = input.pointsToRedeem;
   if (!Number.isSafeInteger(pointsRedeemed) || pointsRedeemed < 0) {
@@ -151,6 +156,7 @@ export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): Purcha
 
   return {
     discountFen,
+    couponDiscountFen: couponFen,
     pointsRedeemed,
     pointsDeductFen,
     payableFen,

@@ -79,14 +79,16 @@ describe('coupons', () => {
     expect(canTransition(COUPON_TRANSITIONS, 'locked', 'locked')).toBe(false);
   });
 
-  it('may be released again harmlessly, from issued or locked', () => {
-    expect(statesLeadingTo(COUPON_TRANSITIONS, 'issued')).toEqual(['issued', 'locked']);
+  it('come back to issued when released (again harmlessly) or given back by a refund', () => {
+    expect(statesLeadingTo(COUPON_TRANSITIONS, 'issued')).toEqual(['issued', 'locked', 'redeemed']);
   });
 
   it('expire or are revoked only while unused, and never come back', () => {
     expect(statesLeadingTo(COUPON_TRANSITIONS, 'expired')).toEqual(['issued']);
     expect(statesLeadingTo(COUPON_TRANSITIONS, 'revoked')).toEqual(['issued']);
-    for (const status of ['redeemed', 'expired', 'revoked'] as const) expect(isFinalState(COUPON_TRANSITIONS, status)).toBe(true);
+    for (const status of ['expired', 'revoked'] as const) expect(isFinalState(COUPON_TRANSITIONS, status)).toBe(true);
+    // A purchase refunded in full gives its coupons back; nothing else leaves `redeemed`.
+    expect(COUPON_TRANSITIONS.redeemed).toEqual(['issued']);
   });
 });
 

@@ -75,14 +75,14 @@ export type CouponStatus = (typeof COUPON_STATUSES)[number];
 /**
  * A coupon is `issued` to a member; a purchase that uses it `locked`s it, then `redeemed` it when the
  * purchase is recorded, or releases it back to `issued` when the purchase is abandoned (releasing an
- * `issued` coupon again leaves it `issued`, so a repeated release is harmless). An unused coupon
- * `expired`s at the end of its validity or is `revoked` by the brand. Redeemed, expired and revoked
- * are final.
+ * `issued` coupon again leaves it `issued`, so a repeated release is harmless). A purchase refunded
+ * in full gives its coupons back (`redeemed` → `issued`) while they are still valid. An unused coupon
+ * `expired`s at the end of its validity or is `revoked` by the brand; expired and revoked are final.
  */
 export const COUPON_TRANSITIONS = {
   issued: ['locked', 'issued', 'expired', 'revoked'],
   locked: ['redeemed', 'issued'],
-  redeemed: [],
+  redeemed: ['issued'],
   expired: [],
   revoked: [],
 } as const satisfies Transitions<CouponStatus>;

@@ -1,0 +1,203 @@
+import { formatYuan } from '../money';
+import { addDays, mulDiv } from './points';
+
+/*
+ * Coupon rules shared by the server (pricing a purchase, checking a redemption) and the miniapp
+ * (showing a coupon): the code format with its check character, what a coupon takes off a purchase,
+ * and the reasons a coupon cannot be used here and now. No zod and no IO.
+ */
+
+export const COUPON_TYPES = ['cash', 'percent', 'gift'] as const;
+export type CouponType = (typeof COUPON_TYPES)[number];
+
+/** Where an issued coupon came from. */
+export const COUPON_SOURCES = ['claim', 'exchange', 'welcome', 'tier_pack', 'grant'] as const;
+export type CouponSource = (typeof COUPON_SOURCES)[number];
+
+export const COUPON_SOURCE_NAMES: Record<CouponSource, string> = {
+  claim: '领券中心',
+  exchange: '积分兑换',
+  welcome: '入会礼',
+  tier_pack: '等级月礼',
+  grant: '品牌赠送',
+};
+
+/** The terms a coupon carries: copied from its template when issued, so editing the template later changes no issued coupon. */
+export interface CouponTerms {
+  type: CouponType;
+  /** Cash coupons: the amount off. */
+  valueFen: number | null;
+  /** Percent coupons: 20 = 20 % off (8折). */
+  percentOff: number | null;
+  /** Percent coupons: the most they take off; null = no cap. */
+  capFen: number | null;
+  /** The eligible goods' price (before the member discount) the purchase must reach; 0 = none. */
+  thresholdFen: number;
+  /** Gift coupons: the item handed over. */
+  giftName: string | null;
+}
+
+/** "满100减20", "无门槛减10元", "8.5折 最高减30元", "赠 抽纸一提". */
+export function couponSummary(terms: CouponTerms): string {
+  if (terms.type === 'gift') return `赠 ${terms.giftName ?? '礼品'}`;
+  const threshold = terms.thresholdFen > 0 ? `满${yuan(terms.thresholdFen)}` : '';
+  if (terms.type === 'cash') return threshold ? `${threshold}减${yuan(terms.valueFen ?? 0)}` : `无门槛减${yuan(terms.valueFen ?? 0)}元`;
+  const rate = 100 - (terms.percentOff ?? 0);
+  const fold = `${rate % 10 === 0 ? rate / 10 : (rate / 10).toFixed(1)}折`;
+  const cap = terms.capFen ? ` 最高减${yuan(terms.capFen)}元` : '';
+  return `${threshold}${threshold ? ' ' : ''}${fold}${cap}`;
+}
+
+/** Whole yuan without decimals ("100"), else two decimals ("9.90"). */
+function yuan(fen: number): string {
+  return fen % 100 === 0 ? String(fen / 100) : formatYuan(fen).replace(/^¥/, '');
+}
+
+/** True for coupons that take money off (at most one per purchase); gifts hand over an item instead. */
+export function isDiscountCoupon(type: CouponType): boolean {
+  return type !== 'gift';
+}
+
+/**
+ * What the coupon takes off a purchase whose eligible goods cost `eligibleFen` before and
+ * `eligibleAfterTierFen` after the member discount: the threshold is read against the shelf price
+ * (满100 means goods worth ¥100), the discount comes off what is left after the member discount,
+ * never more than that, rounded down. A gift takes nothing off. The caller has checked the threshold.
+ */
+export function couponDiscountFen(terms: CouponTerms, eligibleAfterTierFen: number): number {
+  if (terms.type === 'cash') return Math.min(terms.valueFen ?? 0, eligibleAfterTierFen);
+  if (terms.type === 'percent') {
+    const off = mulDiv(eligibleAfterTierFen, terms.percentOff ?? 0, 100);
+    return terms.capFen ? Math.min(off, terms.capFen) : off;
+  }
+  return 0;
+}
+
+// Validity -----------------------------------------------------------------------------------------
+
+export type CouponValidity = { kind: 'fixed'; from: string; to: string } | { kind: 'relative'; days: number };
+
+/** The first and last valid business day (inclusive) of a coupon issued on `issuedOn`. */
+export function couponValidDates(validity: CouponValidity, issuedOn: string): { from: string; to: string } {
+  if (validity.kind === 'fixed') return { from: validity.from, to: validity.to };
+  return { from: issuedOn, to: addDays(issuedOn, validity.days - 1) };
+}
+
+/** "2026-12-01 至 2026-12-31" or "领取后 30 天内有效". */
+export function validityText(validity: CouponValidity): string {
+  return validity.kind === 'fixed' ? `${validity.from} 至 ${validity.to}` : `领取后 ${validity.days} 天内有效`;
+}
+
+// Where and when a coupon can be used --------------------------------------------------------------
+
+/** The stores a coupon is good at: every store of the brand when both lists are empty. */
+export interface CouponStoreScope {
+  storeIds: string[];
+  regionIds: string[];
+}
+
+export function couponUsableAtStore(scope: CouponStoreScope, store: { id: string; regionId: string | null }): boolean {
+  if (scope.storeIds.length === 0 && scope.regionIds.length === 0) return true;
+  return scope.storeIds.includes(store.id) || (store.regionId !== null && scope.regionIds.includes(store.regionId));
+}
+
+/** Why a coupon cannot be redeemed; the codes are API error codes. */
+export type CouponProblemCode = 'COUPON_NOT_YET_VALID' | 'COUPON_EXPIRED' | 'COUPON_WRONG_STORE' | 'COUPON_BELOW_THRESHOLD';
+
+export interface CouponProblem {
+  code: CouponProblemCode;
+  message: string;
+}
+
+/**
+ * The first reason the coupon cannot be used at `store` on `today` (Asia/Shanghai) for a purchase
+ * whose eligible goods cost `eligibleFen` (leave it out for a standalone redemption, where there is
+ * no purchase to measure), or null when it can. State (redeemed, revoked…) is the caller's: it is
+ * checked in SQL when the coupon is taken.
+ */
+export function couponProblem(
+  coupon: CouponTerms & CouponStoreScope & { validFrom: string; validTo: string },
+  at: { store: { id: string; regionId: string | null }; today: string; eligibleFen?: number },
+): CouponProblem | null {
+  if (at.today < coupon.validFrom) return { code: 'COUPON_NOT_YET_VALID', message: `该券 ${coupon.validFrom} 起才能使用` };
+  if (at.today > coupon.validTo) return { code: 'COUPON_EXPIRED', message: `该券已于 ${coupon.validTo} 过期` };
+  if (!couponUsableAtStore(coupon, at.store)) return { code: 'COUPON_WRONG_STORE', message: '该券不适用于本门店' };
+  if (at.eligibleFen !== undefined && coupon.thresholdFen > 0 && at.eligibleFen < coupon.thresholdFen) {
+    return {
+      code: 'COUPON_BELOW_THRESHOLD',
+      message: `未达到使用门槛：可用券商品满 ${formatYuan(coupon.thresholdFen)} 可用，本单 ${formatYuan(at.eligibleFen)}`,
+    };
+  }
+  return null;
+}
+
+/** Days from `today` to the coupon's last day, for "3 天后过期"; 0 on its last day. */
+export function daysLeft(validTo: string, today: string): number {
+  return Math.round((Date.parse(`${validTo}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+// Codes --------------------------------------------------------------------------------------------
+
+/**
+ * Crockford's base32: no I, L, O or U, so a code read aloud or typed from a screen has no look-alikes;
+ * typing I/L for 1 and O for 0 is forgiven.
+ */
+export const COUPON_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 16 random characters (80 bits) and one check character. */
+export const COUPON_CODE_DATA_LENGTH = 16;
+export const COUPON_CODE_LENGTH = COUPON_CODE_DATA_LENGTH + 1;
+
+/** A canonical coupon code: what the QR holds and the database stores. */
+export const COUPON_CODE = new RegExp(`^[${COUPON_CODE_ALPHABET}]{${COUPON_CODE_LENGTH}}$`);
+
+/**
+ * The check character, Luhn mod 32 over the data characters: it catches every single mistyped
+ * character and every swap of two neighbours.
+ */
+export function couponCheckChar(data: string): string {
+  const n = COUPON_CODE_ALPHABET.length;
+  let sum = 0;
+  let factor = 2;
+  for (let i = data.length - 1; i >= 0; i--) {
+    const value = COUPON_CODE_ALPHABET.indexOf(data[i]);
+    if (value < 0) throw new Error(`not a coupon code character: ${data[i]}`);
+    const addend = factor * value;
+    sum += Math.floor(addend / n) + (addend % n);
+    factor = factor === 2 ? 1 : 2;
+  }
+  return COUPON_CODE_ALPHABET[(n - (sum % n)) % n];
+}
+
+/** A code from 80 random bits (16 × 5): the caller brings the randomness (crypto.randomBytes(10)). */
+export function couponCodeFromBytes(bytes: Uint8Array): string {
+  if (bytes.length * 8 < COUPON_CODE_DATA_LENGTH * 5) throw new Error('a coupon code needs 80 random bits');
+  let bits = 0n;
+  for (const byte of bytes.subarray(0, 10)) bits = (bits << 8n) | BigInt(byte);
+  let data = '';
+  for (let i = 0; i < COUPON_CODE_DATA_LENGTH; i++) {
+    data = COUPON_CODE_ALPHABET[Number(bits & 31n)] + data;
+    bits >>= 5n;
+  }
+  return data + couponCheckChar(data);
+}
+
+/**
+ * The canonical form of what a clerk typed or a scanner read: upper case, spaces and dashes
+ * dropped, O read as 0 and I/L as 1. Null when it is not a well-formed code or its check character
+ * is wrong (a typo), so no lookup is spent on it.
+ */
+export function normalizeCouponCode(input: string): string | null {
+  const code = input
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  if (!COUPON_CODE.test(code)) return null;
+  return couponCheckChar(code.slice(0, COUPON_CODE_DATA_LENGTH)) === code[COUPON_CODE_DATA_LENGTH] ? code : null;
+}
+
+/** "K7QM 2XPA 9D3R HF6TZ": the code in groups a person can read out and type. */
+export function formatCouponCode(code: string): string {
+  return `${code.slice(0, 4)} ${code.slice(4, 8)} ${code.slice(8, 12)} ${code.slice(12)}`;
+}
