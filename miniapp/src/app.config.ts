@@ -12,8 +12,13 @@ export default defineAppConfig({
   ],
   subPackages: [
     {
+      // The member's coupons, the coupon centre and the points mall: opened from the card, 积分 and 我的.
+      root: 'coupons',
+      pages: ['mine/index', 'center/index', 'detail/index', 'mall/index', 'exchanges/index'],
+    },
+    {
       root: 'staff',
-      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index'],
+      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index'],
     },
   ],
   // Every member page is a tab or opens from one; the join page (no card yet) has no tab bar.

@@ -26,6 +26,14 @@ const ROUTES = {
   memberOrders: 'GET /member/orders',
   memberTiers: 'GET /member/tiers',
   memberHomeStore: 'GET /member/store',
+  memberCoupons: 'GET /member/coupons',
+  memberCoupon: 'GET /member/coupons/:id',
+  couponCenter: 'GET /coupons/center',
+  couponClaim: 'POST /coupons/:templateId/claim',
+  pointsMall: 'GET /points-mall',
+  pointsMallExchange: 'POST /points-mall/:templateId/exchange',
+  memberExchanges: 'GET /member/exchanges',
+  welcomeGift: 'GET /member/welcome-gift',
   staffLogin: 'POST /staff/auth/login',
   staffMe: 'GET /staff/me',
   staffResolveMember: 'POST /staff/members/resolve',
@@ -36,6 +44,8 @@ const ROUTES = {
   staffGetOrder: 'GET /staff/orders/:id',
   staffQuoteRefund: 'POST /staff/orders/:id/refund/quote',
   staffRefundOrder: 'POST /staff/orders/:id/refund',
+  staffLookupCoupon: 'POST /staff/coupons/lookup',
+  staffRedeemCoupon: 'POST /staff/coupons/redeem',
 } as const satisfies { [N in keyof Routes]?: `${Routes[N]['method'] & Method} ${Routes[N]['path']}` }
 
 type RouteName = keyof typeof ROUTES
@@ -153,6 +163,46 @@ export function getHomeStore() {
   return call('memberHomeStore')
 }
 
+/** The member's coupons on one tab (可使用 / 已使用 / 已过期), with every tab's count. */
+export function getMemberCoupons(query: RouteQuery<'memberCoupons'> = {}) {
+  return call('memberCoupons', { query })
+}
+
+/** One of the member's coupons, with its code. */
+export function getMemberCoupon(id: string) {
+  return call('memberCoupon', { params: { id } })
+}
+
+/** The coupons the member may claim now, with what is left and how many they hold. */
+export function getCouponCenter() {
+  return call('couponCenter')
+}
+
+/** Claims one coupon of a template; answers with the coupon. */
+export function claimCoupon(templateId: string) {
+  return call('couponClaim', { params: { templateId } })
+}
+
+/** The coupons and gifts priced in points, and the member's balance. */
+export function getPointsMall() {
+  return call('pointsMall')
+}
+
+/** Exchanges points for one coupon; the same `requestId` again answers with the first exchange. */
+export function exchangeCoupon(templateId: string, body: RouteBody<'pointsMallExchange'>) {
+  return call('pointsMallExchange', { params: { templateId }, body })
+}
+
+/** The member's points-mall exchanges, newest first. */
+export function getMemberExchanges() {
+  return call('memberExchanges')
+}
+
+/** What joining gives (points and coupons), asked with the login token before the shopper joins. */
+export function getWelcomeGift(loginToken: string) {
+  return call('welcomeGift', { header: { Authorization: `Bearer ${loginToken}` } })
+}
+
 export function staffLogin(body: RouteBody<'staffLogin'>) {
   return call('staffLogin', { body })
 }
@@ -197,4 +247,14 @@ export function quoteRefund(id: string, body: RouteBody<'staffQuoteRefund'>) {
 /** Refunds part or all of a purchase; sending the same `refundNo` again answers with the first result. */
 export function refundOrder(id: string, body: RouteBody<'staffRefundOrder'>) {
   return call('staffRefundOrder', { params: { id }, body })
+}
+
+/** Whose coupon a scanned or typed code is, what it gives, and whether it can be used at this store now. */
+export function lookupCoupon(body: RouteBody<'staffLookupCoupon'>) {
+  return call('staffLookupCoupon', { body })
+}
+
+/** Redeems a coupon on its own; sending the same `externalNo` again answers with the first redemption. */
+export function redeemCoupon(body: RouteBody<'staffRedeemCoupon'>) {
+  return call('staffRedeemCoupon', { body })
 }

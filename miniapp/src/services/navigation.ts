@@ -13,6 +13,24 @@ export function openTab(tab: keyof typeof TAB_PAGES) {
   Taro.switchTab({ url: TAB_PAGES[tab] })
 }
 
+/** The coupon pages (the `coupons` subpackage), opened from the card, 积分 and 我的. */
+export const COUPON_PAGES = {
+  mine: '/coupons/mine/index',
+  center: '/coupons/center/index',
+  detail: '/coupons/detail/index',
+  mall: '/coupons/mall/index',
+  exchanges: '/coupons/exchanges/index',
+} as const
+
+export function openCouponPage(page: keyof typeof COUPON_PAGES, query = '') {
+  Taro.navigateTo({ url: query ? `${COUPON_PAGES[page]}?${query}` : COUPON_PAGES[page] })
+}
+
+/** One coupon with its QR code. */
+export function openCoupon(id: string) {
+  openCouponPage('detail', `id=${encodeURIComponent(id)}`)
+}
+
 /** Back to the join page, closing every page (the tab pages too: they need a member). */
 export function goJoin() {
   Taro.reLaunch({ url: '/pages/join/index' })

@@ -62,6 +62,21 @@ describe('answers of the API', () => {
     expect(taro.sent[0]).toMatchObject({ url: 'https://api.example.test/api/staff/stores', header: { Authorization: 'Bearer staff-token' } })
   })
 
+  it('carries the member token to the coupon centre and the points mall too, and neither token elsewhere', async () => {
+    memberSession.save({ token: 'member-token', expiresAt: '2999-01-01T00:00:00Z' })
+    staffSession.save({ token: 'staff-token', expiresAt: '2999-01-01T00:00:00Z' })
+    taro.answer = { statusCode: 200, data: {} }
+    for (const path of ['/member/coupons?status=used', '/coupons/center', '/coupons/t1/claim', '/points-mall', '/points-mall/t1/exchange', '/stores/scene/x', '/couponsx', '/staff/coupons/lookup']) {
+      await apiRequest('GET', path)
+    }
+    expect(taro.sent.map((sent) => sent.header?.Authorization)).toEqual([
+      ...Array(5).fill('Bearer member-token'),
+      undefined,
+      undefined,
+      'Bearer staff-token',
+    ])
+  })
+
   it('turns an error answer into its code, sentence and field issues; a 4xx changed nothing', async () => {
     taro.answer = {
       statusCode: 422,

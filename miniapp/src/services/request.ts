@@ -57,9 +57,13 @@ interface RequestOptions {
   header?: Record<string, string>
 }
 
+/** The first segments of the member's routes (the coupon centre and the points mall as well as /member/…). */
+const MEMBER_GROUPS = ['/member', '/coupons', '/points-mall']
+
 /** Which stored token a path of our API carries; mirrors the server's route groups. */
 function sessionFor(path: string): SessionStore | null {
-  if (path.startsWith('/member/')) return memberSession
+  const [group] = path.match(/^\/[^/?]+/) ?? ['']
+  if (MEMBER_GROUPS.includes(group)) return memberSession
   if (path.startsWith('/staff/') && !path.startsWith('/staff/auth/')) return staffSession
   return null
 }

@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import type { WelcomeGift } from '@wemember/shared'
 
 /** A bearer token and the ISO instant it stops working. */
 export interface Session {
@@ -59,5 +60,20 @@ export const memberNotice = {
     const message: unknown = Taro.getStorageSync(NOTICE_KEY)
     if (message) Taro.removeStorageSync(NOTICE_KEY)
     return typeof message === 'string' ? message : ''
+  },
+}
+
+const WELCOME_GIFT_KEY = 'wemember.welcome-gift'
+
+/** What joining gave (points and coupons), kept across the reLaunch to the card, which shows it once. */
+export const welcomeGiftNotice = {
+  save(gift: NonNullable<WelcomeGift>) {
+    Taro.setStorageSync(WELCOME_GIFT_KEY, gift)
+  },
+  take(): NonNullable<WelcomeGift> | null {
+    const gift: NonNullable<WelcomeGift> | '' = Taro.getStorageSync(WELCOME_GIFT_KEY)
+    if (!gift) return null
+    Taro.removeStorageSync(WELCOME_GIFT_KEY)
+    return gift
   },
 }

@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react'
 import { View } from '@tarojs/components'
 import { CODE128 } from 'jsbarcode/bin/barcodes/CODE128'
-import { darkRuns } from './runs'
+import { darkRuns } from '../../components/runs'
 
 /** Narrowest bar in CSS px. */
 const BAR_PX = 2

@@ -4,15 +4,15 @@ import { Text, View } from '@tarojs/components'
 import type { MemberCard, MemberCode } from '@wemember/shared'
 import { MEMBER_STATUS_NAMES } from '@wemember/shared/member-status'
 import { formatCount, formatYuan } from '@wemember/shared/money'
-import { getMemberCard, getMemberCode } from '../../services/api'
+import { getMemberCard, getMemberCode, getMemberCoupons } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { percentBetween } from '../../services/format'
-import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openCouponPage, openTab, requireMember } from '../../services/navigation'
 import { RequestError } from '../../services/request'
-import { memberNotice } from '../../services/session'
+import { memberNotice, welcomeGiftNotice } from '../../services/session'
 import { codeLifetimeMs, secondsUntil } from './code-timing'
+import QrCode from '../../components/QrCode'
 import MemberBarcode from './MemberBarcode'
-import MemberQrCode from './MemberQrCode'
 import './index.scss'
 
 /** After a failed refresh, try again this soon. */
@@ -40,6 +40,10 @@ function discountOf(card: MemberCard): string | null {
 export default function CardPage() {
   /** 入会成功 / 欢迎回来 after joining, shown once. */
   const [notice] = useState(() => memberNotice.take())
+  /** What joining gave, right after joining, shown once. */
+  const [welcomeGift] = useState(() => welcomeGiftNotice.take())
+  /** How many coupons the member can use now; null until known. */
+  const [usableCoupons, setUsableCoupons] = useState<number | null>(null)
   const [card, setCard] = useState<MemberCard | null>(null)
   const [cardError, setCardError] = useState('')
   const [code, setCode] = useState<MemberCode | null>(null)
@@ -74,6 +78,15 @@ export default function CardPage() {
     }
   }
 
+  /** The count on the coupon strip; the strip simply shows no figure if it cannot be had. */
+  async function loadCouponCount() {
+    try {
+      setUsableCoupons((await getMemberCoupons({ status: 'usable', limit: 1 })).counts.usable)
+    } catch (error) {
+      leaveIfUnauthorized(error)
+    }
+  }
+
   async function refreshCode() {
     const shown = showing.current
     clearTimeout(refreshTimer.current)
@@ -105,6 +118,7 @@ export default function CardPage() {
     setNow(Date.now())
     clock.current = setInterval(() => setNow(Date.now()), 1000)
     loadCard()
+    loadCouponCount()
     refreshCode()
   })
   useDidHide(stop)
@@ -117,6 +131,18 @@ export default function CardPage() {
     <View className='card-page'>
       {/* Inline rather than a toast: a toast would sit on top of the code the clerk may scan now. */}
       {notice && <View className='card-welcome'>{notice}</View>}
+      {welcomeGift && (welcomeGift.points > 0 || welcomeGift.coupons.length > 0) && (
+        <View className='card-gift' onClick={() => welcomeGift.coupons.length > 0 && openCouponPage('mine')}>
+          <Text className='card-gift__title'>入会礼已到账</Text>
+          {welcomeGift.points > 0 && <Text className='card-gift__line card-gift-points'>{`${formatCount(welcomeGift.points)} 积分`}</Text>}
+          {welcomeGift.coupons.map((coupon) => (
+            <Text key={coupon.id} className='card-gift__line card-gift-coupon'>
+              {`${coupon.name}（${coupon.summary}）`}
+            </Text>
+          ))}
+          {welcomeGift.coupons.length > 0 && <Text className='card-gift__more'>券已放入我的券，点此查看 ›</Text>}
+        </View>
+      )}
       <View className={`card-face card-face--${tier}`}>
         <View className='card-face__top'>
           {card ? <Text className='card-brand'>{card.brandName}</Text> : <View className='skeleton skeleton--light card-skeleton-brand' />}
@@ -151,6 +177,17 @@ export default function CardPage() {
         </View>
       </View>
 
+      <View className='card-coupons'>
+        <View className='card-coupons__item card-coupons-mine' onClick={() => openCouponPage('mine')}>
+          <Text className='card-coupons__label'>我的券</Text>
+          <Text className='card-coupons__value card-coupon-count'>{usableCoupons === null ? '›' : `${usableCoupons} 张可用 ›`}</Text>
+        </View>
+        <View className='card-coupons__item card-coupons-center' onClick={() => openCouponPage('center')}>
+          <Text className='card-coupons__label'>领券中心</Text>
+          <Text className='card-coupons__value'>去领券 ›</Text>
+        </View>
+      </View>
+
       <View className='member-code'>
         <Text className='member-code__title'>会员码</Text>
         <Text className='member-code__hint'>结账时出示给店员扫码，积分自动累计</Text>
@@ -158,7 +195,7 @@ export default function CardPage() {
           <View className='member-code__body'>
             <MemberBarcode code={code.code} />
             <Text className='member-code-text'>{groupDigits(code.code)}</Text>
-            <MemberQrCode code={code.code} />
+            <QrCode className='member-qr' value={code.code} mode='Numeric' />
           </View>
         ) : (
           <View className='member-code__placeholder'>

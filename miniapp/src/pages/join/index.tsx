@@ -2,12 +2,13 @@ import { useRef, useState } from 'react'
 import Taro, { useLoad, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { ButtonProps } from '@tarojs/components'
-import type { Agreements, MemberAuthResponse, StoreScene } from '@wemember/shared'
+import type { Agreements, MemberAuthResponse, StoreScene, WelcomeGiftPreview } from '@wemember/shared'
+import { formatCount } from '@wemember/shared/money'
 import { platform, type PhoneGrant } from '../../platform'
-import { getAgreements, getStoreByScene, memberJoin, memberLogin } from '../../services/api'
+import { getAgreements, getStoreByScene, getWelcomeGift, memberJoin, memberLogin } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { RequestError } from '../../services/request'
-import { memberNotice, memberSession } from '../../services/session'
+import { memberNotice, memberSession, welcomeGiftNotice } from '../../services/session'
 import './index.scss'
 
 type Stage = 'signing-in' | 'ready' | 'joining' | 'failed'
@@ -53,6 +54,8 @@ export default function JoinPage() {
   const [agreements, setAgreements] = useState<Agreements | null>(null)
   const [agreed, setAgreed] = useState(false)
   const [consentHint, setConsentHint] = useState('')
+  /** What joining gives, as the brand configured it; promised only once the server has said so. */
+  const [gift, setGift] = useState<WelcomeGiftPreview | null>(null)
 
   /** The scene to credit the join to, once the store look-up has settled. */
   const attribution = useRef<Promise<string | undefined>>(Promise.resolve(undefined))
@@ -83,7 +86,18 @@ export default function JoinPage() {
       return null
     }
     setLogin(result)
+    loadWelcomeGift(result.token)
     return result
+  }
+
+  /** The welcome gift on offer. Without an answer nothing is promised: joining works the same. */
+  async function loadWelcomeGift(loginToken: string) {
+    try {
+      const preview = await getWelcomeGift(loginToken)
+      setGift(preview.points > 0 || preview.coupons.length > 0 ? preview : null)
+    } catch {
+      setGift(null)
+    }
   }
 
   /** The agreement texts in force; joining is not offered without them. */
@@ -125,6 +139,7 @@ export default function JoinPage() {
       const acceptedAgreements = { membership: shown.membership.version, privacy: shown.privacy.version }
       const joined = await memberJoin({ phoneCode, acceptedAgreements }, current.token)
       memberSession.save(joined)
+      if (joined.welcomeGift) welcomeGiftNotice.save(joined.welcomeGift)
       memberNotice.save(joined.welcomeBack ? '欢迎回来！结账时出示下方会员码，即可累积积分' : '入会成功！结账时出示下方会员码，即可累积积分')
       openCard()
     } catch (failure) {
@@ -167,6 +182,18 @@ export default function JoinPage() {
         {store?.staffName && <Text className='join-staff'>店员 {store.staffName} 为你服务</Text>}
         <Text className='join-tagline'>手机号即会员卡，积分、折扣一卡尽享</Text>
       </View>
+
+      {gift && (
+        <View className='join-gift'>
+          <Text className='join-gift__title'>入会即送</Text>
+          {gift.points > 0 && <Text className='join-gift__line join-gift-points'>{`${formatCount(gift.points)} 积分`}</Text>}
+          {gift.coupons.map((line) => (
+            <Text key={line.templateId} className='join-gift__line join-gift-coupon'>
+              {`${line.name}（${line.summary}）${line.quantity > 1 ? ` × ${line.quantity}` : ''}`}
+            </Text>
+          ))}
+        </View>
+      )}
 
       <View className='join-benefits'>
         <View className='join-benefit'>

@@ -8,7 +8,7 @@ import { AvatarPicker, BirthdayPicker, NicknameInput } from '../../platform/prof
 import { closeMembership, getMemberProfile, setMemberAvatar, setMemberBirthday, updateMemberProfile } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { avatarSrc } from '../../services/format'
-import { goJoin, leaveIfSignedOut, requireMember } from '../../services/navigation'
+import { goJoin, leaveIfSignedOut, openCouponPage, requireMember } from '../../services/navigation'
 import { memberNotice, memberSession } from '../../services/session'
 import './index.scss'
 
@@ -243,6 +243,24 @@ export default function MePage() {
           )}
         </View>
       )}
+
+      <View className='m-section'>
+        <View className='m-row m-row--link me-link-coupons' onClick={() => openCouponPage('mine')}>
+          <Text className='m-row__label'>我的券</Text>
+          <Text className='m-row__value'>可使用、已使用和已过期的券</Text>
+          <Text className='m-row__chevron'>›</Text>
+        </View>
+        <View className='m-row m-row--link me-link-center' onClick={() => openCouponPage('center')}>
+          <Text className='m-row__label'>领券中心</Text>
+          <Text className='m-row__value'>领取门店优惠券</Text>
+          <Text className='m-row__chevron'>›</Text>
+        </View>
+        <View className='m-row m-row--link me-link-mall' onClick={() => openCouponPage('mall')}>
+          <Text className='m-row__label'>积分商城</Text>
+          <Text className='m-row__value'>积分兑换券和礼品</Text>
+          <Text className='m-row__chevron'>›</Text>
+        </View>
+      </View>
 
       <View className='m-section'>
         <View className='m-row m-row--link me-link-tiers' onClick={() => open('/pages/tiers/index')}>

@@ -7,7 +7,7 @@ import { formatCount } from '@wemember/shared/money'
 import { getMemberPoints } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { signedCount } from '../../services/format'
-import { leaveIfSignedOut, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openCouponPage, requireMember } from '../../services/navigation'
 import './index.scss'
 
 const PAGE_SIZE = 20
@@ -96,6 +96,17 @@ export default function PointsPage() {
           </Text>
         )}
         {overview && <Text className='points-rule'>积分抵现：{overview.redeemRule}</Text>}
+      </View>
+
+      <View className='points-links'>
+        <View className='points-link points-link-mall' onClick={() => openCouponPage('mall')}>
+          <Text className='points-link__title'>积分商城</Text>
+          <Text className='points-link__hint'>积分兑好券、换礼品 ›</Text>
+        </View>
+        <View className='points-link points-link-exchanges' onClick={() => openCouponPage('exchanges')}>
+          <Text className='points-link__title'>兑换记录</Text>
+          <Text className='points-link__hint'>查看兑换的券 ›</Text>
+        </View>
       </View>
 
       {error && <View className='points-error'>{error}</View>}

@@ -1,7 +1,8 @@
 import { useRef, useState } from 'react'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
-import type { ApiErrorCode, Order, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
+import type { ApiErrorCode, Order, OrderCoupon, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
+import { normalizeCouponCode } from '@wemember/shared/coupon-code'
 import { MEMBER_CODE, MEMBER_CODE_LENGTH } from '@wemember/shared/member-code'
 import { TIER_NAMES } from '@wemember/shared/tiers'
 import { formatYuan } from '@wemember/shared/money'
@@ -11,8 +12,9 @@ import { errorMessage, formError } from '../../services/error-message'
 import { parsePointsInput, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
-import { AttemptKey } from '../attempt-key'
+import { AttemptKey } from '../../services/attempt-key'
 import BillRow from '../BillRow'
+import StorePicker from '../StorePicker'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
 
@@ -61,6 +63,36 @@ function redeemedText({ pointsRedeemed, pointsDeductFen }: { pointsRedeemed: num
   return pointsRedeemed ? `${pointsRedeemed} 积分，−${formatYuan(pointsDeductFen)}` : '未使用'
 }
 
+/** A coupon typed from a member's screen, with its spaces: 17 characters in groups. */
+const COUPON_INPUT_MAX = 24
+
+/** The refusals that name one of the purchase's coupons (`couponCodes.N`), by that coupon's code. */
+function couponRefusals(failure: unknown, codes: string[]): Record<string, string> {
+  const byCode: Record<string, string> = {}
+  if (!(failure instanceof RequestError)) return byCode
+  for (const { field, message } of failure.issues) {
+    const match = /^couponCodes\.(\d+)$/.exec(field)
+    const code = match ? codes[Number(match[1])] : undefined
+    if (code) byCode[code] ??= message
+  }
+  return byCode
+}
+
+/** The line of a coupon on the bill: "−¥20.00" for a discount, the item to hand over for a gift. */
+function couponValue(coupon: OrderCoupon): string {
+  return coupon.type === 'gift' ? `赠 ${coupon.giftName ?? '礼品'}` : `−${formatYuan(coupon.discountFen)}`
+}
+
+function CouponLines({ coupons, className }: { coupons: OrderCoupon[]; className: string }) {
+  return (
+    <>
+      {coupons.map((coupon) => (
+        <BillRow key={coupon.couponId} label={`${coupon.name}（${coupon.summary}）`} value={couponValue(coupon)} className={`${className} ${className}--${coupon.type}`} />
+      ))}
+    </>
+  )
+}
+
 function PurchaseResult({ order, onRefund, onNext }: { order: Order; onRefund: () => void; onNext: () => void }) {
   const upgraded = order.tierAfter !== order.tierBefore
   return (
@@ -70,6 +102,7 @@ function PurchaseResult({ order, onRefund, onNext }: { order: Order; onRefund: (
         {order.replayed && <Text className='purchase-result__note'>同一小票号只记一次，以下是第一次记录的结果</Text>}
         <BillRow label='原价' value={formatYuan(order.amountFen)} className='result-amount' />
         <BillRow label='会员折扣' value={order.discountFen ? `−${formatYuan(order.discountFen)}` : '无'} className='result-discount' />
+        <CouponLines coupons={order.coupons} className='result-coupon' />
         <BillRow label='积分抵扣' value={redeemedText(order)} className='result-redeemed' />
         <BillRow label='应付' value={formatYuan(order.payableFen)} className='result-payable bill-row--total' />
         <BillRow label='获得积分' value={`+${order.pointsEarned}`} className='result-earned' />
@@ -107,6 +140,11 @@ export default function PurchasePage() {
   const [receiptNo, setReceiptNo] = useState('')
   const [redeemMode, setRedeemMode] = useState<RedeemMode>('none')
   const [redeemText, setRedeemText] = useState('')
+  /** The member's coupons for this purchase, canonical codes in the order added. */
+  const [couponCodes, setCouponCodes] = useState<string[]>([])
+  const [couponText, setCouponText] = useState('')
+  /** Why a coupon of the purchase was refused, by its code; `adding` for the one being added. */
+  const [couponErrors, setCouponErrors] = useState<Record<string, string>>({})
   const [quote, setQuote] = useState<OrderQuote | null>(null)
   const [order, setOrder] = useState<Order | null>(null)
   const [busy, setBusy] = useState<'' | 'quote' | 'create'>('')
@@ -150,12 +188,13 @@ export default function PurchasePage() {
     setRedeemMode('none')
     setRedeemText('')
     setFieldErrors({})
+    setCouponErrors({})
     setError('')
     setConflictNo('')
   }
 
   /** The purchase as typed, or null after marking what is wrong with it. */
-  function purchase(pointsToRedeem: number): OrderQuoteRequest | null {
+  function purchase(pointsToRedeem: number, codes = couponCodes): OrderQuoteRequest | null {
     const errors: Partial<Record<Field, string>> = {}
     const memberCode = digitsOf(code)
     if (!memberCode) errors.memberCode = '请扫描或输入顾客的会员码'
@@ -167,29 +206,74 @@ export default function PurchasePage() {
     if (needsStore && !storeId) errors.storeId = '请选择门店'
     setFieldErrors(errors)
     if (Object.keys(errors).length || amountFen === null) return null
-    return { memberCode, amountFen, pointsToRedeem, ...(needsStore && { storeId }) }
+    return { memberCode, amountFen, pointsToRedeem, ...(needsStore && { storeId }), ...(codes.length > 0 && { couponCodes: codes }) }
   }
 
-  function showFailure(failure: unknown) {
+  /** Places a failure: beside the coupon it names, beside its field, or under the form. */
+  function showFailure(failure: unknown, codes = couponCodes) {
     if (leaveIfUnauthorized(failure)) return
     if (failure instanceof PlatformError && failure.cancelled) return
+    const byCoupon = couponRefusals(failure, codes)
+    if (Object.keys(byCoupon).length) {
+      setCouponErrors(byCoupon)
+      return
+    }
     const { fields, message } = formError(failure, FIELDS, FIELD_BY_CODE)
     setFieldErrors(fields)
     setError(message)
   }
 
-  async function requote(pointsToRedeem: number) {
-    if (busy) return
-    const request = purchase(pointsToRedeem)
-    if (!request) return
+  /** Prices the purchase with these points and coupons; the coupons are kept once a quote accepts them. */
+  async function requote(pointsToRedeem: number, codes = couponCodes): Promise<boolean> {
+    if (busy) return false
+    const request = purchase(pointsToRedeem, codes)
+    if (!request) return false
     setBusy('quote')
     setError('')
+    setCouponErrors({})
     try {
       setQuote(await quoteOrder(request))
+      setCouponCodes(codes)
+      return true
     } catch (failure) {
-      showFailure(failure)
+      showFailure(failure, codes)
+      return false
     } finally {
       setBusy('')
+    }
+  }
+
+  /** Adds the typed or scanned coupon: checked here for a typo, then priced by the server with the others. */
+  async function addCoupon(text: string) {
+    const code = normalizeCouponCode(text)
+    if (!code) {
+      setCouponErrors({ adding: text.trim() ? '券码有误，请核对后重新输入（17 位字母和数字）' : '请扫描或输入券码' })
+      return
+    }
+    if (couponCodes.includes(code)) {
+      setCouponErrors({ adding: '这张券已经添加' })
+      return
+    }
+    const codes = [...couponCodes, code]
+    const added = await requote(quote?.pointsRedeemed ?? 0, codes)
+    if (added) setCouponText('')
+    else
+      setCouponErrors((shown) => {
+        // The new coupon's refusal belongs by the field it was typed in; it was not added.
+        const { [code]: refusal, ...others } = shown
+        return refusal ? { ...others, adding: refusal } : shown
+      })
+  }
+
+  function removeCoupon(code: string) {
+    requote(quote?.pointsRedeemed ?? 0, couponCodes.filter((kept) => kept !== code))
+  }
+
+  async function scanCoupon() {
+    try {
+      await addCoupon(await platform.scanCode())
+    } catch (failure) {
+      showFailure(failure)
     }
   }
 
@@ -263,6 +347,8 @@ export default function PurchasePage() {
       setCode('')
       setAmountText('')
       setReceiptNo('')
+      setCouponCodes([])
+      setCouponText('')
     })
   }
 
@@ -283,17 +369,7 @@ export default function PurchasePage() {
       {needsStore && (
         <View className='purchase-panel'>
           <Text className='purchase-label'>门店</Text>
-          <View className='store-options'>
-            {stores.map((store) => (
-              <Text
-                key={store.id}
-                className={`store-option${store.id === storeId ? ' store-option--chosen' : ''}`}
-                onClick={() => changed(() => setStoreId(store.id))}
-              >
-                {store.name}
-              </Text>
-            ))}
-          </View>
+          <StorePicker stores={stores} chosen={storeId} onChoose={(id) => changed(() => setStoreId(id))} />
           <FieldError field='storeId' message={fieldErrors.storeId} />
         </View>
       )}
@@ -331,6 +407,7 @@ export default function PurchasePage() {
         </View>
         <FieldError field='amountFen' message={fieldErrors.amountFen} />
 
+        {!quote && couponCodes.length > 0 && <Text className='bill-note purchase-coupons-kept'>{`已添加 ${couponCodes.length} 张券，计算会员价时一并使用`}</Text>}
         {!quote && (
           <Button className='purchase-quote-btn' loading={busy === 'quote'} disabled={!!busy} onClick={() => requote(0)}>
             <Text>计算会员价</Text>
@@ -347,6 +424,49 @@ export default function PurchasePage() {
           <BillRow label='可用积分' value={`${quote.pointsBalance}（本单最多可抵 ${quote.maxRedeemPoints}）`} className='quote-balance' />
           <BillRow label='原价' value={formatYuan(quote.amountFen)} className='quote-amount' />
           <BillRow label='会员折扣' value={quote.discountFen ? `−${formatYuan(quote.discountFen)}` : '无'} className='quote-discount' />
+
+          <View className='coupons'>
+            <Text className='purchase-label'>优惠券</Text>
+            {couponCodes.map((couponCode) => {
+              const line = quote.coupons.find((coupon) => normalizeCouponCode(coupon.codeDisplay) === couponCode)
+              return (
+                <View key={couponCode} className='coupon-line'>
+                  <View className='coupon-line__main'>
+                    <Text className='coupon-line__name'>{line ? `${line.name}（${line.summary}）` : couponCode}</Text>
+                    {line && <Text className='coupon-line__code'>{line.codeDisplay}</Text>}
+                    {couponErrors[couponCode] && <Text className='field-error field-error--coupon'>{couponErrors[couponCode]}</Text>}
+                  </View>
+                  {line && <Text className={`coupon-line__value coupon-line__value--${line.type}`}>{couponValue(line)}</Text>}
+                  <Text className='coupon-line__remove' onClick={() => removeCoupon(couponCode)}>
+                    移除
+                  </Text>
+                </View>
+              )
+            })}
+            <View className='coupon-add'>
+              <Input
+                className='coupon-input'
+                maxlength={COUPON_INPUT_MAX}
+                placeholder='输入顾客的券码'
+                value={couponText}
+                onInput={(event) => {
+                  setCouponText(event.detail.value)
+                  setCouponErrors((shown) => ({ ...shown, adding: '' }))
+                }}
+                onConfirm={() => addCoupon(couponText)}
+              />
+              <Button className='coupon-add-btn' disabled={!!busy} onClick={() => addCoupon(couponText)}>
+                <Text>添加</Text>
+              </Button>
+              {process.env.TARO_ENV !== 'h5' && (
+                <Button className='coupon-scan' disabled={!!busy} onClick={scanCoupon}>
+                  <Text>扫码</Text>
+                </Button>
+              )}
+            </View>
+            {couponErrors.adding && <Text className='field-error field-error--coupon-add'>{couponErrors.adding}</Text>}
+          </View>
+          {quote.couponDiscountFen > 0 && <BillRow label='券优惠' value={`−${formatYuan(quote.couponDiscountFen)}`} className='quote-coupon-discount' />}
 
           {quote.maxRedeemPoints > 0 ? (
             <View className='redeem'>

@@ -4,7 +4,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import type { MemberSummary as Member, StaffProfile } from '@wemember/shared'
 import { chinaDate } from '@wemember/shared/china-time'
 import { formatYuan } from '@wemember/shared/money'
-import { MEMBER_CODE_LENGTH } from '@wemember/shared/member-code'
+import { normalizeCouponCode } from '@wemember/shared/coupon-code'
 import { platform, PlatformError } from '../../platform'
 import { getStaffProfile, resolveMember } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
@@ -21,6 +21,14 @@ function openLogin() {
 function openPurchase(memberCode?: string) {
   Taro.navigateTo({ url: memberCode ? `/staff/purchase/index?code=${memberCode}` : '/staff/purchase/index' })
 }
+
+/** A coupon's code was scanned or typed: the coupon page looks it up and redeems it. */
+function openCoupon(couponCode?: string) {
+  Taro.navigateTo({ url: couponCode ? `/staff/coupon/index?code=${couponCode}` : '/staff/coupon/index' })
+}
+
+/** What the clerk types here: a member code (20 digits), a phone or member number, or a coupon code with its spaces. */
+const TYPED_MAX = 24
 
 /** The day's orders: find one by receipt number or the shopper's phone, and refund it. */
 function openOrders() {
@@ -64,6 +72,13 @@ export default function StaffScanPage() {
     setError('')
     try {
       const code = await readCode()
+      // A coupon's code (its check character right) goes to the coupon page; anything else is a member.
+      const couponCode = normalizeCouponCode(code)
+      if (couponCode) {
+        setTyped('')
+        openCoupon(couponCode)
+        return
+      }
       setMember(null)
       const found = await resolveMember({ code })
       setMember(found)
@@ -108,6 +123,9 @@ export default function StaffScanPage() {
         <Text className='staff-action staff-action--orders' onClick={openOrders}>
           今日订单 / 退款
         </Text>
+        <Text className='staff-action staff-action--coupon' onClick={() => openCoupon()}>
+          核销优惠券
+        </Text>
       </View>
       <View className={`staff-no-till${staff && !atTill ? '' : ' is-hidden'}`}>
         <Text>{`${staff?.roleName ?? ''}账号可以在这里扫描会员码查询会员；收银记账、订单和退款请由门店店员或店长办理。`}</Text>
@@ -118,9 +136,8 @@ export default function StaffScanPage() {
           <View className='scan-form'>
             <Input
               className='scan-input'
-              type='number'
-              maxlength={MEMBER_CODE_LENGTH}
-              placeholder='输入会员码（20 位数字）'
+              maxlength={TYPED_MAX}
+              placeholder='输入会员码或券码'
               value={typed}
               onInput={(event) => setTyped(event.detail.value)}
               onConfirm={() => lookUp(() => platform.scanCode(typed))}
@@ -131,10 +148,10 @@ export default function StaffScanPage() {
           </View>
         ) : (
           <Button className='scan-button' loading={busy} disabled={busy} onClick={() => lookUp(() => platform.scanCode())}>
-            <Text>扫描会员码</Text>
+            <Text>扫描会员码 / 券码</Text>
           </Button>
         )}
-        <Text className='scan-hint'>请顾客打开会员卡出示会员码，会员码每分钟更新</Text>
+        <Text className='scan-hint'>请顾客出示会员卡上的会员码（每分钟更新），或「我的券」里的券码</Text>
       </View>
 
       {error && <View className='scan-error'>{error}</View>}

@@ -1,5 +1,6 @@
 /**
- * The idempotency key of one till action: a purchase's externalNo or a refund's refundNo. The
+ * The idempotency key of one action that moves value: a purchase's externalNo or a refund's
+ * refundNo at the till, a coupon redemption's externalNo, a points-mall exchange's requestId. The
  * server records an action once per key, so a key must survive every retry of a send that may
  * have been recorded, and a new action must get a new key.
  */
@@ -9,7 +10,7 @@ export class AttemptKey {
   private maybeRecorded = false
 
   constructor(
-    /** Starts every key: "T" for a purchase, "R" for a refund. */
+    /** Starts every key: "T" for a purchase, "R" for a refund, "C" for a coupon redemption, "X" for an exchange. */
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
