@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
+import { MembersModule } from '../members/members.module';
+import { StoresModule } from '../stores/stores.module';
 import { CouponIssuer } from './coupon-issuer';
+import { CouponTemplates } from './coupon-templates.service';
+import { CouponTemplatesController } from './coupon-templates.controller';
+import { MemberCoupons } from './member-coupons.service';
+import { MemberCouponsController } from './member-coupons.controller';
 
 /** E-coupons: templates, issuing (claims, grants, the points mall), the member's coupons, redemption at the till, statistics and the coupon jobs. */
 @Module({
-  providers: [CouponIssuer],
-  exports: [CouponIssuer],
+  imports: [MembersModule, StoresModule],
+  controllers: [CouponTemplatesController, MemberCouponsController],
+  providers: [CouponIssuer, CouponTemplates, MemberCoupons],
+  exports: [CouponIssuer, CouponTemplates],
 })
 export class CouponsModule {}
