@@ -1,5 +1,7 @@
 import {
+  chinaDateTime,
   COUPON_SOURCE_NAMES,
+  couponProblem,
   couponSummary,
   daysLeft,
   formatCouponCode,
@@ -10,6 +12,7 @@ import {
   type CouponTemplate as TemplateView,
   type MemberCoupon,
   type MemberCouponTab,
+  type StaffCoupon,
   type TierCode,
 } from '@wemember/shared';
 import type { Coupon, CouponTemplate } from './coupon.entity';
@@ -144,5 +147,61 @@ export function offerView(t: CouponTemplate, names: ScopeNames, who: OfferFor): 
     takenByMe: who.takenByMe,
     available: problem === null,
     unavailableReason: problem,
+  };
+}
+
+/** Who redeemed a coupon, for the till: the staff member's name, or "POS" for a store system. */
+export interface RedeemedBy {
+  staffNames: Map<string, string>;
+}
+
+/**
+ * A coupon as staff see it: whose it is, and why it cannot be used at `store` today (its state
+ * first, then its dates and store scope). Without a store (a marketer granting or revoking) only
+ * the state and the dates count.
+ */
+export function staffCouponView(
+  c: Coupon,
+  member: { memberNo: string; phoneMasked: string },
+  at: { today: string; store?: { id: string; regionId: string | null } },
+  names: ScopeNames & RedeemedBy,
+): StaffCoupon {
+  const storeName = c.redeemedStoreId ? (names.stores.get(c.redeemedStoreId) ?? null) : null;
+  const redeemedBy = c.redeemedApiKeyId ? 'POS' : c.redeemedStaffId ? (names.staffNames.get(c.redeemedStaffId) ?? null) : null;
+  let problem: string | null;
+  switch (c.status) {
+    case 'redeemed':
+      problem = `已于 ${c.redeemedAt ? chinaDateTime(c.redeemedAt) : ''} 在 ${storeName ?? '其他门店'} 核销`;
+      break;
+    case 'locked':
+      problem = '该券正在另一笔收银中使用，请稍后再试';
+      break;
+    case 'revoked':
+      problem = '该券已作废';
+      break;
+    case 'expired':
+      problem = `该券已于 ${c.validTo} 过期`;
+      break;
+    case 'issued':
+      // Without a store, its scope is not asked about: the coupon is read as good everywhere.
+      problem = couponProblem(at.store ? c : { ...c, storeIds: [], regionIds: [] }, { store: at.store ?? { id: '', regionId: null }, today: at.today })?.message ?? null;
+      break;
+  }
+  return {
+    id: c.id,
+    templateId: c.templateId,
+    codeDisplay: formatCouponCode(c.code),
+    ...termsView(c, names),
+    status: c.status,
+    memberNo: member.memberNo,
+    memberPhone: member.phoneMasked,
+    validFrom: c.validFrom,
+    validTo: c.validTo,
+    usableHere: problem === null,
+    problem,
+    redeemedAt: c.redeemedAt ? c.redeemedAt.toISOString() : null,
+    redeemedStoreName: storeName,
+    redeemedBy,
+    redeemedOrderId: c.redeemedOrderId,
   };
 }
