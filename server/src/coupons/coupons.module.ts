@@ -1,9 +1,20 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { MembersModule } from '../members/members.module';
+import { TillScope } from '../orders/till-scope';
+import { StoresModule } from '../stores/stores.module';
+import { CouponCodeGate } from './coupon-code-gate';
 import { CouponIssuer } from './coupon-issuer';
+import { CouponRedemptionUseCase } from './coupon-redemption.usecase';
+import { CouponTillController } from './coupon-till.controller';
+import { TillCoupons } from './till-coupons';
 
 /** E-coupons: templates, issuing (claims, grants, the points mall), the member's coupons, redemption at the till, statistics and the coupon jobs. */
 @Module({
-  providers: [CouponIssuer],
-  exports: [CouponIssuer],
+  imports: [AccessModule, MembersModule, StoresModule],
+  controllers: [CouponTillController],
+  // TillScope is the orders module's too: it holds no state, and the orders module uses TillCoupons from here.
+  providers: [CouponIssuer, CouponCodeGate, TillCoupons, CouponRedemptionUseCase, TillScope],
+  exports: [CouponIssuer, TillCoupons],
 })
 export class CouponsModule {}
