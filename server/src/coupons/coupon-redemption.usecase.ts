@@ -4,14 +4,13 @@ import type { TillActor } from '../access/actors';
 import { recordAudit } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
-import { lockMember, LedgerDrift } from '../ledger/member-lock';
+import { assertCanTransact, lockMember, LedgerDrift } from '../ledger/member-lock';
 import { MembersRepository } from '../members/members.repository';
-import { assertCanTransact } from '../orders/orders.usecase';
 import { TillScope } from '../orders/till-scope';
 import type { Store } from '../stores/store.entity';
-import { StoresRepository } from '../stores/stores.repository';
 import { moveCoupon } from './coupon-issuer';
-import { termsView, type ScopeNames } from './coupon-views';
+import { CouponTemplates } from './coupon-templates.service';
+import { termsView } from './coupon-views';
 import { Coupon } from './coupon.entity';
 import { CouponTaken, TillCoupons } from './till-coupons';
 
@@ -27,7 +26,7 @@ export class CouponRedemptionUseCase {
     private readonly till: TillScope,
     private readonly coupons: TillCoupons,
     private readonly members: MembersRepository,
-    private readonly stores: StoresRepository,
+    private readonly templates: CouponTemplates,
     private readonly clock: Clock,
   ) {}
 
@@ -99,7 +98,7 @@ export class CouponRedemptionUseCase {
   private async view(coupon: Coupon, store: Store): Promise<StaffCoupon> {
     const [member, names, redeemed, refused] = await Promise.all([
       this.members.byId(coupon.brandId, coupon.memberId),
-      this.scopeNames(coupon),
+      this.templates.scopeNames(coupon.brandId),
       this.coupons.redeemedBy(coupon),
       this.coupons.refusal(coupon, 'code', { store, today: chinaDate(this.clock.now()) }),
     ]);
@@ -120,11 +119,6 @@ export class CouponRedemptionUseCase {
       redeemedBy: redeemed?.by ?? null,
       redeemedOrderId: coupon.redeemedOrderId,
     };
-  }
-
-  private async scopeNames(coupon: Coupon): Promise<ScopeNames> {
-    const [stores, regions] = await Promise.all([this.stores.stores(coupon.storeIds), this.stores.regions(coupon.regionIds)]);
-    return { stores: new Map(stores.map((s) => [s.id, s.name])), regions: new Map(regions.map((r) => [r.id, r.name])) };
   }
 }
 

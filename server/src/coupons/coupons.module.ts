@@ -6,15 +6,19 @@ import { StoresModule } from '../stores/stores.module';
 import { CouponCodeGate } from './coupon-code-gate';
 import { CouponIssuer } from './coupon-issuer';
 import { CouponRedemptionUseCase } from './coupon-redemption.usecase';
+import { CouponTemplates } from './coupon-templates.service';
+import { CouponTemplatesController } from './coupon-templates.controller';
 import { CouponTillController } from './coupon-till.controller';
+import { MemberCoupons } from './member-coupons.service';
+import { MemberCouponsController } from './member-coupons.controller';
 import { TillCoupons } from './till-coupons';
 
 /** E-coupons: templates, issuing (claims, grants, the points mall), the member's coupons, redemption at the till, statistics and the coupon jobs. */
 @Module({
   imports: [AccessModule, MembersModule, StoresModule],
-  controllers: [CouponTillController],
+  controllers: [CouponTemplatesController, MemberCouponsController, CouponTillController],
   // TillScope is the orders module's too: it holds no state, and the orders module uses TillCoupons from here.
-  providers: [CouponIssuer, CouponCodeGate, TillCoupons, CouponRedemptionUseCase, TillScope],
-  exports: [CouponIssuer, TillCoupons],
+  providers: [CouponIssuer, CouponTemplates, MemberCoupons, CouponCodeGate, TillCoupons, CouponRedemptionUseCase, TillScope],
+  exports: [CouponIssuer, CouponTemplates, TillCoupons],
 })
 export class CouponsModule {}

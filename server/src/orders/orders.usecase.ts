@@ -34,7 +34,7 @@ import { MemberCodeSpends } from '../members/member-code-spends.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { lockMember, type LockedMember } from '../ledger/member-lock';
+import { assertCanTransact, lockMember, type LockedMember } from '../ledger/member-lock';
 import { PointsLedger } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
 import { StoresRepository } from '../stores/stores.repository';
@@ -407,10 +407,4 @@ export function likeEscape(text: string): string {
 export function isCalendarDate(date: string): boolean {
   const at = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === date;
-}
-
-/** Frozen and lost cards neither earn nor spend; a closed one is gone. */
-export function assertCanTransact(member: Pick<Member, 'status'>): void {
-  if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
-  if (member.status !== 'active') throw new DomainError('MEMBER_FROZEN');
 }
