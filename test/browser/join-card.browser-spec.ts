@@ -1,14 +1,6 @@
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { BrowserHarness, visible } from '../support/browser';
+import { BrowserHarness, decodeQr, visible } from '../support/browser';
 import { aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
-
-/** Reads the QR code in a screenshot the way a clerk's scanner would. */
-function decodeQr(png: Buffer): string | null {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
-}
 
 /**
  * Journey 1 in a real browser on the H5 build: a shopper scans a store code, authorises a phone

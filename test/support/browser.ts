@@ -1,11 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { TestStack } from './stack';
 
 export const H5_DIR = join(__dirname, '../../miniapp/dist/h5');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Reads the QR code in a screenshot the way a clerk's scanner would. */
+export function decodeQr(png: Buffer): string | null {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data ?? null;
+}
 
 /** The page Taro shows now (earlier pages stay in the DOM, hidden). */
 export const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${selector}`;
