@@ -110,7 +110,7 @@ describe('H5 in Chromium: e-coupons for the shopper and the clerk', () => {
     expect(await textOf(shopper, '.center-claimed')).toContain('「周末满100减20」已放入我的券');
     // Limit 1 a member: now taken.
     await offer.locator('.center-unavailable').waitFor();
-    expect(await offer.locator('.center-unavailable').textContent()).toMatch(/限领/);
+    expect(await offer.locator('.center-unavailable').textContent()).toBe('已领取');
     await shot(shopper, 'coupons-04-claimed');
 
     // 我的券, from 我的 as well as the card: 可使用 (2) with the one claimed.
@@ -228,9 +228,6 @@ describe('H5 in Chromium: e-coupons for the shopper and the clerk', () => {
     await shopper.locator(visible('.coupon-qr')).waitFor();
     expect(await textOf(shopper, '.detail-name')).toBe(template.name);
     expect((await myCoupons('usable')).coupons.filter((c) => c.templateId === template.id)).toHaveLength(1);
-    await back(shopper);
-    await back(shopper);
-    await back(shopper);
   });
 
   it('the till prices a purchase with a coupon and a gift, each on its own line, refuses a second discount coupon beside it, and redeems them with the purchase', async () => {

@@ -88,7 +88,7 @@ export default function CouponCenterPage() {
                 <Text>{offer.takenByMe > 0 ? '再领一张' : '立即领取'}</Text>
               </Button>
             ) : (
-              <Text className='coupon-state center-unavailable'>{offer.unavailableReason ?? '暂不可领'}</Text>
+              <Text className='coupon-state center-unavailable'>{offer.takenByMe >= offer.perMemberLimit ? '已领取' : (offer.unavailableReason ?? '暂不可领')}</Text>
             )
           }
         />

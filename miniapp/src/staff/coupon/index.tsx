@@ -239,7 +239,7 @@ export default function StaffCouponPage() {
         </View>
         {codeError && <Text className='field-error field-error--code'>{codeError}</Text>}
         {process.env.TARO_ENV !== 'h5' && (
-          <Button className='coupon-redeem coupon-scan-wide' disabled={!!busy} onClick={scan}>
+          <Button className='coupon-scan' disabled={!!busy} onClick={scan}>
             <Text>扫描券码</Text>
           </Button>
         )}
