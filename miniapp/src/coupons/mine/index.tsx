@@ -27,7 +27,7 @@ function Side({ coupon }: { coupon: MemberCoupon }) {
   if (coupon.status === 'redeemed' && coupon.redeemedAt) {
     return (
       <View className='coupon-state mine-used-at'>
-        <Text className='mine-used-at__time'>{chinaDateTime(new Date(coupon.redeemedAt))}</Text>
+        <Text className='mine-used-at__time'>{`${chinaDateTime(new Date(coupon.redeemedAt)).slice(5)} 使用`}</Text>
         {coupon.redeemedStoreName && <Text className='mine-used-at__store'>{coupon.redeemedStoreName}</Text>}
       </View>
     )

@@ -186,7 +186,8 @@ export default function StaffCouponPage() {
         <View className='coupon-redeemed'>
           <Text className='coupon-redeemed__title'>{redeemed.replayed ? '这张券已核销过' : '核销成功'}</Text>
           {redeemed.replayed && <Text className='coupon-redeemed__note'>同一核销单号只核销一次，以下是第一次核销的结果</Text>}
-          <BillRow label='券' value={`${redeemed.coupon.name}（${redeemed.coupon.summary}）`} className='redeemed-coupon' />
+          <BillRow label='券' value={redeemed.coupon.name} className='redeemed-coupon' />
+          <BillRow label='优惠' value={redeemed.coupon.summary} className='redeemed-summary' />
           {redeemed.coupon.type === 'gift' && redeemed.coupon.giftName && (
             <BillRow label='请交给顾客' value={redeemed.coupon.giftName} className='redeemed-gift bill-row--total' />
           )}
