@@ -8,6 +8,7 @@ import type { HttpResult } from '../support/http';
 import { TINY_PNG_BASE64 } from '../support/images';
 import { ACCEPTED_AGREEMENTS, aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { aCouponCode } from '../support/till-coupons';
 
 /**
  * The role × route matrix, generated from API_ROUTES: every route is called by every kind of caller
@@ -183,6 +184,9 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     staffReconcilePoints: { touches: 'brand', sample: async () => ({}) },
     staffCreateApiKey: { touches: 'store', sample: async () => ({ params: { storeId: storeA().id }, body: { label: '矩阵测试' } }) },
     staffRevokeApiKey: { touches: 'store', sample: async () => ({ params: { storeId: storeA().id, keyId: apiKeyId } }) },
+    // A fresh coupon of the matrix member's for every caller, good at every store: HZ001's tills redeem it.
+    staffLookupCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }) },
+    staffRedeemCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }) },
   };
 
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { TINY_PNG_BASE64 } from '../support/images';
 import { rawHttp, type RawAnswer } from '../support/raw-http';
 import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { aCouponCode } from '../support/till-coupons';
 import { arbitraryFor, DELETE, fieldPaths, mutate, NASTY_KEYS, NASTY_STRINGS, NASTY_VALUES, withOwnKey } from '../support/zod-arbitrary';
 
 /**
@@ -340,6 +341,8 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     staffReconcilePoints: async () => ({}),
     staffCreateApiKey: async () => ({ params: { storeId: storeA().id }, body: { label: '模糊测试' } }),
     staffRevokeApiKey: async () => ({ params: { storeId: storeA().id, keyId: spareKeyId } }),
+    staffLookupCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }),
+    staffRedeemCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }),
   };
 
   beforeAll(async () => {
