@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { MembersModule } from '../members/members.module';
@@ -7,6 +8,7 @@ import { StoresModule } from '../stores/stores.module';
 import { CouponGrants } from './coupon-grants';
 import { CouponIssuer } from './coupon-issuer';
 import { CouponMaintenance } from './coupon-maintenance';
+import { CouponStatsService } from './coupon-stats.service';
 import { CouponTemplates } from './coupon-templates.service';
 import { CouponTemplatesController } from './coupon-templates.controller';
 import { GiftSettingsController } from './gift-settings.controller';
@@ -21,9 +23,9 @@ import { WelcomeGifts } from './welcome-gifts';
 
 /** E-coupons: templates, issuing (claims, grants, the points mall), the member's coupons, redemption at the till, statistics and the coupon jobs. */
 @Module({
-  imports: [LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
+  imports: [AccessModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
   controllers: [CouponTemplatesController, MemberCouponsController, StaffCouponsController, GiftSettingsController, PointsMallController],
-  providers: [CouponIssuer, CouponGrants, CouponMaintenance, CouponTemplates, MemberCoupons, StaffCoupons, GiftSettingsService, WelcomeGifts, PointsMall],
+  providers: [CouponIssuer, CouponGrants, CouponMaintenance, CouponStatsService, CouponTemplates, MemberCoupons, StaffCoupons, GiftSettingsService, WelcomeGifts, PointsMall],
   exports: [CouponIssuer, CouponGrants, CouponMaintenance, CouponTemplates, GiftSettingsService, WelcomeGifts],
 })
 export class CouponsModule {}
