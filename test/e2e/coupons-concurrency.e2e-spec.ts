@@ -59,7 +59,7 @@ describe('coupons under concurrency (mysql)', () => {
     const code = await till.code(member.token);
     const [purchase, ...exchanges] = await Promise.all([
       stack.api('POST', '/staff/orders', { token: till.clerkToken, body: { memberCode: code, amountFen: 2_000, pointsToRedeem: 600, externalNo: aReceiptNo() } }),
-      ...Array.from({ length: 4 }, (_, i) => stack.api<ExchangeResult>('POST', `/points-mall/${template.id}/exchange`, { token: member.token, body: { requestId: `race-${i}-${aReceiptNo()}` } })),
+      ...Array.from({ length: 4 }, (_, i) => stack.api('POST', `/points-mall/${template.id}/exchange`, { token: member.token, body: { requestId: `race-${i}-${aReceiptNo()}` } })),
     ]);
 
     const exchanged = exchanges.filter((r) => r.status === 201);
