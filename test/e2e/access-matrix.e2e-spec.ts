@@ -9,6 +9,7 @@ import type { HttpResult } from '../support/http';
 import { TINY_PNG_BASE64 } from '../support/images';
 import { ACCEPTED_AGREEMENTS, aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { aCouponCode } from '../support/till-coupons';
 
 /**
  * The role × route matrix, generated from API_ROUTES: every route is called by every kind of caller
@@ -219,6 +220,9 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
         return { body: current.status === 200 ? { version: current.body.version, welcome: current.body.welcome, tierPacks: current.body.tierPacks } : { version: 0, welcome: { points: 0, coupons: [] }, tierPacks: [] } };
       },
     },
+    // A fresh coupon of the matrix member's for every caller, good at every store: HZ001's tills redeem it.
+    staffLookupCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }) },
+    staffRedeemCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }) },
   };
 
   beforeAll(async () => {

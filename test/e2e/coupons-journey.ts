@@ -193,7 +193,7 @@ export function describeCouponJourney(database: 'mysql' | 'sqlite'): void {
 
       const revoked = await stack.api<StaffCoupon>('POST', `/staff/coupons/${first.body.id}/revoke`, { token: marketer, body: { reason: '重复补偿' } });
       expect(revoked.status).toBe(200);
-      expect(revoked.body).toMatchObject({ status: 'revoked', usableHere: false, problem: '该券已作废' });
+      expect(revoked.body).toMatchObject({ status: 'revoked', usableHere: false, problem: '该券已作废：重复补偿' });
       expect((await stack.api('POST', `/staff/coupons/${first.body.id}/revoke`, { token: marketer, body: { reason: '重复补偿' } })).body.status).toBe('revoked');
       const expiredTab = await stack.api<MemberCoupons>('GET', '/member/coupons?status=expired', { token: member.token });
       expect(expiredTab.body.coupons.map((c) => [c.id, c.status, c.tab])).toEqual([[first.body.id, 'revoked', 'expired']]);

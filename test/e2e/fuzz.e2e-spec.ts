@@ -10,6 +10,7 @@ import { TINY_PNG_BASE64 } from '../support/images';
 import { rawHttp, type RawAnswer } from '../support/raw-http';
 import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { aCouponCode } from '../support/till-coupons';
 import { arbitraryFor, DELETE, fieldPaths, mutate, NASTY_KEYS, NASTY_STRINGS, NASTY_VALUES, withOwnKey } from '../support/zod-arbitrary';
 
 /**
@@ -366,6 +367,8 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
       const current = await stack.api('GET', '/staff/settings/gifts', { token: till.adminToken });
       return { body: { version: current.body.version, welcome: { points: 0, coupons: [{ templateId, quantity: 1 }] }, tierPacks: [{ tier: 'gold', coupons: [{ templateId, quantity: 2 }] }] } };
     },
+    staffLookupCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }),
+    staffRedeemCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }),
   };
 
   beforeAll(async () => {
