@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { CouponSource } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
@@ -13,6 +13,15 @@ export interface Grant {
   member: { id: string; brandId: string };
   /** `welcome:<member>:<template>:<n>`, `tier:<member>:<template>:<YYYY-MM>:<n>`, `staff:<brand>:<requestId>`… */
   key: string;
+  source: CouponSource;
+  at: Date;
+}
+
+/** A gift's coupons: `quantity` of each template, the n-th keyed by `key(template, n)`. */
+export interface Pack {
+  lines: { template: CouponTemplate | undefined; templateId: string; quantity: number }[];
+  member: { id: string; brandId: string };
+  key: (templateId: string, n: number) => string;
   source: CouponSource;
   at: Date;
 }
@@ -38,6 +47,8 @@ function sameGrant(coupon: Coupon, grant: Grant): Granted {
  */
 @Injectable()
 export class CouponGrants {
+  private readonly logger = new Logger('CouponGrants');
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly issuer: CouponIssuer,
@@ -49,6 +60,34 @@ export class CouponGrants {
     if (existing) return sameGrant(existing, grant);
     const coupon = await this.issuer.issue(m, grant.template, grant.member, { source: grant.source, grantKey: grant.key, countsTowardLimit: false, at: grant.at });
     return { coupon, replayed: false };
+  }
+
+  /**
+   * Every coupon of a gift the member does not hold yet, inside the caller's unit of work (which
+   * holds the member's lock); the new ones are returned. A template that is gone, paused, out of
+   * stock or past its window is skipped and logged — a gift never fails what it comes with (a join,
+   * the monthly run). The issuer refuses those before it writes anything, so skipping leaves the
+   * unit of work clean.
+   */
+  async grantPack(m: EntityManager, pack: Pack): Promise<Coupon[]> {
+    const given: Coupon[] = [];
+    for (const line of pack.lines) {
+      if (!line.template) {
+        this.logger.warn(`${pack.source} for member ${pack.member.id}: template ${line.templateId} no longer exists, skipped`);
+        continue;
+      }
+      for (let n = 1; n <= line.quantity; n++) {
+        try {
+          const granted = await this.grantIn(m, { template: line.template, member: pack.member, key: pack.key(line.templateId, n), source: pack.source, at: pack.at });
+          if (!granted.replayed) given.push(granted.coupon);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          this.logger.warn(`${pack.source} for member ${pack.member.id}: ${line.template.name} (${line.templateId}) skipped: ${error.code} ${error.message}`);
+          break;
+        }
+      }
+    }
+    return given;
   }
 
   /**

@@ -20,7 +20,7 @@ import { Coupon, CouponTemplate } from './coupon.entity';
 import { templateView, type RedeemedBy, type ScopeNames } from './coupon-views';
 
 /** The columns a create or an update sets, from the request. */
-function templateColumns(request: CreateCouponTemplateRequest) {
+export function templateColumns(request: CreateCouponTemplateRequest) {
   const v = request.validity;
   return {
     name: request.name,
