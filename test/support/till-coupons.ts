@@ -53,3 +53,17 @@ export class TillCouponsDriver {
     return (await this.row(couponId)).status;
   }
 }
+
+/** One roomy template per stack, for suites (the access matrix, the fuzzer) that need a fresh coupon per request. */
+const roomyTemplates = new WeakMap<TestStack, Promise<CouponTemplate>>();
+
+/** A new coupon of the member's, claimed in the coupon centre: its canonical code. */
+export async function aCouponCode(stack: TestStack, memberToken: string): Promise<string> {
+  if (!roomyTemplates.has(stack)) {
+    roomyTemplates.set(stack, stack.staffToken('marketer').then((token) => createTemplate(stack, token, { name: '测试券', perMemberLimit: 100, stock: 10_000, thresholdFen: 0 })));
+  }
+  const template = await roomyTemplates.get(stack)!;
+  const claimed = await stack.api<MemberCoupon>('POST', `/coupons/${template.id}/claim`, { token: memberToken });
+  if (claimed.status !== 201) throw new Error(`claim failed: ${claimed.status} ${JSON.stringify(claimed.body)}`);
+  return claimed.body.code;
+}

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { addDays, assertTransition, COUPON_TRANSITIONS } from '@wemember/shared';
-import { In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { dbTime, execute, toInt } from '../database/sql';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { lockMember } from '../ledger/member-lock';
-import { CouponTemplate } from './coupon.entity';
 import { CouponGrants } from './coupon-grants';
 import { EXPIRING_SOON_DAYS } from './coupon-views';
-import { GiftSettingsService } from './gift-settings.service';
+import { giftTemplates, GiftSettingsService } from './gift-settings.service';
 
 const BATCH = 500;
 
@@ -119,10 +117,7 @@ export class CouponMaintenance {
     const brands = (await this.uow.reader.query(`SELECT brand_id FROM gift_settings${brandId ? ' WHERE brand_id = ?' : ''}`, brandId ? [brandId] : [])) as { brand_id: string }[];
     for (const { brand_id: brand } of brands) {
       const { tierPacks } = await this.gifts.settings(brand);
-      const ids = [...new Set(tierPacks.flatMap((p) => p.coupons.map((c) => c.templateId)))];
-      const templates = new Map(
-        (ids.length ? await this.uow.reader.getRepository(CouponTemplate).findBy({ brandId: brand, id: In(ids) }) : []).map((t) => [t.id, t] as const),
-      );
+      const templates = await giftTemplates(this.uow.reader, brand, tierPacks.flatMap((p) => p.coupons));
       for (const pack of tierPacks) {
         if (pack.coupons.length === 0) continue;
         let after = '';

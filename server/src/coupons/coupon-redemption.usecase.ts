@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { chinaDate, formatCouponCode, type CouponRedemption, type LookupCouponRequest, type RedeemCouponRequest, type StaffCoupon } from '@wemember/shared';
+import { chinaDate, type CouponRedemption, type LookupCouponRequest, type RedeemCouponRequest, type StaffCoupon } from '@wemember/shared';
 import type { TillActor } from '../access/actors';
 import { recordAudit } from '../audit/audit-log';
 import { Clock } from '../common/clock';
@@ -10,7 +10,7 @@ import { TillScope } from '../orders/till-scope';
 import type { Store } from '../stores/store.entity';
 import { moveCoupon } from './coupon-issuer';
 import { CouponTemplates } from './coupon-templates.service';
-import { termsView } from './coupon-views';
+import { staffCouponView } from './coupon-views';
 import { Coupon } from './coupon.entity';
 import { CouponTaken, TillCoupons } from './till-coupons';
 
@@ -96,30 +96,10 @@ export class CouponRedemptionUseCase {
 
   /** The coupon as the till shows it, for `store` today. */
   private async view(coupon: Coupon, store: Store): Promise<StaffCoupon> {
-    const [member, names, redeemed, refused] = await Promise.all([
-      this.members.byId(coupon.brandId, coupon.memberId),
-      this.templates.scopeNames(coupon.brandId),
-      this.coupons.redeemedBy(coupon),
-      this.coupons.refusal(coupon, 'code', { store, today: chinaDate(this.clock.now()) }),
-    ]);
-    return {
-      id: coupon.id,
-      templateId: coupon.templateId,
-      codeDisplay: formatCouponCode(coupon.code),
-      ...termsView(coupon, names),
-      status: coupon.status,
-      memberNo: member?.memberNo ?? '',
-      memberPhone: member?.phoneMasked ?? '',
-      validFrom: coupon.validFrom,
-      validTo: coupon.validTo,
-      usableHere: refused === null,
-      problem: refused?.message ?? null,
-      redeemedAt: coupon.redeemedAt?.toISOString() ?? null,
-      redeemedStoreName: redeemed?.storeName ?? null,
-      redeemedBy: redeemed?.by ?? null,
-      redeemedOrderId: coupon.redeemedOrderId,
-    };
+    const [member, names] = await Promise.all([this.members.byId(coupon.brandId, coupon.memberId), this.templates.couponNames(coupon)]);
+    return staffCouponView(coupon, member!, { today: chinaDate(this.clock.now()), store }, names);
   }
+
 }
 
 /** Whether the coupon was redeemed on its own at `store` under this receipt number. */

@@ -1,14 +1,18 @@
 import { Controller, Param } from '@nestjs/common';
-import type { CouponTemplate, CreateCouponTemplateRequest, ListCouponTemplatesQuery, UpdateCouponTemplateRequest } from '@wemember/shared';
+import type { CouponStats, CouponStatsQuery, CouponTemplate, CreateCouponTemplateRequest, ListCouponTemplatesQuery, UpdateCouponTemplateRequest } from '@wemember/shared';
 import { CurrentStaff } from '../access/actor.decorators';
 import type { StaffActor } from '../access/actors';
 import { Route, ValidBody, ValidQuery } from '../access/route.decorator';
+import { CouponStatsService } from './coupon-stats.service';
 import { CouponTemplates } from './coupon-templates.service';
 
-/** HQ admins and marketers design coupon templates; managers read them. */
+/** HQ admins and marketers design coupon templates; managers read them and their figures. */
 @Controller()
 export class CouponTemplatesController {
-  constructor(private readonly templates: CouponTemplates) {}
+  constructor(
+    private readonly templates: CouponTemplates,
+    private readonly figures: CouponStatsService,
+  ) {}
 
   @Route('staffCreateCouponTemplate')
   create(@CurrentStaff() staff: StaffActor, @ValidBody() body: CreateCouponTemplateRequest): Promise<CouponTemplate> {
@@ -28,5 +32,10 @@ export class CouponTemplatesController {
   @Route('staffUpdateCouponTemplate')
   update(@CurrentStaff() staff: StaffActor, @Param('id') id: string, @ValidBody() body: UpdateCouponTemplateRequest): Promise<CouponTemplate> {
     return this.templates.update(staff, id, body);
+  }
+
+  @Route('staffCouponTemplateStats')
+  stats(@CurrentStaff() staff: StaffActor, @Param('id') id: string, @ValidQuery() query: CouponStatsQuery): Promise<CouponStats> {
+    return this.figures.stats(staff, id, query);
   }
 }

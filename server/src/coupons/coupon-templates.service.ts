@@ -16,11 +16,11 @@ import { DomainError } from '../common/domain-error';
 import { forUpdate } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { StoresRepository } from '../stores/stores.repository';
-import { CouponTemplate } from './coupon.entity';
-import { templateView, type ScopeNames } from './coupon-views';
+import { Coupon, CouponTemplate } from './coupon.entity';
+import { templateView, type RedeemedBy, type ScopeNames } from './coupon-views';
 
 /** The columns a create or an update sets, from the request. */
-function templateColumns(request: CreateCouponTemplateRequest) {
+export function templateColumns(request: CreateCouponTemplateRequest) {
   const v = request.validity;
   return {
     name: request.name,
@@ -62,6 +62,12 @@ export class CouponTemplates {
   async scopeNames(brandId: string): Promise<ScopeNames> {
     const [stores, regions] = await Promise.all([this.stores.storesOfBrand(brandId), this.stores.regionsOfBrand(brandId)]);
     return { stores: new Map(stores.map((s) => [s.id, s.name])), regions: new Map(regions.map((r) => [r.id, r.name])) };
+  }
+
+  /** The names a coupon's staff view and the till's refusals show: the brand's stores and regions, and who redeemed it. */
+  async couponNames(coupon: Coupon): Promise<ScopeNames & RedeemedBy> {
+    const [names, staffName] = await Promise.all([this.scopeNames(coupon.brandId), coupon.redeemedStaffId ? this.stores.staffName(coupon.redeemedStaffId) : null]);
+    return { ...names, staffNames: new Map(coupon.redeemedStaffId && staffName ? [[coupon.redeemedStaffId, staffName]] : []) };
   }
 
   /** A template of the brand, or 404. */

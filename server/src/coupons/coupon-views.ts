@@ -155,6 +155,42 @@ export interface RedeemedBy {
   staffNames: Map<string, string>;
 }
 
+/** "11月29日 14:03" (Asia/Shanghai), as the till says when something happened today or lately. */
+function monthDayTime(at: Date): string {
+  const text = chinaDateTime(at);
+  return `${Number(text.slice(5, 7))}月${Number(text.slice(8, 10))}日 ${text.slice(11)}`;
+}
+
+/** Where and by whom a redeemed coupon was used: the store's name, and the clerk's name or "POS". */
+export function redeemedWhere(c: Coupon, names: ScopeNames & RedeemedBy): { storeName: string | null; by: string | null } {
+  const storeName = c.redeemedStoreId ? (names.stores.get(c.redeemedStoreId) ?? null) : null;
+  const by = c.redeemedApiKeyId ? 'POS' : c.redeemedStaffId ? (names.staffNames.get(c.redeemedStaffId) ?? null) : null;
+  return { storeName, by };
+}
+
+/**
+ * Why the coupon's state keeps it from being used, or null when it is issued: a redeemed one says
+ * when, where and by whom ("该券已于 11月29日 14:03 在 人民路店 核销（店员 张三）"), so the clerk
+ * who scans it twice can tell the shopper. The till's refusals and the staff view both say this.
+ */
+export function couponStateProblem(c: Coupon, names: ScopeNames & RedeemedBy): string | null {
+  switch (c.status) {
+    case 'issued':
+      return null;
+    case 'redeemed': {
+      const { storeName, by } = redeemedWhere(c, names);
+      const who = by === 'POS' ? '（POS 收银系统）' : by ? `（店员 ${by}）` : '';
+      return `该券已于 ${c.redeemedAt ? monthDayTime(c.redeemedAt) : ''} 在 ${storeName ?? '其他门店'} 核销${who}`;
+    }
+    case 'locked':
+      return '该券正在另一笔收银中使用，请稍后再试';
+    case 'revoked':
+      return c.revokeReason ? `该券已作废：${c.revokeReason}` : '该券已作废';
+    case 'expired':
+      return `该券已于 ${c.validTo} 过期`;
+  }
+}
+
 /**
  * A coupon as staff see it: whose it is, and why it cannot be used at `store` today (its state
  * first, then its dates and store scope). Without a store (a marketer granting or revoking) only
@@ -166,27 +202,12 @@ export function staffCouponView(
   at: { today: string; store?: { id: string; regionId: string | null } },
   names: ScopeNames & RedeemedBy,
 ): StaffCoupon {
-  const storeName = c.redeemedStoreId ? (names.stores.get(c.redeemedStoreId) ?? null) : null;
-  const redeemedBy = c.redeemedApiKeyId ? 'POS' : c.redeemedStaffId ? (names.staffNames.get(c.redeemedStaffId) ?? null) : null;
-  let problem: string | null;
-  switch (c.status) {
-    case 'redeemed':
-      problem = `已于 ${c.redeemedAt ? chinaDateTime(c.redeemedAt) : ''} 在 ${storeName ?? '其他门店'} 核销`;
-      break;
-    case 'locked':
-      problem = '该券正在另一笔收银中使用，请稍后再试';
-      break;
-    case 'revoked':
-      problem = '该券已作废';
-      break;
-    case 'expired':
-      problem = `该券已于 ${c.validTo} 过期`;
-      break;
-    case 'issued':
-      // Without a store, its scope is not asked about: the coupon is read as good everywhere.
-      problem = couponProblem(at.store ? c : { ...c, storeIds: [], regionIds: [] }, { store: at.store ?? { id: '', regionId: null }, today: at.today })?.message ?? null;
-      break;
-  }
+  const { storeName, by: redeemedBy } = redeemedWhere(c, names);
+  // Without a store, its scope is not asked about: the coupon is read as good everywhere.
+  const problem =
+    couponStateProblem(c, names) ??
+    couponProblem(at.store ? c : { ...c, storeIds: [], regionIds: [] }, { store: at.store ?? { id: '', regionId: null }, today: at.today })?.message ??
+    null;
   return {
     id: c.id,
     templateId: c.templateId,

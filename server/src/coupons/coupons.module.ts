@@ -11,6 +11,7 @@ import { CouponGrants } from './coupon-grants';
 import { CouponIssuer } from './coupon-issuer';
 import { CouponMaintenance } from './coupon-maintenance';
 import { CouponRedemptionUseCase } from './coupon-redemption.usecase';
+import { CouponStatsService } from './coupon-stats.service';
 import { CouponTemplates } from './coupon-templates.service';
 import { CouponTemplatesController } from './coupon-templates.controller';
 import { CouponTillController } from './coupon-till.controller';
@@ -34,6 +35,7 @@ import { WelcomeGifts } from './welcome-gifts';
     CouponIssuer,
     CouponGrants,
     CouponMaintenance,
+    CouponStatsService,
     CouponTemplates,
     MemberCoupons,
     StaffCoupons,

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { giftSettingsBodySchema, type FieldIssue, type GiftSettings, type GiftSettingsBody, type UpdateGiftSettingsRequest } from '@wemember/shared';
-import { In } from 'typeorm';
+import {
+  couponSummary,
+  giftSettingsBodySchema,
+  type FieldIssue,
+  type GiftCouponLine,
+  type GiftLineView,
+  type GiftSettings,
+  type GiftSettingsBody,
+  type UpdateGiftSettingsRequest,
+} from '@wemember/shared';
+import { In, type EntityManager } from 'typeorm';
 import type { StaffActor } from '../access/actors';
 import { recordAudit } from '../audit/audit-log';
 import { Clock } from '../common/clock';
@@ -19,6 +28,39 @@ interface SettingsRow {
 /** Until a brand saves its own: no welcome gift, no monthly packs. */
 export const NO_GIFTS: GiftSettingsBody = { welcome: { points: 0, coupons: [] }, tierPacks: [] };
 
+/** A brand's gift settings, read through `reader` (the member centre reads them without this module). */
+export async function readGiftSettings(reader: EntityManager, brandId: string): Promise<GiftSettings> {
+  const [row] = (await reader.query('SELECT settings, version, updated_at, updated_by FROM gift_settings WHERE brand_id = ?', [brandId])) as SettingsRow[];
+  if (!row) return { ...NO_GIFTS, version: 0, updatedAt: null, updatedBy: null };
+  return {
+    ...giftSettingsBodySchema.parse(JSON.parse(row.settings)),
+    version: toInt(row.version),
+    updatedAt: row.updated_at ? fromDbTime(row.updated_at).toISOString() : null,
+    updatedBy: row.updated_by,
+  };
+}
+
+/** Whether a template can still give a coupon today: active, in stock, its window not over. */
+export function stillGrantable(t: CouponTemplate | undefined, today: string): t is CouponTemplate {
+  return !!t && t.status === 'active' && t.issued < t.stock && (t.validityKind === 'relative' || (t.validTo ?? '') >= today);
+}
+
+/** The brand's templates a gift names, by id. */
+export async function giftTemplates(reader: EntityManager, brandId: string, lines: Pick<GiftCouponLine, 'templateId'>[]): Promise<Map<string, CouponTemplate>> {
+  if (lines.length === 0) return new Map();
+  const found = await reader.getRepository(CouponTemplate).findBy({ brandId, id: In([...new Set(lines.map((l) => l.templateId))]) });
+  return new Map(found.map((t) => [t.id, t]));
+}
+
+/** A gift's lines as a shopper reads them, leaving out what can no longer be given: only what is promised can be kept. */
+export async function grantableLines(reader: EntityManager, brandId: string, lines: GiftCouponLine[], today: string): Promise<GiftLineView[]> {
+  const templates = await giftTemplates(reader, brandId, lines);
+  return lines.flatMap((line) => {
+    const t = templates.get(line.templateId);
+    return stillGrantable(t, today) ? [{ templateId: t.id, name: t.name, summary: couponSummary(t), quantity: line.quantity }] : [];
+  });
+}
+
 /**
  * What the brand gives without being asked: the welcome gift on joining and each tier's monthly
  * coupon pack. Versioned like the loyalty rules, so two marketers saving at once cannot overwrite
@@ -31,15 +73,8 @@ export class GiftSettingsService {
     private readonly clock: Clock,
   ) {}
 
-  async settings(brandId: string): Promise<GiftSettings> {
-    const [row] = (await this.uow.reader.query('SELECT settings, version, updated_at, updated_by FROM gift_settings WHERE brand_id = ?', [brandId])) as SettingsRow[];
-    if (!row) return { ...NO_GIFTS, version: 0, updatedAt: null, updatedBy: null };
-    return {
-      ...giftSettingsBodySchema.parse(JSON.parse(row.settings)),
-      version: toInt(row.version),
-      updatedAt: row.updated_at ? fromDbTime(row.updated_at).toISOString() : null,
-      updatedBy: row.updated_by,
-    };
+  settings(brandId: string): Promise<GiftSettings> {
+    return readGiftSettings(this.uow.reader, brandId);
   }
 
   async update(actor: StaffActor, request: UpdateGiftSettingsRequest): Promise<GiftSettings> {
@@ -84,9 +119,7 @@ export class GiftSettingsService {
       ...body.welcome.coupons.map((line, i) => ({ field: `welcome.coupons.${i}.templateId`, templateId: line.templateId })),
       ...body.tierPacks.flatMap((pack, p) => pack.coupons.map((line, i) => ({ field: `tierPacks.${p}.coupons.${i}.templateId`, templateId: line.templateId }))),
     ];
-    if (lines.length === 0) return;
-    const found = await this.uow.reader.getRepository(CouponTemplate).find({ select: { id: true }, where: { brandId, id: In([...new Set(lines.map((l) => l.templateId))]) } });
-    const known = new Set(found.map((t) => t.id));
+    const known = await giftTemplates(this.uow.reader, brandId, lines);
     const issues: FieldIssue[] = lines.filter((l) => !known.has(l.templateId)).map((l) => ({ field: l.field, message: `券模板 ${l.templateId} 不存在` }));
     if (issues.length > 0) throw new DomainError('VALIDATION_FAILED', issues.map((i) => i.message).join('；'), issues);
   }

@@ -7,7 +7,6 @@ import { DomainError } from '../common/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
 import { assertCanTransact } from '../ledger/member-lock';
 import { MembersRepository } from '../members/members.repository';
-import { StoresRepository } from '../stores/stores.repository';
 import { Coupon } from './coupon.entity';
 import { moveCoupon } from './coupon-issuer';
 import { CouponGrants } from './coupon-grants';
@@ -22,7 +21,6 @@ export class StaffCoupons {
     private readonly templates: CouponTemplates,
     private readonly grants: CouponGrants,
     private readonly members: MembersRepository,
-    private readonly stores: StoresRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -83,12 +81,7 @@ export class StaffCoupons {
   }
 
   private async view(actor: StaffActor, coupon: Coupon): Promise<StaffCoupon> {
-    const [member, names, staffName] = await Promise.all([
-      this.members.byId(actor.brandId, coupon.memberId),
-      this.templates.scopeNames(actor.brandId),
-      coupon.redeemedStaffId ? this.stores.staffName(coupon.redeemedStaffId) : null,
-    ]);
-    const staffNames = new Map(coupon.redeemedStaffId && staffName ? [[coupon.redeemedStaffId, staffName]] : []);
-    return staffCouponView(coupon, member!, { today: chinaDate(this.clock.now()) }, { ...names, staffNames });
+    const [member, names] = await Promise.all([this.members.byId(actor.brandId, coupon.memberId), this.templates.couponNames(coupon)]);
+    return staffCouponView(coupon, member!, { today: chinaDate(this.clock.now()) }, names);
   }
 }

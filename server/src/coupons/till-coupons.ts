@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { chinaDateTime, couponProblem, couponSummary, formatCouponCode, isDiscountCoupon, normalizeCouponCode, type OrderCoupon } from '@wemember/shared';
+import { couponProblem, couponSummary, formatCouponCode, isDiscountCoupon, normalizeCouponCode, type CouponStatus, type OrderCoupon } from '@wemember/shared';
 import { In, type EntityManager } from 'typeorm';
 import type { TillActor } from '../access/actors';
 import { DomainError } from '../common/domain-error';
@@ -9,24 +9,16 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { LedgerDrift } from '../ledger/member-lock';
 import { tillCaller } from '../orders/till-scope';
 import type { Store } from '../stores/store.entity';
-import { StoresRepository } from '../stores/stores.repository';
 import { CouponCodeGate } from './coupon-code-gate';
 import { moveCoupon } from './coupon-issuer';
+import { CouponTemplates } from './coupon-templates.service';
+import { couponStateProblem } from './coupon-views';
 import { Coupon } from './coupon.entity';
 
 /** The coupons a purchase uses: all of them in the order sent, and the one that takes money off. */
 export interface PurchaseCoupons {
   coupons: Coupon[];
   discount: Coupon | null;
-}
-
-/** Where and by whom a coupon was redeemed, as the till and its refusals say it. */
-export interface RedeemedBy {
-  storeName: string | null;
-  /** The clerk's name, or "POS" for a store system. */
-  by: string | null;
-  /** "该券已于 11月29日 14:03 在 人民路店 核销（店员 张三）". */
-  text: string;
 }
 
 /**
@@ -42,11 +34,13 @@ export class CouponTaken extends Error {
   }
 }
 
-/** "11月29日 14:03" (Asia/Shanghai). */
-function monthDayTime(at: Date): string {
-  const text = chinaDateTime(at);
-  return `${Number(text.slice(5, 7))}月${Number(text.slice(8, 10))}日 ${text.slice(11)}`;
-}
+/** The error each state other than issued answers a till that wants the coupon. */
+const STATE_REFUSALS = {
+  redeemed: 'COUPON_ALREADY_REDEEMED',
+  locked: 'COUPON_IN_USE',
+  revoked: 'COUPON_REVOKED',
+  expired: 'COUPON_EXPIRED',
+} as const satisfies Record<Exclude<CouponStatus, 'issued'>, DomainError['code']>;
 
 /** A redemption's who/where/when, cleared when a full refund gives the coupon back. */
 const NOT_REDEEMED = {
@@ -71,7 +65,7 @@ const NOT_REDEEMED = {
 export class TillCoupons {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly stores: StoresRepository,
+    private readonly templates: CouponTemplates,
     private readonly gate: CouponCodeGate,
   ) {}
 
@@ -80,38 +74,14 @@ export class TillCoupons {
     return this.gate.find(tillCaller(actor), actor.brandId, normalizeCouponCode(code) ?? code, field);
   }
 
-  /** Who redeemed the coupon, where and when; null for a coupon that is not redeemed. */
-  async redeemedBy(coupon: Coupon): Promise<RedeemedBy | null> {
-    if (coupon.status !== 'redeemed' || !coupon.redeemedAt) return null;
-    const [store, staffName] = await Promise.all([
-      coupon.redeemedStoreId ? this.stores.store(coupon.redeemedStoreId) : null,
-      coupon.redeemedStaffId ? this.stores.staffName(coupon.redeemedStaffId) : null,
-    ]);
-    const by = staffName ?? (coupon.redeemedApiKeyId ? 'POS' : null);
-    const where = store ? ` 在 ${store.name}` : '';
-    const who = staffName ? `（店员 ${staffName}）` : coupon.redeemedApiKeyId ? '（POS 收银系统）' : '';
-    return { storeName: store?.name ?? null, by, text: `该券已于 ${monthDayTime(coupon.redeemedAt)}${where} 核销${who}` };
-  }
-
   /**
    * Why the coupon cannot be taken in its present state — redeemed (saying who, where and when),
    * held by a purchase being recorded, revoked or expired — or null when it is issued.
    */
   async stateRefusal(coupon: Coupon, field: string): Promise<DomainError | null> {
-    const refuse = (code: 'COUPON_ALREADY_REDEEMED' | 'COUPON_IN_USE' | 'COUPON_REVOKED' | 'COUPON_EXPIRED', message: string) =>
-      new DomainError(code, message, [{ field, message }]);
-    switch (coupon.status) {
-      case 'issued':
-        return null;
-      case 'redeemed':
-        return refuse('COUPON_ALREADY_REDEEMED', (await this.redeemedBy(coupon))?.text ?? '该券已核销');
-      case 'locked':
-        return refuse('COUPON_IN_USE', '该券正在另一笔收银中使用，请稍后再试');
-      case 'revoked':
-        return refuse('COUPON_REVOKED', coupon.revokeReason ? `该券已作废：${coupon.revokeReason}` : '该券已作废');
-      case 'expired':
-        return refuse('COUPON_EXPIRED', `该券已于 ${coupon.validTo} 过期`);
-    }
+    if (coupon.status === 'issued') return null;
+    const message = couponStateProblem(coupon, await this.templates.couponNames(coupon))!;
+    return new DomainError(STATE_REFUSALS[coupon.status], message, [{ field, message }]);
   }
 
   /** The coupon as it is now (committed), after another request took it first. */

@@ -1,21 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { chinaDate, couponSummary, pointsExpiryDate, type WelcomeGift, type WelcomeGiftPreview } from '@wemember/shared';
-import { In } from 'typeorm';
+import { chinaDate, pointsExpiryDate, type WelcomeGift, type WelcomeGiftPreview } from '@wemember/shared';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { lockMember } from '../ledger/member-lock';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { PointsLedger } from '../points/points-ledger';
-import { CouponTemplate } from './coupon.entity';
 import { CouponGrants } from './coupon-grants';
 import { CouponTemplates } from './coupon-templates.service';
 import { memberCouponView } from './coupon-views';
-import { GiftSettingsService } from './gift-settings.service';
-
-/** Whether a template can still give a coupon today: active, in stock, its window not over. */
-export function stillGrantable(t: CouponTemplate | undefined, today: string): t is CouponTemplate {
-  return !!t && t.status === 'active' && t.issued < t.stock && (t.validityKind === 'relative' || (t.validTo ?? '') >= today);
-}
+import { giftTemplates, GiftSettingsService, grantableLines } from './gift-settings.service';
 
 /**
  * The welcome gift: what joining gives, once per member. The points are a ledger credit keyed
@@ -38,22 +31,14 @@ export class WelcomeGifts {
   /** What the join page may promise: the configured points, and the coupons that can still be given. */
   async preview(brandId: string): Promise<WelcomeGiftPreview> {
     const { welcome } = await this.gifts.settings(brandId);
-    const today = chinaDate(this.clock.now());
-    const templates = await this.templatesOf(brandId, welcome.coupons);
-    return {
-      points: welcome.points,
-      coupons: welcome.coupons.flatMap((line) => {
-        const t = templates.get(line.templateId);
-        return stillGrantable(t, today) ? [{ templateId: t.id, name: t.name, summary: couponSummary(t), quantity: line.quantity }] : [];
-      }),
-    };
+    return { points: welcome.points, coupons: await grantableLines(this.uow.reader, brandId, welcome.coupons, chinaDate(this.clock.now())) };
   }
 
   /** Gives what the member has not been given yet; returns just that (nothing on a second call). */
   async give(member: { id: string; brandId: string }): Promise<NonNullable<WelcomeGift>> {
     const now = this.clock.now();
     const [{ welcome }, rules] = await Promise.all([this.gifts.settings(member.brandId), this.loyalty.rules(member.brandId)]);
-    const templates = await this.templatesOf(member.brandId, welcome.coupons);
+    const templates = await giftTemplates(this.uow.reader, member.brandId, welcome.coupons);
     const given = await this.uow.transaction(async (m) => {
       const locked = await lockMember(m, member.id);
       if (!locked) return { points: 0, coupons: [] };
@@ -76,11 +61,5 @@ export class WelcomeGifts {
     });
     const names = given.coupons.length > 0 ? await this.templates.scopeNames(member.brandId) : { stores: new Map(), regions: new Map() };
     return { points: given.points, coupons: given.coupons.map((c) => memberCouponView(c, chinaDate(now), names)) };
-  }
-
-  private async templatesOf(brandId: string, lines: { templateId: string }[]): Promise<Map<string, CouponTemplate>> {
-    if (lines.length === 0) return new Map();
-    const found = await this.uow.reader.getRepository(CouponTemplate).findBy({ brandId, id: In(lines.map((l) => l.templateId)) });
-    return new Map(found.map((t) => [t.id, t]));
   }
 }
