@@ -47,7 +47,11 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
   it('the join page promises the configured welcome gift; after joining the card shows it once', async () => {
     const gift = await createTemplate(stack, marketer, { name: '新人无门槛券', valueFen: 1_000, thresholdFen: 0, claimable: false });
     const current = await api<GiftSettings>('GET', '/staff/settings/gifts', marketer);
-    await api('PUT', '/staff/settings/gifts', marketer, { welcome: { points: 300, coupons: [{ templateId: gift.id, quantity: 1 }] }, tierPacks: current.tierPacks, version: current.version });
+    await api('PUT', '/staff/settings/gifts', marketer, {
+      welcome: { points: 300, coupons: [{ templateId: gift.id, quantity: 1 }] },
+      tierPacks: [{ tier: 'normal', coupons: [{ templateId: gift.id, quantity: 2 }] }],
+      version: current.version,
+    });
 
     const scene = stack.chain.counterScenes.HZ001;
     await stack.printCode(scene);
@@ -66,6 +70,21 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
     memberToken = (shopper.device.storage.get('wemember.member-session') as { token: string }).token;
     // Kept for this card page only: nothing left for the next one.
     expect(shopper.device.storage.has('wemember.welcome-gift')).toBe(false);
+  });
+
+  it('会员等级 lists each tier’s monthly coupons and leads from the member’s own to 我的券', async () => {
+    await shopper.page.tap('.card-tier-panel');
+    const tiers = await shopper.waitForPage('pages/tiers/index', '当前等级');
+    const mine = tiers.find('.tier-card--current');
+    expect(mine.textContent).toContain('每月领 无门槛减10元 ×2');
+    expect(tiers.text('.tier-card--current .tier-card__coupons--mine')).toBe('每月 1 日自动发放到「我的券」，去看看 ›');
+    // Tiers without a pack say nothing of coupons.
+    expect(tiers.all('.tier-card__coupons')).toHaveLength(1);
+    await tiers.tap('.tier-card__coupons--mine');
+    await shopper.waitForPage('coupons/mine/index', '新人无门槛券');
+    await shopper.back();
+    await shopper.back();
+    await shopper.waitForPage('pages/card/index');
   });
 
   it('claims in 领券中心; the clerk’s camera reads the QR in 我的券, and the shopper’s page turns 已使用 on its next refresh', async () => {

@@ -7,7 +7,7 @@ import { formatCount } from '@wemember/shared/money'
 import { errorMessage } from '../../services/error-message'
 import { getMemberTiers } from '../../services/api'
 import { percentBetween } from '../../services/format'
-import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openCouponPage, openTab, requireMember } from '../../services/navigation'
 import BackBar from '../../components/BackBar'
 import './index.scss'
 
@@ -77,6 +77,15 @@ export default function TiersPage() {
               </Text>
             ))}
           </View>
+          {/* The monthly coupons are among the benefits above; say where they arrive, and lead there on the member's own tier. */}
+          {tier.monthlyCoupons.length > 0 &&
+            (tier.code === tiers.tier ? (
+              <Text className='tier-card__coupons tier-card__coupons--mine' onClick={() => openCouponPage('mine')}>
+                每月 1 日自动发放到「我的券」，去看看 ›
+              </Text>
+            ) : (
+              <Text className='tier-card__coupons'>每月 1 日自动发放到「我的券」</Text>
+            ))}
         </View>
       ))}
 
