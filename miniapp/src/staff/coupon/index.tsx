@@ -1,17 +1,17 @@
 import { useRef, useState } from 'react'
-import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { CouponRedemption, StaffCoupon, StaffProfile, StoreSummary } from '@wemember/shared'
 import { chinaDateTime } from '@wemember/shared/china-time'
 import { normalizeCouponCode } from '@wemember/shared/coupon-code'
 import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
-import { getStaffProfile, getStaffStores, lookupCoupon, redeemCoupon } from '../../services/api'
+import { getStaffStores, lookupCoupon, redeemCoupon } from '../../services/api'
 import { AttemptKey } from '../../services/attempt-key'
 import { errorMessage } from '../../services/error-message'
 import { RequestError } from '../../services/request'
-import { staffSession } from '../../services/session'
 import BillRow from '../BillRow'
+import { leaveIfUnauthorized, useStaffProfile } from '../staff-page'
 import StorePicker from '../StorePicker'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
@@ -25,10 +25,6 @@ const STATUS_NAMES: Record<StaffCoupon['status'], string> = {
   redeemed: '已核销',
   expired: '已过期',
   revoked: '已作废',
-}
-
-function openLogin() {
-  Taro.redirectTo({ url: '/staff/login/index' })
 }
 
 /** The coupon as the clerk checks it before redeeming: whose, what, where and until when. */
@@ -76,12 +72,6 @@ export default function StaffCouponPage() {
   /** The code the page was opened with is looked up once, not again on every show. */
   const openedWith = useRef(params.code ?? '')
 
-  function leaveIfUnauthorized(failure: unknown): boolean {
-    if (!(failure instanceof RequestError && failure.unauthorized)) return false
-    openLogin()
-    return true
-  }
-
   function showFailure(failure: unknown) {
     if (leaveIfUnauthorized(failure)) return
     if (failure instanceof PlatformError && failure.cancelled) return
@@ -91,19 +81,13 @@ export default function StaffCouponPage() {
   const needsStore = !!staff && !staff.storeId
   const at = needsStore ? { storeId } : {}
 
-  useDidShow(() => {
-    if (!staffSession.get()) {
-      openLogin()
-      return
-    }
-    getStaffProfile().then((profile) => {
-      setStaff(profile)
-      if (!profile.storeId) getStaffStores().then(setStores, showFailure)
-      // Opened from the scan page with a code: look it up at once where there is no store to choose.
-      else if (openedWith.current) lookUp(openedWith.current, {})
-      openedWith.current = ''
-    }, showFailure)
-  })
+  useStaffProfile((profile) => {
+    setStaff(profile)
+    if (!profile.storeId) getStaffStores().then(setStores, showFailure)
+    // Opened from the scan page with a code: look it up at once where there is no store to choose.
+    else if (openedWith.current) lookUp(openedWith.current, {})
+    openedWith.current = ''
+  }, showFailure)
 
   /** Looks the code up; a malformed code or one with a wrong check character is refused here, with no request. */
   async function lookUp(text: string, where: { storeId?: string } = at) {

@@ -1,13 +1,12 @@
 import { useState } from 'react'
-import Taro, { useDidShow } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { Order, StaffProfile } from '@wemember/shared'
 import { chinaDate, chinaDateLabel, chinaDateTime, chinaDayStart } from '@wemember/shared/china-time'
 import { formatYuan } from '@wemember/shared/money'
-import { getStaffProfile, listOrders } from '../../services/api'
+import { listOrders } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
-import { RequestError } from '../../services/request'
-import { staffSession } from '../../services/session'
+import { leaveIfUnauthorized, useStaffProfile } from '../staff-page'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
 
@@ -15,10 +14,6 @@ const DAY_MS = 24 * 60 * 60 * 1000
 
 /** How many orders one look shows (the API's most). */
 const PAGE_SIZE = 100
-
-function openLogin() {
-  Taro.redirectTo({ url: '/staff/login/index' })
-}
 
 function openRefund(order: Order) {
   Taro.navigateTo({ url: `/staff/refund/index?orderId=${encodeURIComponent(order.id)}` })
@@ -66,11 +61,7 @@ export default function StaffOrdersPage() {
   const [error, setError] = useState('')
 
   function fail(failure: unknown) {
-    if (failure instanceof RequestError && failure.unauthorized) {
-      openLogin()
-      return
-    }
-    setError(errorMessage(failure))
+    if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
   }
 
   async function load(day: string, q: string) {
@@ -88,17 +79,11 @@ export default function StaffOrdersPage() {
   }
 
   // Also on coming back from a refund: the list shows what is refunded now.
-  useDidShow(() => {
-    if (!staffSession.get()) {
-      openLogin()
-      return
-    }
-    getStaffProfile().then((profile) => {
-      setStaff(profile)
-      // The same day and search as before leaving the page.
-      if (mayUseTill(profile.role)) load(shown?.date ?? date, shown?.q ?? '')
-    }, fail)
-  })
+  useStaffProfile((profile) => {
+    setStaff(profile)
+    // The same day and search as before leaving the page.
+    if (mayUseTill(profile.role)) load(shown?.date ?? date, shown?.q ?? '')
+  }, fail)
 
   function chooseDay(day: string) {
     setDate(day)

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react'
-import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { ApiErrorCode, Order, OrderCoupon, OrderQuote, OrderQuoteRequest, StaffProfile, StoreSummary } from '@wemember/shared'
 import { normalizeCouponCode } from '@wemember/shared/coupon-code'
@@ -7,13 +7,13 @@ import { MEMBER_CODE, MEMBER_CODE_LENGTH } from '@wemember/shared/member-code'
 import { TIER_NAMES } from '@wemember/shared/tiers'
 import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
-import { createOrder, getStaffProfile, getStaffStores, quoteOrder } from '../../services/api'
+import { createOrder, getStaffStores, quoteOrder } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
 import { parsePointsInput, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
-import { staffSession } from '../../services/session'
 import { AttemptKey } from '../../services/attempt-key'
 import BillRow from '../BillRow'
+import { leaveIfUnauthorized, useStaffProfile } from '../staff-page'
 import StorePicker from '../StorePicker'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
@@ -40,10 +40,6 @@ const FIELD_BY_CODE: Partial<Record<ApiErrorCode, Field>> = {
 }
 
 type RedeemMode = 'none' | 'all' | 'typed'
-
-function openLogin() {
-  Taro.redirectTo({ url: '/staff/login/index' })
-}
 
 function openRefund(query: string) {
   Taro.navigateTo({ url: `/staff/refund/index?${query}` })
@@ -156,28 +152,15 @@ export default function PurchasePage() {
   const receipt = useRef(new AttemptKey('T'))
   const [receiptPending, setReceiptPending] = useState(false)
 
-  /** A refused staff token: the interceptor has dropped it, so log in again. */
-  function leaveIfUnauthorized(failure: unknown): boolean {
-    if (!(failure instanceof RequestError && failure.unauthorized)) return false
-    openLogin()
-    return true
-  }
-
   function showLoadFailure(failure: unknown) {
     if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
   }
 
-  useDidShow(() => {
-    if (!staffSession.get()) {
-      openLogin()
-      return
-    }
-    getStaffProfile().then((profile) => {
-      setStaff(profile)
-      // Staff over several stores say which store the purchase is for.
-      if (!profile.storeId) getStaffStores().then(setStores, showLoadFailure)
-    }, showLoadFailure)
-  })
+  useStaffProfile((profile) => {
+    setStaff(profile)
+    // Staff over several stores say which store the purchase is for.
+    if (!profile.storeId) getStaffStores().then(setStores, showLoadFailure)
+  }, showLoadFailure)
 
   const needsStore = !!staff && !staff.storeId
 

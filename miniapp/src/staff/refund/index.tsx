@@ -11,6 +11,7 @@ import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
 import { AttemptKey } from '../../services/attempt-key'
 import BillRow from '../BillRow'
+import { leaveIfUnauthorized, openLogin } from '../staff-page'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
 
@@ -40,10 +41,6 @@ function checkAmount(text: string, refundableFen: number): { amountFen: number }
   if (amountFen === 0) return { error: '退款金额应大于 0' }
   if (amountFen > refundableFen) return { error: `最多可退 ${formatYuan(refundableFen)}` }
   return { amountFen }
-}
-
-function openLogin() {
-  Taro.redirectTo({ url: '/staff/login/index' })
 }
 
 /** A page parameter as typed into the URL, or '' when missing. */
@@ -164,10 +161,7 @@ export default function RefundPage() {
   const [refundPending, setRefundPending] = useState(false)
 
   function fail(failure: unknown) {
-    if (failure instanceof RequestError && failure.unauthorized) {
-      openLogin()
-      return
-    }
+    if (leaveIfUnauthorized(failure)) return
     const { fields, message } = formError(failure, FIELDS, FIELD_BY_CODE)
     setFieldErrors(fields)
     setError(message)

@@ -1,21 +1,17 @@
 import { useState } from 'react'
-import Taro, { useDidShow } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { MemberSummary as Member, StaffProfile } from '@wemember/shared'
 import { chinaDate } from '@wemember/shared/china-time'
 import { formatYuan } from '@wemember/shared/money'
 import { normalizeCouponCode } from '@wemember/shared/coupon-code'
 import { platform, PlatformError } from '../../platform'
-import { getStaffProfile, resolveMember } from '../../services/api'
+import { resolveMember } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
-import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
+import { leaveIfUnauthorized, openLogin, useStaffProfile } from '../staff-page'
 import { mayUseTill } from '../TillOnly'
 import './index.scss'
-
-function openLogin() {
-  Taro.redirectTo({ url: '/staff/login/index' })
-}
 
 /** The till: record a purchase, for the member just scanned when their code is known. */
 function openPurchase(memberCode?: string) {
@@ -49,21 +45,8 @@ export default function StaffScanPage() {
   const [memberCode, setMemberCode] = useState('')
   const [error, setError] = useState('')
 
-  /** A refused staff token: the interceptor has dropped it, so log in again. */
-  function leaveIfUnauthorized(failure: unknown): boolean {
-    if (!(failure instanceof RequestError && failure.unauthorized)) return false
-    openLogin()
-    return true
-  }
-
-  useDidShow(() => {
-    if (!staffSession.get()) {
-      openLogin()
-      return
-    }
-    getStaffProfile().then(setStaff, (failure) => {
-      if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
-    })
+  useStaffProfile(setStaff, (failure) => {
+    if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
   })
 
   async function lookUp(readCode: () => Promise<string>) {
