@@ -286,5 +286,15 @@ describe('H5 in Chromium: e-coupons for the shopper and the clerk', () => {
 
     expect((await myCoupons('used')).coupons.map((c) => c.id)).toEqual(expect.arrayContaining([cashCoupon.id, giftCoupon.id]));
     expect((await myCoupons('usable')).coupons.map((c) => c.id)).toContain(otherCoupon.id);
+
+    // The shopper's e-receipt lists both coupons with what each gave.
+    await shopper.goto(`${stack.url}/#/pages/orders/index`);
+    await shopper.reload();
+    await shopper.locator(visible('.receipt-coupon')).first().waitFor();
+    const receipt = shopper.locator(visible('.receipt')).first();
+    expect(await receipt.locator('.receipt-coupon .receipt-row__label').allTextContents()).toEqual(['店庆满100减20', '到店礼']);
+    expect(await receipt.locator('.receipt-coupon .receipt-row__value').allTextContents()).toEqual(['−¥20.00', '赠 抽纸一提']);
+    expect(await receipt.locator('.receipt-payable .receipt-row__value').textContent()).toBe(formatYuan(quote.payableFen));
+    await shot(shopper, 'coupons-18-receipt');
   });
 });

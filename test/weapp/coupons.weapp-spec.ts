@@ -194,5 +194,14 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
     await clerk.waitFor(() => purchase.has('.purchase-result'), 'the purchase recorded');
     expect(purchase.text('.result-coupon .bill-row__value')).toBe('−¥20.00');
     expect((await myCoupons('used')).coupons.map((c) => c.id)).toContain(coupon.id);
+
+    // The shopper's e-receipt lists the coupon and what it took off.
+    await shopper.tapTab('我的');
+    await shopper.waitForPage('pages/me/index', '消费记录');
+    await shopper.page.tap('.me-link-orders');
+    const receipts = await shopper.waitForPage('pages/orders/index', '店庆满100减20');
+    expect(receipts.text('.receipt-coupon .receipt-row__label')).toBe('店庆满100减20');
+    expect(receipts.text('.receipt-coupon .receipt-row__value')).toBe('−¥20.00');
+    expect(receipts.text('.receipt-payable .receipt-row__value')).toBe(formatYuan(quote.payableFen));
   });
 });

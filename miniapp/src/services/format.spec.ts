@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { formatCount } from '@wemember/shared/money'
-import { avatarSrc, minusYuan, percentBetween, signedCount } from './format'
+import { avatarSrc, couponLineValue, minusYuan, percentBetween, signedCount } from './format'
 
 describe('formatCount (shared)', () => {
   it('groups thousands', () => {
@@ -18,6 +18,12 @@ describe('receipt figures', () => {
     expect(signedCount(-500, formatCount)).toBe('−500')
     expect(signedCount(0, formatCount)).toBe('+0')
     expect(minusYuan(1230)).toBe('−¥12.30')
+  })
+
+  it('shows what a coupon took off, or the gift it handed over', () => {
+    expect(couponLineValue({ type: 'cash', giftName: null, discountFen: 2000 })).toBe('−¥20.00')
+    expect(couponLineValue({ type: 'percent', giftName: null, discountFen: 1234 })).toBe('−¥12.34')
+    expect(couponLineValue({ type: 'gift', giftName: '抽纸一提', discountFen: 0 })).toBe('赠 抽纸一提')
   })
 
 })

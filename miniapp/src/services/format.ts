@@ -1,3 +1,4 @@
+import type { OrderCoupon } from '@wemember/shared'
 import { formatYuan } from '@wemember/shared/money'
 
 /** Points as a shopper reads them on a receipt: "+1,234" earned, "−500" (a true minus) taken. */
@@ -8,6 +9,11 @@ export function signedCount(delta: number, format: (n: number) => string): strin
 /** "−¥12.30" for an amount taken off a bill (a true minus sign). */
 export function minusYuan(fen: number): string {
   return `−${formatYuan(fen)}`
+}
+
+/** A coupon's line on a bill or receipt: "−¥20.00" off, or for a gift the item handed over ("赠 抽纸一提"). */
+export function couponLineValue(coupon: Pick<OrderCoupon, 'type' | 'giftName' | 'discountFen'>): string {
+  return coupon.type === 'gift' ? `赠 ${coupon.giftName ?? '礼品'}` : minusYuan(coupon.discountFen)
 }
 
 /**

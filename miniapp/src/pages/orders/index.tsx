@@ -6,7 +6,7 @@ import { chinaDateTime } from '@wemember/shared/china-time'
 import { formatCount, formatYuan } from '@wemember/shared/money'
 import { getMemberOrders } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
-import { minusYuan, signedCount } from '../../services/format'
+import { couponLineValue, minusYuan, signedCount } from '../../services/format'
 import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
 import BackBar from '../../components/BackBar'
 import './index.scss'
@@ -81,6 +81,9 @@ function Receipt({ order }: { order: MemberReceipt }) {
       <View className='receipt-bill'>
         <Row className='receipt-amount' label='商品金额' value={formatYuan(order.amountFen)} />
         {order.discountFen > 0 && <Row className='receipt-discount' label='会员优惠' value={minusYuan(order.discountFen)} />}
+        {order.coupons.map((coupon) => (
+          <Row key={coupon.couponId} className={`receipt-coupon receipt-coupon--${coupon.type}`} label={coupon.name} value={couponLineValue(coupon)} />
+        ))}
         {order.pointsRedeemed > 0 && (
           <Row className='receipt-redeemed' label={`积分抵扣（${formatCount(order.pointsRedeemed)} 积分）`} value={minusYuan(order.pointsDeductFen)} />
         )}

@@ -9,6 +9,7 @@ import { formatYuan } from '@wemember/shared/money'
 import { platform, PlatformError } from '../../platform'
 import { createOrder, getStaffStores, quoteOrder } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
+import { couponLineValue } from '../../services/format'
 import { parsePointsInput, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { AttemptKey } from '../../services/attempt-key'
@@ -74,16 +75,11 @@ function couponRefusals(failure: unknown, codes: string[]): Record<string, strin
   return byCode
 }
 
-/** The line of a coupon on the bill: "−¥20.00" for a discount, the item to hand over for a gift. */
-function couponValue(coupon: OrderCoupon): string {
-  return coupon.type === 'gift' ? `赠 ${coupon.giftName ?? '礼品'}` : `−${formatYuan(coupon.discountFen)}`
-}
-
 function CouponLines({ coupons, className }: { coupons: OrderCoupon[]; className: string }) {
   return (
     <>
       {coupons.map((coupon) => (
-        <BillRow key={coupon.couponId} label={`${coupon.name}（${coupon.summary}）`} value={couponValue(coupon)} className={`${className} ${className}--${coupon.type}`} />
+        <BillRow key={coupon.couponId} label={`${coupon.name}（${coupon.summary}）`} value={couponLineValue(coupon)} className={`${className} ${className}--${coupon.type}`} />
       ))}
     </>
   )
@@ -419,7 +415,7 @@ export default function PurchasePage() {
                     {line && <Text className='coupon-line__code'>{line.codeDisplay}</Text>}
                     {couponErrors[couponCode] && <Text className='field-error field-error--coupon'>{couponErrors[couponCode]}</Text>}
                   </View>
-                  {line && <Text className={`coupon-line__value coupon-line__value--${line.type}`}>{couponValue(line)}</Text>}
+                  {line && <Text className={`coupon-line__value coupon-line__value--${line.type}`}>{couponLineValue(line)}</Text>}
                   <Text className='coupon-line__remove' onClick={() => removeCoupon(couponCode)}>
                     移除
                   </Text>
