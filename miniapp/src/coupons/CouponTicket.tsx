@@ -39,7 +39,8 @@ export default function CouponTicket({ terms, lines, alert, side, muted, classNa
       </View>
       <View className='coupon-ticket__body'>
         <Text className='coupon-ticket__name'>{terms.name}</Text>
-        <Text className='coupon-ticket__summary'>{terms.summary}</Text>
+        {/* A coupon named by its terms ("满100减20") does not say them twice. */}
+        {terms.summary !== terms.name && <Text className='coupon-ticket__summary'>{terms.summary}</Text>}
         {lines.map((line) => (
           <Text key={line} className='coupon-ticket__line'>
             {line}

@@ -103,7 +103,7 @@ export default function CouponDetailPage() {
         <>
           <View className='m-section detail-head'>
             <Text className='detail-name'>{coupon.name}</Text>
-            <Text className='detail-summary'>{coupon.summary}</Text>
+            {coupon.summary !== coupon.name && <Text className='detail-summary'>{coupon.summary}</Text>}
             {alert && <Text className='detail-alert'>{alert}</Text>}
             <CodeOrState coupon={coupon} />
           </View>
