@@ -145,12 +145,15 @@ export function describeCouponTillJourney(database: 'mysql' | 'sqlite'): void {
       // Half the goods back: half of what was paid, pro rata; the coupon stays used.
       const half = await till.refund(order.id, { amountFen: 6_000 });
       expect(half.status).toBe(201);
-      expect(half.body).toMatchObject({ refundFen: 5_000, pointsReversed: 50 });
+      expect(half.body).toMatchObject({ refundFen: 5_000, pointsReversed: 50, couponsReturned: 0 });
       expect(await coupons.status(coupon.id)).toBe('redeemed');
 
       const rest = await till.refund(order.id, { amountFen: 6_000 });
       expect(rest.status).toBe(201);
-      expect(rest.body).toMatchObject({ refundFen: 5_000, orderRefundableFen: 0 });
+      expect(rest.body).toMatchObject({ refundFen: 5_000, orderRefundableFen: 0, couponsReturned: 1 });
+      // Its replay says the same.
+      const replay = await till.refund(order.id, { amountFen: 6_000, refundNo: rest.body.refundNo });
+      expect(replay.body).toMatchObject({ replayed: true, couponsReturned: 1 });
       expect(await coupons.row(coupon.id)).toEqual({ status: 'issued', redeemed_order_id: null, redeemed_external_no: null, redeemed_store_id: null });
       const [line] = await stack.db.query('SELECT returned_at FROM order_coupons WHERE order_id = ? AND coupon_id = ?', [order.id, coupon.id]);
       expect(line.returned_at).not.toBeNull();
@@ -174,7 +177,8 @@ export function describeCouponTillJourney(database: 'mysql' | 'sqlite'): void {
       const coupon = await coupons.claim(member, oneDay.id);
       const order = await till.bought(member, { amountFen: 12_000, couponCodes: [coupon.code] });
       stack.clock.advance(24 * 3600 * 1000);
-      expect((await till.refund(order.id, { amountFen: 12_000 })).status).toBe(201);
+      const refund = await till.refund(order.id, { amountFen: 12_000 });
+      expect([refund.status, refund.body.couponsReturned]).toEqual([201, 0]);
       expect(await coupons.status(coupon.id)).toBe('redeemed');
       const [line] = await stack.db.query('SELECT returned_at FROM order_coupons WHERE order_id = ?', [order.id]);
       expect(line.returned_at).toBeNull();

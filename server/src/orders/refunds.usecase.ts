@@ -146,7 +146,7 @@ export class RefundsUseCase {
         await this.growth.settle(m, member, rules, now, `refund:${refundId}`);
         // Refunded in full: the coupons it used go back to the member while still valid. A partial
         // refund keeps them (the coupon's discount is inside payable, so the money is pro rata).
-        if (to === 'refunded') await this.coupons.giveBack(m, order.id, chinaDate(now), now);
+        const couponsReturned = to === 'refunded' ? await this.coupons.giveBack(m, order.id, chinaDate(now), now) : 0;
 
         const refund: OrderRefund = Object.assign(new OrderRefund(), {
           id: refundId,
@@ -167,6 +167,7 @@ export class RefundsUseCase {
           pointsWrittenOff: charged.writtenOffPoints,
           pointsReturned: share.pointsRedeemed,
           growthReversed: share.growth,
+          couponsReturned,
           orderRefundedFen: refundedBefore + request.amountFen,
           pointsBalance: points.balance,
           reason: request.reason ?? null,
@@ -223,6 +224,7 @@ export class RefundsUseCase {
       pointsWrittenOff: refund.pointsWrittenOff,
       pointsReturned: refund.pointsReturned,
       growthReversed: refund.growthReversed,
+      couponsReturned: refund.couponsReturned,
       orderRefundedFen: refund.orderRefundedFen,
       orderRefundableFen: order.amountFen - refund.orderRefundedFen,
       pointsBalance: refund.pointsBalance,
