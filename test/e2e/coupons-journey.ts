@@ -345,17 +345,25 @@ export function describeCouponJourney(database: 'mysql' | 'sqlite'): void {
       expect((await maintenance.expire('2026-06-05', stack.chain.brand.id)).expired).toBe(0);
     });
 
-    it('a template’s figures: issued by source, expired and revoked, and managers see their own stores', async () => {
+    it('a template’s figures: issued by source, redeemed and revenue by store, and managers see their own stores', async () => {
       const template = await createTemplate(stack, marketer, { name: '统计券', perMemberLimit: 3, pointsPrice: 100 });
       const [a, b] = [await till.newMember(), await till.newMember()];
       await till.bought(a, { amountFen: 20_000 });
-      for (const m of [a, b]) expect((await stack.api('POST', `/coupons/${template.id}/claim`, { token: m.token })).status).toBe(201);
+      const claimed = [];
+      for (const m of [a, b]) claimed.push((await stack.api<MemberCoupon>('POST', `/coupons/${template.id}/claim`, { token: m.token })).body);
       expect((await stack.api('POST', `/points-mall/${template.id}/exchange`, { token: a.token, body: { requestId: aReceiptNo('EX') } })).status).toBe(201);
       const granted = await stack.api<StaffCoupon>('POST', `/staff/coupon-templates/${template.id}/grants`, { token: marketer, body: { memberId: b.memberId, requestId: aReceiptNo('GR') } });
       await stack.api('POST', `/staff/coupons/${granted.body.id}/revoke`, { token: marketer, body: { reason: '发错了' } });
 
+      // At 杭州西湖店: a's coupon alone, b's in a ¥120 purchase (¥20 off → ¥100 paid), then ¥60 of it refunded (¥50 back).
+      expect((await stack.api('POST', '/staff/coupons/redeem', { token: till.clerkToken, body: { code: claimed[0].code, externalNo: aReceiptNo('V') } })).status).toBe(200);
+      const order = await till.bought(b, { amountFen: 12_000, couponCodes: [claimed[1].code] });
+      expect(order.payableFen).toBe(10_000);
+      expect((await till.refund(order.id, { amountFen: 6_000 })).body.refundFen).toBe(5_000);
+
       const stats = await stack.api<CouponStats>('GET', `/staff/coupon-templates/${template.id}/stats`, { token: marketer });
       expect(stats.status).toBe(200);
+      const hz = stack.store('HZ001');
       expect(stats.body).toEqual({
         templateId: template.id,
         name: '统计券',
@@ -363,15 +371,30 @@ export function describeCouponJourney(database: 'mysql' | 'sqlite'): void {
         claimed: 2,
         exchanged: 1,
         granted: 1,
-        redeemed: 0,
+        redeemed: 2,
         expired: 0,
         revoked: 1,
-        redemptionRateBp: 0,
-        revenueFen: 0,
-        byStore: [],
+        redemptionRateBp: 5_000,
+        revenueFen: 5_000,
+        byStore: [{ storeId: hz.id, storeName: hz.name, redeemed: 2, revenueFen: 5_000 }],
       });
       const manager = await stack.staffToken('manager');
-      expect((await stack.api('GET', `/staff/coupon-templates/${template.id}/stats?from=2026-06-01&to=2026-06-30`, { token: manager })).status).toBe(200);
+      expect((await stack.api<CouponStats>('GET', `/staff/coupon-templates/${template.id}/stats?from=2026-06-01&to=2026-06-30`, { token: manager })).body).toMatchObject({
+        redeemed: 2,
+        revenueFen: 5_000,
+        byStore: [{ storeId: hz.id }],
+      });
+      // Another month's figures count no redemption; a region manager elsewhere sees no store of theirs.
+      expect((await stack.api<CouponStats>('GET', `/staff/coupon-templates/${template.id}/stats?from=2026-07-01`, { token: manager })).body).toMatchObject({ redeemed: 0, byStore: [] });
+      const [east, south] = ['华东区', '华南区'].map((name) => stack.chain.regions.find((r) => r.name === name)!);
+      const moveRegionManager = (regionId: string) => stack.db.query('UPDATE staff SET region_id = ? WHERE username = ?', [regionId, `${stack.usernamePrefix}region`]);
+      await moveRegionManager(south.id);
+      try {
+        const elsewhere = await stack.api<CouponStats>('GET', `/staff/coupon-templates/${template.id}/stats`, { token: await stack.staffToken('region') });
+        expect(elsewhere.body).toMatchObject({ issued: 4, redeemed: 0, revenueFen: 0, byStore: [] });
+      } finally {
+        await moveRegionManager(east.id);
+      }
       const backwards = await stack.api('GET', `/staff/coupon-templates/${template.id}/stats?from=2026-06-30&to=2026-06-01`, { token: manager });
       expect(backwards.status).toBe(400);
       expect(backwards.body.issues).toEqual([{ field: 'to', message: '结束日期不能早于开始日期' }]);

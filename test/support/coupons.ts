@@ -1,19 +1,10 @@
 import type { CouponTemplate, CreateCouponTemplateRequest } from '@wemember/shared';
+import { DEMO_COUPON_TEMPLATES } from '../../server/src/seed/brand-setup';
 import type { TestStack } from './stack';
 
-/** A claimable 满100减20, 100 in stock, one per member, valid 30 days after claiming; override what a test is about. */
+/** The demo chain's claimable 满100减20 (100 in stock, one per member, 30 days after claiming); override what a test is about. */
 export function aTemplate(overrides: Partial<CreateCouponTemplateRequest> = {}): CreateCouponTemplateRequest {
-  return {
-    name: '满100减20',
-    type: 'cash',
-    valueFen: 2_000,
-    thresholdFen: 10_000,
-    stock: 100,
-    perMemberLimit: 1,
-    validity: { kind: 'relative', days: 30 },
-    claimable: true,
-    ...overrides,
-  };
+  return { ...DEMO_COUPON_TEMPLATES.claimable, ...overrides };
 }
 
 /** A template the marketer creates (it must succeed). */

@@ -113,8 +113,8 @@ export function tierRestrictionText(tiers: TierCode[]): string | null {
   const from = TIER_CODES.findIndex((code) => tiers.includes(code));
   const topOfLadder = TIER_CODES.slice(from).every((code) => tiers.includes(code));
   const short = (code: TierCode) => TIER_NAMES[code].replace(/会员$/, '');
-  if (topOfLadder) return from === TIER_CODES.length - 1 ? `${short(TIER_CODES[from])}可领` : `${short(TIER_CODES[from])}及以上可领`;
-  return `仅 ${TIER_CODES.filter((code) => tiers.includes(code)).map(short).join('、')} 可领`;
+  if (topOfLadder) return from === TIER_CODES.length - 1 ? `${TIER_NAMES[TIER_CODES[from]]}可领` : `${short(TIER_CODES[from])}及以上可领`;
+  return `仅 ${TIER_CODES.filter((code) => tiers.includes(code)).map((code) => TIER_NAMES[code]).join('、')} 可领`;
 }
 
 /** What a member brings to an offer: their tier, how many of it they took, and their points in the mall. */

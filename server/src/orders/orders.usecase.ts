@@ -23,9 +23,9 @@ import {
 import { In } from 'typeorm';
 import type { TillActor } from '../access/actors';
 import { Clock } from '../common/clock';
-import { CouponTaken, TillCoupons, type PurchaseCoupons } from '../coupons/till-coupons';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
+import { CouponTaken, TillCoupons, type PurchaseCoupons } from '../coupons/till-coupons';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
