@@ -8,8 +8,8 @@ import { MiniProgram } from './harness/mini-program';
  * The coupon pages of the weapp build, mirroring test/browser/coupons: the welcome gift promised
  * on the join page and shown on the card; 领券中心, 我的券 and a coupon's QR, which the clerk's
  * phone scans on the staff scan page and redeems while the shopper's page refreshes to 已使用;
- * 积分商城 and 兑换记录; a coupon scanned into a purchase at the till. One shopper's phone and one
- * clerk's phone, in order.
+ * 积分商城 and 兑换记录; a coupon scanned into a purchase at the till, on the e-receipt, and given
+ * back by a full refund. One shopper's phone and one clerk's phone, in order.
  */
 describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分商城', () => {
   let stack: TestStack;
@@ -169,7 +169,7 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
     await shopper.back();
   });
 
-  it('the till adds a scanned coupon to a purchase, shows what it takes off, and redeems it with the purchase', async () => {
+  it('the till adds a scanned coupon to a purchase, shows what it takes off, redeems it with the purchase and gives it back with a full refund', async () => {
     const template = await createTemplate(stack, marketer, { name: '店庆满100减20' });
     const coupon = await api<MemberCoupon>('POST', `/coupons/${template.id}/claim`, memberToken);
     const memberCode = await till.code(memberToken);
@@ -203,5 +203,15 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
     expect(receipts.text('.receipt-coupon .receipt-row__label')).toBe('店庆满100减20');
     expect(receipts.text('.receipt-coupon .receipt-row__value')).toBe('−¥20.00');
     expect(receipts.text('.receipt-payable .receipt-row__value')).toBe(formatYuan(quote.payableFen));
+
+    // Refunded in full, the purchase gives the coupon back, and the clerk's page says so.
+    await purchase.tap('.purchase-refund');
+    await clerk.waitForPage('staff/refund/index');
+    await clerk.waitFor(() => clerk.page.has('.preview-refund') && !clerk.page.property('.refund-submit', 'disabled'), 'the refund preview');
+    expect(clerk.page.value('.refund-amount')).toBe('120.00');
+    await clerk.page.tap('.refund-submit');
+    await clerk.waitFor(() => clerk.page.has('.refund-result'), 'the refund');
+    expect(clerk.page.text('.result-coupons-returned .bill-row__value')).toBe('1 张');
+    expect((await myCoupons('usable')).coupons.map((c) => c.id)).toContain(coupon.id);
   });
 });

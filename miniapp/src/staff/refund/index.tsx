@@ -116,6 +116,7 @@ function RefundResult({ refund, confirmed }: { refund: Refund; confirmed: Refund
       {refund.pointsWrittenOff > 0 && <BillRow label='无法扣回的积分（已核销）' value={String(refund.pointsWrittenOff)} className='result-written-off' />}
       <BillRow label='退还抵现积分' value={String(refund.pointsReturned)} className='result-points-returned' />
       <BillRow label='扣回成长值' value={String(refund.growthReversed)} className='result-growth-reversed' />
+      {refund.couponsReturned > 0 && <BillRow label='优惠券已退回顾客' value={`${refund.couponsReturned} 张`} className='result-coupons-returned' />}
       <BillRow label='会员现有积分' value={String(refund.pointsBalance)} className='result-points-balance' />
       <BillRow label='还可退商品金额' value={formatYuan(refund.orderRefundableFen)} className='result-refundable' />
       <BillRow label='退款单号' value={refund.refundNo} className='result-refund-no' />
