@@ -3,6 +3,7 @@ export * from './phone';
 export * from './china-time';
 export * from './scene';
 export * from './member-code';
+export * from './coupon-code';
 export * from './domain/tiers';
 export * from './domain/member-status';
 export * from './domain/staff-roles';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COUPON_SOURCES, COUPON_TYPES, normalizeCouponCode } from '../domain/coupons';
+import { normalizeCouponCode } from '../coupon-code';
+import { COUPON_SOURCES, COUPON_TYPES } from '../domain/coupons';
 import { COUPON_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
 import { MAX_FEN } from '../money';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeCouponCode } from '../domain/coupons';
+import { normalizeCouponCode } from '../coupon-code';
 import { ORDER_STATUSES } from '../domain/state-machines';
 import { TIER_CODES } from '../domain/tiers';
 import { MEMBER_CODE } from '../member-code';

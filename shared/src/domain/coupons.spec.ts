@@ -1,16 +1,6 @@
 import fc from 'fast-check';
-import {
-  COUPON_CODE_ALPHABET,
-  COUPON_CODE_LENGTH,
-  couponCodeFromBytes,
-  couponDiscountFen,
-  couponProblem,
-  couponSummary,
-  couponValidDates,
-  formatCouponCode,
-  normalizeCouponCode,
-  type CouponTerms,
-} from './coupons';
+import { COUPON_CODE_ALPHABET, COUPON_CODE_LENGTH, couponCodeFromBytes, formatCouponCode, normalizeCouponCode } from '../coupon-code';
+import { couponDiscountFen, couponProblem, couponSummary, couponValidDates, type CouponTerms } from './coupons';
 import { DEFAULT_LOYALTY_RULES } from './loyalty-rules';
 import { quotePurchase } from './points';
 

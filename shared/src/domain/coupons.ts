@@ -2,13 +2,11 @@ import { daysBetween } from '../china-time';
 import { formatYuan } from '../money';
 import { addDays, mulDiv } from './points';
 
-// The code format lives in a zod-free module of its own, which the miniapp imports alone.
-export * from '../coupon-code';
-
 /*
  * Coupon rules shared by the server (pricing a purchase, checking a redemption) and the miniapp
- * (showing a coupon): the code format with its check character, what a coupon takes off a purchase,
- * and the reasons a coupon cannot be used here and now. No zod and no IO.
+ * (showing a coupon): what a coupon takes off a purchase, when and where it can be used, and the
+ * reasons it cannot be here and now. No zod and no IO. The code format with its check character
+ * is `../coupon-code`, a module of its own for the miniapp.
  */
 
 export const COUPON_TYPES = ['cash', 'percent', 'gift'] as const;
