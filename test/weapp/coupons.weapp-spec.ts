@@ -73,6 +73,7 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
   });
 
   it('会员等级 lists each tier’s monthly coupons and leads from the member’s own to 我的券', async () => {
+    await shopper.waitFor(() => shopper.page.has('.card-tier-panel'), 'the card loaded');
     await shopper.page.tap('.card-tier-panel');
     const tiers = await shopper.waitForPage('pages/tiers/index', '当前等级');
     const mine = tiers.find('.tier-card--current');
@@ -213,5 +214,45 @@ describe('weapp: 领券中心, 我的券, a coupon redeemed at the till, 积分�
     await clerk.waitFor(() => clerk.page.has('.refund-result'), 'the refund');
     expect(clerk.page.text('.result-coupons-returned .bill-row__value')).toBe('1 张');
     expect((await myCoupons('usable')).coupons.map((c) => c.id)).toContain(coupon.id);
+  });
+
+  it('a manager over several stores picks the store first, and the look-up says whether the coupon is good there', async () => {
+    const westLake = stack.chain.stores.find((store) => store.code === 'HZ001')!;
+    const template = await createTemplate(stack, marketer, { name: '西湖店专享券', storeIds: [westLake.id] });
+    const coupon = await api<MemberCoupon>('POST', `/coupons/${template.id}/claim`, memberToken);
+
+    const manager = await MiniProgram.launch(stack, { path: 'staff/login/index' });
+    try {
+      await manager.waitForPage('staff/login/index', '员工登录');
+      await manager.page.input('.staff-username', `${stack.usernamePrefix}region`);
+      await manager.page.input('.staff-password', STAFF_PASSWORD);
+      await manager.page.tap('.staff-login-btn');
+      await manager.waitForPage('staff/scan/index', '华东区经理王磊');
+      await manager.page.tap('.staff-action--coupon');
+      const page = await manager.waitForPage('staff/coupon/index', '核销门店');
+      await manager.waitFor(() => page.texts('.store-option').length === 2, 'the region’s stores');
+      expect(page.texts('.store-option')).toEqual(['杭州西湖店', '上海静安店']);
+
+      // No store yet: the page asks for one instead of guessing.
+      await page.input('.coupon-code-input', coupon.codeDisplay);
+      await page.tap('.coupon-lookup');
+      await manager.waitFor(() => page.has('.coupon-error'), 'the store asked for');
+      expect(page.text('.coupon-error')).toBe('请先选择核销门店');
+
+      // Another store: found, but not usable there, and no button to redeem it.
+      await page.tap(page.all('.store-option')[1]);
+      await manager.waitFor(() => page.has('.found-problem'), 'the look-up at 上海静安店');
+      expect(page.text('.found-problem')).toBe('该券不适用于本门店');
+      expect(page.has('.coupon-redeem')).toBe(false);
+
+      await page.tap(page.all('.store-option')[0]);
+      await manager.waitFor(() => page.has('.coupon-redeem'), 'the look-up at 杭州西湖店');
+      await page.tap('.coupon-redeem');
+      await manager.waitFor(() => page.has('.coupon-redeemed'), 'the redemption');
+      expect(page.text('.redeemed-store .bill-row__value')).toBe('杭州西湖店');
+      expect(manager.errors).toEqual([]);
+    } finally {
+      expect(await manager.close()).toEqual([]);
+    }
   });
 });
