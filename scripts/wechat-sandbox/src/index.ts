@@ -5,13 +5,22 @@ import { registerLoginRoutes } from './login';
 import { registerMessageRoutes } from './messages';
 import { OfficialAccountPusher } from './oa-push';
 import { registerOfficialAccountRoutes } from './official-account';
+import { registerCertificateRoutes } from './pay-certificates';
+import type { PayContext } from './pay-http';
+import { DEFAULT_PAY_KEYS_DIR, loadOrCreatePayKeys, type PayKeys } from './pay-keys';
+import { PayNotifier, type Verification } from './pay-notify';
+import { registerRefundRoutes } from './pay-refunds';
+import { registerTransactionRoutes } from './pay-transactions';
 import { registerPhoneRoutes } from './phone';
+import { registerShippingRoutes } from './shipping';
 import { SandboxState, type SandboxApp } from './state';
 import { registerTokenRoutes } from './tokens';
 import { acceptRawBodies } from './wechat-http';
 import { registerWxacodeRoutes } from './wxacode';
 
 export type { SandboxApp } from './state';
+export type { PayKeys } from './pay-keys';
+export type { Verification } from './pay-notify';
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -26,6 +35,18 @@ export interface SandboxOptions {
   now?: () => number;
   /** How long a push waits for the account server's answer before retrying (default 5000, §G.3). */
   pushTimeoutMs?: number;
+  /** Where WeChat Pay's keys are generated on first use and kept (default: the git-ignored data/ folder). */
+  payKeysDir?: string;
+  /** Multiplies every WeChat Pay delay: notification retries, refund processing, `delay` faults (default 1; tests 0.001). */
+  payTimeScale?: number;
+  /** How WeChat Pay signs answers and notifications: platform certificate (default) or public key (§H.2). */
+  payVerification?: Verification;
+  /** The notify URL configured on the merchant platform: refund notifications without a notify_url go there. */
+  payNotifyUrl?: string;
+  /** How long one notification delivery waits for the merchant's answer (default 5000, §H.8). */
+  payNotifyTimeoutMs?: number;
+  /** How long a refund stays PROCESSING, in WeChat seconds before the time scale (default 30). */
+  payRefundSeconds?: number;
 }
 
 export interface RunningSandbox {
@@ -34,6 +55,8 @@ export interface RunningSandbox {
   port: number;
   close(): Promise<void>;
   registerApp(app: SandboxApp): void;
+  /** The merchant's and WeChat Pay's keys (also served by GET /__sandbox/merchant). */
+  payKeys: PayKeys;
 }
 
 function urlHost(host: string): string {
@@ -47,6 +70,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const state = new SandboxState(now, opts.pages ?? [], opts.pushTimeoutMs ?? 5000);
   for (const app of opts.apps ?? []) state.registerApp(app);
   const pusher = new OfficialAccountPusher(now, state.pushTimeoutMs);
+  const payKeys = await loadOrCreatePayKeys(opts.payKeysDir ?? DEFAULT_PAY_KEYS_DIR);
+  const notifier = new PayNotifier(
+    payKeys,
+    {
+      verification: opts.payVerification ?? 'certificate',
+      notifyUrl: opts.payNotifyUrl ?? null,
+      timeScale: opts.payTimeScale ?? 1,
+      notifyTimeoutMs: opts.payNotifyTimeoutMs ?? 5000,
+      refundSeconds: opts.payRefundSeconds ?? 30,
+    },
+    state.pay,
+    now,
+  );
+  const pay: PayContext = { state, keys: payKeys, notifier };
 
   const server = Fastify({ logger: opts.logger ?? false });
   await server.register(async (wechat) => {
@@ -57,8 +94,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     registerWxacodeRoutes(wechat, state);
     registerMessageRoutes(wechat, state, pusher);
     registerOfficialAccountRoutes(wechat, state);
+    registerShippingRoutes(wechat, state);
+    registerTransactionRoutes(wechat, pay);
+    registerRefundRoutes(wechat, pay);
+    registerCertificateRoutes(wechat, pay);
   });
-  await server.register(controlApi(state, pusher), { prefix: '/__sandbox' });
+  await server.register(controlApi(state, pusher, pay), { prefix: '/__sandbox' });
   server.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `the WeChat sandbox does not implement ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -68,8 +109,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   return {
     url: `http://${urlHost(host)}:${port}`,
     port,
+    payKeys,
     async close() {
       pusher.close();
+      notifier.close();
       await server.close();
     },
     registerApp(app) {

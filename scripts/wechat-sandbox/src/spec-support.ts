@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { startSandbox, type RunningSandbox, type SandboxApp, type SandboxOptions } from './index';
 
 export interface WechatApiClient {
@@ -54,9 +56,12 @@ export class TestClock {
   }
 }
 
+/** Specs keep WeChat Pay's generated keys in a temp folder (made once, shared by the spec files). */
+export const TEST_PAY_KEYS_DIR = path.join(os.tmpdir(), 'wemember-wechat-sandbox-spec-keys');
+
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<{ sandbox: RunningSandbox; clock: TestClock }> {
   const clock = new TestClock();
-  const sandbox = await startSandbox({ port: 0, now: clock.now, ...options });
+  const sandbox = await startSandbox({ port: 0, now: clock.now, payKeysDir: TEST_PAY_KEYS_DIR, ...options });
   return { sandbox, clock };
 }
 
