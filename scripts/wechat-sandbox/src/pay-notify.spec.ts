@@ -1,31 +1,34 @@
 import type { RunningSandbox } from './index';
 import { RETRY_SCHEDULE_SECONDS } from './pay-notify';
-import { newOutTradeNo, orderView, Pay, payClient, verifyParams, waitForOrder, type NotificationEnvelope } from './pay-spec-support';
-import { aMiniProgram, control, PushReceiver, startTestSandbox, type ReceivedPush } from './spec-support';
+import {
+  newOutTradeNo,
+  orderView,
+  Pay,
+  payClient,
+  payStack,
+  prepayIdOf,
+  verifyParams,
+  waitForOrder,
+  type NotificationEnvelope,
+  type PayStack,
+} from './pay-spec-support';
+import { control, startTestSandbox, type ReceivedPush } from './spec-support';
 
 /** Every delay of WeChat Pay is multiplied by this in these specs: 15 s → 15 ms. */
 const SCALE = 0.001;
 
 describe('WeChat Pay notifications (§H.8)', () => {
-  const miniProgram = aMiniProgram();
-  const receiver = new PushReceiver();
+  const stack = payStack({ payTimeScale: SCALE });
+  let miniProgram: PayStack['miniProgram'];
+  let receiver: PayStack['receiver'];
   let notifyUrl: string;
   let sandbox: RunningSandbox;
   let pay: Pay;
 
-  beforeAll(async () => {
-    notifyUrl = await receiver.start('/wechat/pay/notify');
-    ({ sandbox } = await startTestSandbox({ apps: [miniProgram], payTimeScale: SCALE }));
-    pay = payClient(sandbox, miniProgram.appid);
+  beforeAll(() => {
+    ({ miniProgram, receiver, notifyUrl, sandbox, pay } = stack);
   });
-  afterAll(async () => {
-    await sandbox.close();
-    await receiver.close();
-  });
-  beforeEach(async () => {
-    await control(sandbox, 'POST', '/reset');
-    await control(sandbox, 'POST', '/merchant', { verification: 'certificate' });
-    receiver.received.length = 0;
+  beforeEach(() => {
     receiver.answer = () => ({ status: 200, body: '{"code":"SUCCESS","message":"成功"}' });
   });
 
@@ -39,8 +42,7 @@ describe('WeChat Pay notifications (§H.8)', () => {
       amount: { total: 5000, currency: 'CNY' },
       payer: { openid: 'oPayer00000000000000000000002' },
     });
-    const prepayId = (placed.data as { package: string }).package.replace('prepay_id=', '');
-    const paid = await control(sandbox, 'POST', '/pay', { prepay_id: prepayId });
+    const paid = await control(sandbox, 'POST', '/pay', { prepay_id: prepayIdOf(placed) });
     expect(paid.status).toBe(200);
     return outTradeNo;
   }
@@ -88,7 +90,7 @@ describe('WeChat Pay notifications (§H.8)', () => {
       const fastPay = payClient(fast.sandbox, miniProgram.appid);
       const outTradeNo = newOutTradeNo();
       const placed = await fastPay.transactions_jsapi({ description: '储值', out_trade_no: outTradeNo, notify_url: notifyUrl, amount: { total: 1 }, payer: { openid: 'oX' } });
-      await control(fast.sandbox, 'POST', '/pay', { prepay_id: (placed.data as { package: string }).package.slice('prepay_id='.length) });
+      await control(fast.sandbox, 'POST', '/pay', { prepay_id: prepayIdOf(placed) });
 
       await receiver.waitFor(16, 10_000);
       await new Promise((resolve) => setTimeout(resolve, 21600 * 1000 * 0.00002 * 2)); // longer than the last pause
@@ -215,7 +217,6 @@ describe('WeChat Pay notifications (§H.8)', () => {
     expect(JSON.parse(refund.body)).toMatchObject({ event_type: 'REFUND.SUCCESS' });
     expect((await control(sandbox, 'GET', '/merchant')).body.notifyUrl).toBe(platformUrl);
     expect((await control(sandbox, 'POST', '/merchant', { notifyUrl: 'ftp://x' })).status).toBe(400);
-    await control(sandbox, 'POST', '/merchant', { notifyUrl: null });
   });
 
   it('/pay refuses an unknown prepay_id (404) and a missing one (400)', async () => {

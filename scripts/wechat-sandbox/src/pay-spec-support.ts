@@ -4,8 +4,8 @@ import { createDecipheriv, createSign, randomBytes } from 'node:crypto';
 import Pay from 'wechatpay-node-v3';
 import type { Output } from 'wechatpay-node-v3/dist/lib/interface-v2';
 import { PayRequest } from 'wechatpay-node-v3/dist/lib/pay-request';
-import type { PayKeys, RunningSandbox } from './index';
-import { control, type ReceivedPush } from './spec-support';
+import type { PayKeys, RunningSandbox, SandboxApp, SandboxOptions } from './index';
+import { aMiniProgram, control, PushReceiver, startTestSandbox, type ReceivedPush, type TestClock } from './spec-support';
 
 export { Pay };
 
@@ -137,4 +137,43 @@ export async function waitForOrder(sandbox: RunningSandbox, outTradeNo: string, 
 
 export function newOutTradeNo(): string {
   return 'WM' + randomBytes(10).toString('hex');
+}
+
+/** The prepay_id inside the requestPayment params that transactions_jsapi answers. */
+export function prepayIdOf(placed: Output): string {
+  return (placed.data as { package: string }).package.replace('prepay_id=', '');
+}
+
+export interface PayStack {
+  miniProgram: SandboxApp;
+  /** The merchant's notify endpoint: answers 204 unless a spec says otherwise. */
+  receiver: PushReceiver;
+  notifyUrl: string;
+  sandbox: RunningSandbox;
+  clock: TestClock;
+  pay: Pay;
+}
+
+/**
+ * Registers the hooks of a pay spec: a sandbox with one mini-program (WeChat Pay delays × 0.001), a
+ * notify receiver, the library client; reset to a fresh merchant state before each test.
+ */
+export function payStack(options: SandboxOptions = {}): PayStack {
+  const stack = { miniProgram: aMiniProgram(), receiver: new PushReceiver() } as PayStack;
+  beforeAll(async () => {
+    stack.notifyUrl = await stack.receiver.start('/wechat/pay/notify');
+    ({ sandbox: stack.sandbox, clock: stack.clock } = await startTestSandbox({ apps: [stack.miniProgram], payTimeScale: 0.001, ...options }));
+    stack.pay = payClient(stack.sandbox, stack.miniProgram.appid);
+  });
+  afterAll(async () => {
+    await stack.sandbox.close();
+    await stack.receiver.close();
+  });
+  beforeEach(async () => {
+    await control(stack.sandbox, 'POST', '/reset');
+    await control(stack.sandbox, 'POST', '/merchant', { verification: 'certificate', notifyUrl: null });
+    stack.receiver.received.length = 0;
+    stack.receiver.answer = () => ({ status: 204, body: '' });
+  });
+  return stack;
 }

@@ -6,12 +6,15 @@ import {
   orderView,
   Pay,
   payClient,
+  payStack,
+  prepayIdOf,
   signedFetch,
   verifyParams,
   waitForOrder,
   type NotificationEnvelope,
+  type PayStack,
 } from './pay-spec-support';
-import { aMiniProgram, control, PushReceiver, startTestSandbox, type TestClock } from './spec-support';
+import { control, type TestClock } from './spec-support';
 
 interface RequestPayment {
   appId: string;
@@ -23,26 +26,16 @@ interface RequestPayment {
 }
 
 describe('WeChat Pay v3 merchant API (§H) with wechatpay-node-v3', () => {
-  const miniProgram = aMiniProgram();
-  const receiver = new PushReceiver();
+  const stack = payStack();
+  let miniProgram: PayStack['miniProgram'];
+  let receiver: PayStack['receiver'];
   let notifyUrl: string;
   let sandbox: RunningSandbox;
   let clock: TestClock;
   let pay: Pay;
 
-  beforeAll(async () => {
-    notifyUrl = await receiver.start('/wechat/pay/notify');
-    ({ sandbox, clock } = await startTestSandbox({ apps: [miniProgram], payTimeScale: 0.001 }));
-    pay = payClient(sandbox, miniProgram.appid);
-  });
-  afterAll(async () => {
-    await sandbox.close();
-    await receiver.close();
-  });
-  beforeEach(async () => {
-    await control(sandbox, 'POST', '/reset');
-    receiver.received.length = 0;
-    receiver.answer = () => ({ status: 204, body: '' });
+  beforeAll(() => {
+    ({ miniProgram, receiver, notifyUrl, sandbox, clock, pay } = stack);
   });
 
   function order(outTradeNo: string, overrides: Record<string, unknown> = {}) {
@@ -60,7 +53,7 @@ describe('WeChat Pay v3 merchant API (§H) with wechatpay-node-v3', () => {
   async function prepay(outTradeNo: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const result = await pay.transactions_jsapi(order(outTradeNo, overrides));
     expect(result.status).toBe(200);
-    return (result.data as RequestPayment).package.replace('prepay_id=', '');
+    return prepayIdOf(result);
   }
 
   async function userPays(prepayId: string) {
@@ -71,7 +64,7 @@ describe('WeChat Pay v3 merchant API (§H) with wechatpay-node-v3', () => {
     const outTradeNo = newOutTradeNo();
     const placed = await pay.transactions_jsapi(order(outTradeNo));
     const params = placed.data as RequestPayment;
-    const prepayId = params.package.replace('prepay_id=', '');
+    const prepayId = prepayIdOf(placed);
 
     expect(placed.status).toBe(200);
     expect(prepayId).toMatch(/^wx\d{14}[0-9a-f]{20}$/);

@@ -1,5 +1,5 @@
 import type { RunningSandbox } from './index';
-import { newOutTradeNo, orderView, payClient } from './pay-spec-support';
+import { newOutTradeNo, orderView, payClient, prepayIdOf } from './pay-spec-support';
 import { aMiniProgram, control, errcodeOf, postWithToken, startTestSandbox, wechatClient, type WechatApiClient } from './spec-support';
 
 describe('mini-program shipping upload (/wxa/sec/order/upload_shipping_info)', () => {
@@ -24,7 +24,7 @@ describe('mini-program shipping upload (/wxa/sec/order/upload_shipping_info)', (
       amount: { total: 100 },
       payer: { openid: 'oShipper000000000000000000001' },
     });
-    const paid = await control<{ transaction_id: string }>(sandbox, 'POST', '/pay', { prepay_id: (placed.data as { package: string }).package.slice('prepay_id='.length) });
+    const paid = await control<{ transaction_id: string }>(sandbox, 'POST', '/pay', { prepay_id: prepayIdOf(placed) });
     return { outTradeNo, transactionId: paid.body.transaction_id };
   }
 
