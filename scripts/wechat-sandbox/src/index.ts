@@ -22,6 +22,29 @@ export type { SandboxApp } from './state';
 export type { PayKeys } from './pay-keys';
 export type { Verification } from './pay-notify';
 
+/** What `npm run sandbox` and `npm start` read from WECHAT_SANDBOX_PAY_* (the options are described below). */
+export type PayOptions = Pick<SandboxOptions, 'payKeysDir' | 'payTimeScale' | 'payVerification' | 'payNotifyUrl'>;
+
+/** WeChat Pay settings (§H); invalid values stop the sandbox with a message naming the variable. */
+export function payOptionsFromEnv(env: NodeJS.ProcessEnv): PayOptions {
+  const options: PayOptions = {};
+  if (env.WECHAT_SANDBOX_PAY_KEYS_DIR) options.payKeysDir = env.WECHAT_SANDBOX_PAY_KEYS_DIR;
+  if (env.WECHAT_SANDBOX_PAY_TIME_SCALE) {
+    const scale = Number(env.WECHAT_SANDBOX_PAY_TIME_SCALE);
+    if (!(scale > 0)) throw new Error('WECHAT_SANDBOX_PAY_TIME_SCALE must be a number above 0, e.g. 0.001');
+    options.payTimeScale = scale;
+  }
+  const verification = env.WECHAT_SANDBOX_PAY_VERIFICATION;
+  if (verification) {
+    if (verification !== 'certificate' && verification !== 'public_key') {
+      throw new Error("WECHAT_SANDBOX_PAY_VERIFICATION must be 'certificate' or 'public_key'");
+    }
+    options.payVerification = verification;
+  }
+  if (env.WECHAT_SANDBOX_PAY_NOTIFY_URL) options.payNotifyUrl = env.WECHAT_SANDBOX_PAY_NOTIFY_URL;
+  return options;
+}
+
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
   host?: string;

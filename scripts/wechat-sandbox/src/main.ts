@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxApp, type SandboxOptions } from './index';
+import { payOptionsFromEnv, startSandbox, type SandboxApp } from './index';
 
 /** Demo credentials: harmless, and only ever accepted by this sandbox. */
 const DEMO = {
@@ -32,26 +32,6 @@ function pagesFromEnv(env: NodeJS.ProcessEnv): string[] {
     .filter((page) => page !== '');
 }
 
-/** WeChat Pay settings (§H); invalid values stop the sandbox with a message naming the variable. */
-function payFromEnv(env: NodeJS.ProcessEnv): SandboxOptions {
-  const options: SandboxOptions = {};
-  if (env.WECHAT_SANDBOX_PAY_KEYS_DIR) options.payKeysDir = env.WECHAT_SANDBOX_PAY_KEYS_DIR;
-  if (env.WECHAT_SANDBOX_PAY_TIME_SCALE) {
-    const scale = Number(env.WECHAT_SANDBOX_PAY_TIME_SCALE);
-    if (!(scale > 0)) throw new Error('WECHAT_SANDBOX_PAY_TIME_SCALE must be a number above 0, e.g. 0.001');
-    options.payTimeScale = scale;
-  }
-  const verification = env.WECHAT_SANDBOX_PAY_VERIFICATION;
-  if (verification) {
-    if (verification !== 'certificate' && verification !== 'public_key') {
-      throw new Error("WECHAT_SANDBOX_PAY_VERIFICATION must be 'certificate' or 'public_key'");
-    }
-    options.payVerification = verification;
-  }
-  if (env.WECHAT_SANDBOX_PAY_NOTIFY_URL) options.payNotifyUrl = env.WECHAT_SANDBOX_PAY_NOTIFY_URL;
-  return options;
-}
-
 async function main(): Promise<void> {
   const env = process.env;
   const apps = appsFromEnv(env);
@@ -61,7 +41,7 @@ async function main(): Promise<void> {
     apps,
     pages: pagesFromEnv(env),
     logger: env.WECHAT_SANDBOX_LOG === '1',
-    ...payFromEnv(env),
+    ...payOptionsFromEnv(env),
   });
   console.log(`WeChat sandbox listening on ${sandbox.url}`);
   for (const app of apps) console.log(`  ${app.kind} ${app.appid}${app.pushUrl ? ` → pushes to ${app.pushUrl}` : ''}`);
