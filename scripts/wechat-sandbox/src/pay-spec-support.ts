@@ -170,6 +170,7 @@ export function payStack(options: SandboxOptions = {}): PayStack {
     await stack.receiver.close();
   });
   beforeEach(async () => {
+    stack.clock.travelTo(new Date()); // undo a spec's time travel, even when it failed half-way
     await control(stack.sandbox, 'POST', '/reset');
     await control(stack.sandbox, 'POST', '/merchant', { verification: 'certificate', notifyUrl: null });
     stack.receiver.received.length = 0;
