@@ -150,7 +150,7 @@ async function main(): Promise<void> {
   const password = demoPassword();
   const [existing] = await uow.reader.query('SELECT id FROM brands WHERE wechat_appid = ?', [appid]);
   if (!existing) {
-    await setUpBrand(uow, demoBrandPlan(appid, password));
+    await setUpBrand(uow, demoBrandPlan(appid, password, '', true));
     console.log('… seeded the demo chain');
   }
   await app.listen(port, config.host).catch((error: Error) => fail(`the server could not listen on port ${port} (${error.message}); set PORT`));

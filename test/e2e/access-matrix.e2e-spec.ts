@@ -4,10 +4,12 @@ import { API_ROUTES, type ApiRoute, type ApiRouteName, type StaffRole } from '@w
 import { hashPassword } from '../../server/src/staff/password-hasher';
 import { Staff } from '../../server/src/staff/staff.entity';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
+import { aTemplate, createTemplate } from '../support/coupons';
 import type { HttpResult } from '../support/http';
 import { TINY_PNG_BASE64 } from '../support/images';
 import { ACCEPTED_AGREEMENTS, aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { aCouponCode } from '../support/till-coupons';
 
 /**
  * The role × route matrix, generated from API_ROUTES: every route is called by every kind of caller
@@ -82,6 +84,10 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
   let member: TestMember;
   let orderId: string;
   let apiKeyId: string;
+  /** Brand A's coupon template, the matrix member's coupon, and a coupon granted to them for revoking. */
+  let templateId: string;
+  let couponId: string;
+  let revokableId: string;
   const callers: Caller[] = [];
   const tried = { cases: 0, failures: 0 };
 
@@ -183,6 +189,40 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     staffReconcilePoints: { touches: 'brand', sample: async () => ({}) },
     staffCreateApiKey: { touches: 'store', sample: async () => ({ params: { storeId: storeA().id }, body: { label: '矩阵测试' } }) },
     staffRevokeApiKey: { touches: 'store', sample: async () => ({ params: { storeId: storeA().id, keyId: apiKeyId } }) },
+    memberCoupons: { touches: 'brand', sample: async () => ({ query: { status: 'usable' } }), leaks: { ids: () => [couponId], hiddenFrom: (c) => c.name !== 'member' } },
+    // Another member's coupon does not exist for them: the frozen card's member asks for the matrix member's (404).
+    memberCoupon: { touches: 'brand', sample: async () => ({ params: { id: couponId } }), alsoOk: [404], leaks: { ids: () => [couponId], hiddenFrom: (c) => c.name !== 'member' } },
+    couponCenter: { touches: 'brand', sample: async () => ({}) },
+    // The first member claims; the next is over the limit (409); a frozen card takes nothing (403).
+    couponClaim: { touches: 'brand', sample: async () => ({ params: { templateId } }), alsoOk: [403, 409] },
+    pointsMall: { touches: 'brand', sample: async () => ({}) },
+    pointsMallExchange: { touches: 'brand', sample: async () => ({ params: { templateId }, body: { requestId: aReceiptNo('EX') } }), alsoOk: [403, 409, 422] },
+    memberExchanges: { touches: 'brand', sample: async () => ({}) },
+    welcomeGift: { touches: 'brand', sample: async () => ({}) },
+    staffCreateCouponTemplate: { touches: 'brand', sample: async () => ({ body: aTemplate({ name: '矩阵新建券' }) }) },
+    staffListCouponTemplates: { touches: 'brand', sample: async () => ({ query: { limit: '200' } }), leaks: { ids: () => [templateId], hiddenFrom: (c) => !c.brandA } },
+    // Brand A's template: another brand's staff find none (404).
+    staffGetCouponTemplate: { touches: 'member', sample: async () => ({ params: { id: templateId } }) },
+    staffUpdateCouponTemplate: {
+      touches: 'member',
+      sample: async () => ({ params: { id: templateId }, body: { ...aTemplate({ name: '矩阵测试券', stock: 1_000, pointsPrice: 100 }), status: 'active' } }),
+    },
+    staffCouponTemplateStats: { touches: 'member', sample: async () => ({ params: { id: templateId } }) },
+    staffGrantCoupon: { touches: 'member', sample: async () => ({ params: { id: templateId }, body: { memberId: member.memberId, requestId: aReceiptNo('GR') } }) },
+    // Revoking twice answers with the revoked coupon.
+    staffRevokeCoupon: { touches: 'member', sample: async () => ({ params: { id: revokableId }, body: { reason: '矩阵测试作废' } }) },
+    staffGiftSettings: { touches: 'brand', sample: async () => ({}) },
+    staffUpdateGiftSettings: {
+      touches: 'brand',
+      // The caller's own brand's gifts, sent back unchanged with their version.
+      sample: async (caller) => {
+        const current = await stack.api('GET', '/staff/settings/gifts', { token: caller.token });
+        return { body: current.status === 200 ? { version: current.body.version, welcome: current.body.welcome, tierPacks: current.body.tierPacks } : { version: 0, welcome: { points: 0, coupons: [] }, tierPacks: [] } };
+      },
+    },
+    // A fresh coupon of the matrix member's for every caller, good at every store: HZ001's tills redeem it.
+    staffLookupCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }) },
+    staffRedeemCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }) },
   };
 
   beforeAll(async () => {
@@ -246,6 +286,11 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       bad('staff-token-tampered', tamper(admin), { staff: 401 }),
       bad('staff-token-expired', expired({ aud: adminClaims.aud, sub: adminClaims.sub, brandId: adminClaims.brandId }), { staff: 401 }),
     );
+
+    const marketer = await stack.staffToken('marketer');
+    templateId = (await createTemplate(stack, marketer, { name: '矩阵测试券', stock: 1_000, pointsPrice: 100 })).id;
+    couponId = (await stack.api('POST', `/coupons/${stack.chain.couponTemplates.claimable.id}/claim`, { token: member.token })).body.id;
+    revokableId = (await stack.api('POST', `/staff/coupon-templates/${templateId}/grants`, { token: marketer, body: { memberId: member.memberId, requestId: aReceiptNo('GR') } })).body.id;
   });
   afterAll(async () => {
     console.log(`access matrix: ${tried.cases} cases tried, ${tried.failures} failed`);

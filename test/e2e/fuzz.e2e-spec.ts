@@ -5,10 +5,12 @@ import type { z } from 'zod';
 import { AVATAR_BODY_LIMIT_BYTES } from '../../server/src/app.factory';
 import { DOMAIN_ERRORS, type DomainErrorCode } from '../../server/src/common/domain-error';
 import { BrandRows, rowChanges } from '../support/brand-rows';
+import { aTemplate, createTemplate } from '../support/coupons';
 import { TINY_PNG_BASE64 } from '../support/images';
 import { rawHttp, type RawAnswer } from '../support/raw-http';
 import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { aCouponCode } from '../support/till-coupons';
 import { arbitraryFor, DELETE, fieldPaths, mutate, NASTY_KEYS, NASTY_STRINGS, NASTY_VALUES, withOwnKey } from '../support/zod-arbitrary';
 
 /**
@@ -287,6 +289,9 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
   let member: TestMember;
   let orderId: string;
   let spareKeyId: string;
+  /** A coupon template of the brand, and a coupon of the fuzz member's. */
+  let templateId: string;
+  let couponId: string;
   const credentials: Record<'anonymous' | 'unjoined' | 'member' | 'hqAdmin' | 'clerk' | 'posKey' | 'closer', Credential> = {} as never;
   /** memberClose closes the card it is sent for: each close that succeeds gets the next case a new member. */
   const newCloser = async (): Promise<Credential> => ({ name: 'member-to-close', headers: { authorization: `Bearer ${(await stack.join(aPhone())).token}` } });
@@ -340,6 +345,30 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     staffReconcilePoints: async () => ({}),
     staffCreateApiKey: async () => ({ params: { storeId: storeA().id }, body: { label: '模糊测试' } }),
     staffRevokeApiKey: async () => ({ params: { storeId: storeA().id, keyId: spareKeyId } }),
+    memberCoupons: async () => ({ query: { status: 'usable', limit: '20' } }),
+    memberCoupon: async () => ({ params: { id: couponId } }),
+    couponCenter: async () => ({}),
+    couponClaim: async () => ({ params: { templateId } }),
+    pointsMall: async () => ({}),
+    pointsMallExchange: async () => ({ params: { templateId }, body: { requestId: aReceiptNo('EX') } }),
+    memberExchanges: async () => ({}),
+    welcomeGift: async () => ({}),
+    staffCreateCouponTemplate: async () => ({
+      body: aTemplate({ name: '模糊测试券', description: '测试', storeIds: [storeA().id], regionIds: [storeA().regionId], tiers: ['silver'], pointsPrice: 100 }),
+    }),
+    staffListCouponTemplates: async () => ({ query: { status: 'active', limit: '20' } }),
+    staffGetCouponTemplate: async () => ({ params: { id: templateId } }),
+    staffUpdateCouponTemplate: async () => ({ params: { id: templateId }, body: { ...aTemplate({ name: '模糊测试券', stock: 100_000, perMemberLimit: 100, pointsPrice: 1 }), status: 'active' } }),
+    staffCouponTemplateStats: async () => ({ params: { id: templateId }, query: { from: '2026-01-01', to: '2026-12-31' } }),
+    staffGrantCoupon: async () => ({ params: { id: templateId }, body: { memberId: member.memberId, requestId: aReceiptNo('GR'), note: '模糊测试' } }),
+    staffRevokeCoupon: async () => ({ params: { id: couponId }, body: { reason: '模糊测试作废' } }),
+    staffGiftSettings: async () => ({}),
+    staffUpdateGiftSettings: async () => {
+      const current = await stack.api('GET', '/staff/settings/gifts', { token: till.adminToken });
+      return { body: { version: current.body.version, welcome: { points: 0, coupons: [{ templateId, quantity: 1 }] }, tierPacks: [{ tier: 'gold', coupons: [{ templateId, quantity: 2 }] }] } };
+    },
+    staffLookupCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }),
+    staffRedeemCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }),
   };
 
   beforeAll(async () => {
@@ -366,6 +395,8 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
       closer: await newCloser(),
     });
     await stack.api('PUT', '/member/avatar', { token: member.token, body: { image: TINY_PNG_BASE64 } });
+    templateId = (await createTemplate(stack, till.adminToken, { name: '模糊测试券', stock: 100_000, perMemberLimit: 100, pointsPrice: 1 })).id;
+    couponId = (await stack.api('POST', `/coupons/${templateId}/claim`, { token: member.token })).body.id;
     rows = await BrandRows.of(stack.db);
     console.log(`fuzz: FUZZ_SEED=${SEED}, ${GENERATED} generated per schema, ${MUTATED} random mutations per sample; counting ${rows.tables.join(', ')}`);
   });

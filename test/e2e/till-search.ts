@@ -61,6 +61,8 @@ export function describeTillSearch(database: 'mysql' | 'sqlite'): void {
           items: [],
           amountFen: 1_000,
           discountFen: 0,
+          couponDiscountFen: 0,
+          coupons: [],
           pointsRedeemed: 100,
           pointsDeductFen: 100,
           payableFen: 900,

@@ -51,7 +51,11 @@ export class TestTill {
     return result.body.code;
   }
 
-  async buy(member: TestMember, body: { amountFen: number; pointsToRedeem?: number; externalNo?: string; receiptNo?: string; items?: unknown[]; storeId?: string }, token = this.clerkToken): Promise<HttpResult> {
+  async buy(
+    member: TestMember,
+    body: { amountFen: number; pointsToRedeem?: number; externalNo?: string; receiptNo?: string; items?: unknown[]; storeId?: string; couponCodes?: string[] },
+    token = this.clerkToken,
+  ): Promise<HttpResult> {
     return this.stack.api('POST', '/staff/orders', {
       token,
       body: { memberCode: await this.code(member.token), externalNo: aReceiptNo(), ...body },
@@ -59,7 +63,7 @@ export class TestTill {
   }
 
   /** A purchase that must succeed. */
-  async bought(member: TestMember, body: { amountFen: number; pointsToRedeem?: number; externalNo?: string; items?: unknown[] }): Promise<Order> {
+  async bought(member: TestMember, body: { amountFen: number; pointsToRedeem?: number; externalNo?: string; items?: unknown[]; couponCodes?: string[] }): Promise<Order> {
     const result = await this.buy(member, body);
     if (result.status !== 201) throw new Error(`purchase failed: ${result.status} ${JSON.stringify(result.body)}`);
     return result.body;

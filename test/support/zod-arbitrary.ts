@@ -22,6 +22,8 @@ interface Def {
   entries?: Record<string, string | number>;
   valueType?: z.ZodType;
   values?: unknown[];
+  /** A union's (or discriminated union's) members. */
+  options?: z.ZodType[];
   in?: z.ZodType;
   out?: z.ZodType;
   coerce?: boolean;
@@ -251,6 +253,9 @@ export function arbitraryFor(schema: z.ZodType, depth = 0): fc.Arbitrary<unknown
       return fc.oneof(fc.constant(undefined), arbitraryFor(def.innerType!, depth));
     case 'pipe':
       return arbitraryFor(def.in!, depth);
+    // Each member in turn, so a discriminated union gets every variant (and its discriminator) exercised.
+    case 'union':
+      return fc.oneof(...def.options!.map((option) => arbitraryFor(option, depth)));
     case 'record':
       return sometimesNasty(fc.dictionary(fc.string({ maxLength: 8 }), arbitraryFor(def.valueType!, depth + 1), { maxKeys: 3 }));
     case 'unknown':

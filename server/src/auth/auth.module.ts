@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { BrandsModule } from '../brands/brands.module';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CouponsModule } from '../coupons/coupons.module';
 import { MembersModule } from '../members/members.module';
 import { StoresModule } from '../stores/stores.module';
 import { WechatModule } from '../wechat/wechat.module';
@@ -23,6 +24,7 @@ import { MemberSessions } from './member-sessions.service';
       }),
     }),
     BrandsModule,
+    CouponsModule,
     MembersModule,
     StoresModule,
     WechatModule,

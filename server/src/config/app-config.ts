@@ -81,6 +81,10 @@ const envSchema = z.object({
   /** Failed member-code verifications per 10 minutes: per member number from all tills together, and per staff account or POS key. */
   RATE_LIMIT_CODE_FAILURES_PER_MEMBER: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_CODE_FAILURES_PER_CALLER: z.coerce.number().int().min(1).default(20),
+  /** Coupon-code look-ups (look-up, redemption, coupons in a purchase) per staff account or POS key per minute. */
+  RATE_LIMIT_COUPON_LOOKUPS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Coupon codes that match no coupon, per staff account or POS key per 10 minutes; then look-ups wait. */
+  RATE_LIMIT_COUPON_MISSES_PER_CALLER: z.coerce.number().int().min(1).default(20),
   /** Only behind a reverse proxy: then X-Forwarded-For names the client (rate limits are per address). */
   TRUST_PROXY: trustProxy,
   /** A POS receipt of 200 lines with Chinese names is about 90 KB. */
@@ -116,6 +120,8 @@ export interface AppConfig {
     codeChecksPerMinute: number;
     codeFailuresPerMember: number;
     codeFailuresPerCaller: number;
+    couponLookupsPerMinute: number;
+    couponMissesPerCaller: number;
   };
   bodyLimitBytes: number;
   /** Fastify's trustProxy: false, a hop count or the proxies' addresses. */
@@ -164,6 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       codeChecksPerMinute: e.RATE_LIMIT_CODE_CHECKS_PER_MINUTE,
       codeFailuresPerMember: e.RATE_LIMIT_CODE_FAILURES_PER_MEMBER,
       codeFailuresPerCaller: e.RATE_LIMIT_CODE_FAILURES_PER_CALLER,
+      couponLookupsPerMinute: e.RATE_LIMIT_COUPON_LOOKUPS_PER_MINUTE,
+      couponMissesPerCaller: e.RATE_LIMIT_COUPON_MISSES_PER_CALLER,
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,

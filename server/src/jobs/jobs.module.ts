@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CouponsModule } from '../coupons/coupons.module';
 import { PointsModule } from '../points/points.module';
 import { POINTS_QUEUE, PointsJobs, PointsJobsProcessor } from './points-jobs';
 
@@ -12,6 +13,7 @@ import { POINTS_QUEUE, PointsJobs, PointsJobsProcessor } from './points-jobs';
       useFactory: (config: AppConfig) => ({ redis: config.redis.url, prefix: `${config.redis.prefix}bull` }),
     }),
     BullModule.registerQueue({ name: POINTS_QUEUE }),
+    CouponsModule,
     PointsModule,
   ],
   providers: [PointsJobs, PointsJobsProcessor],

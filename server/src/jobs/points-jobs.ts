@@ -5,19 +5,26 @@ import type { Job, JobOptions, Queue } from 'bull';
 import { parseExpression } from 'cron-parser';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CouponMaintenance } from '../coupons/coupon-maintenance';
 import { PointsMaintenance } from '../points/points-maintenance';
 import { RedisService, watchOutages } from '../redis/redis.service';
 
 export const POINTS_QUEUE = 'points';
 const CHINA_TZ = 'Asia/Shanghai';
 
-export type PointsJobName = 'expire' | 'reconcile' | 'tier-review';
+export type PointsJobName = 'expire' | 'reconcile' | 'tier-review' | 'coupon-expire' | 'tier-packs';
 
-/** When each job runs (Asia/Shanghai): expiry just after midnight, reconciliation at night, the tier review on 1 January. */
+/**
+ * When each job runs (Asia/Shanghai): points and coupon expiry just after midnight, reconciliation
+ * at night, the tier review on 1 January, and the tiers' monthly coupon packs on the 1st of every
+ * month after it (so January's packs follow the new tiers).
+ */
 export const POINTS_SCHEDULE: Record<PointsJobName, string> = {
   expire: '5 0 * * *',
   reconcile: '30 3 * * *',
   'tier-review': '15 0 1 1 *',
+  'coupon-expire': '10 0 * * *',
+  'tier-packs': '30 0 1 * *',
 };
 
 interface DayJob {
@@ -134,6 +141,7 @@ const KEEP: JobOptions = { removeOnComplete: 100, removeOnFail: 500, attempts: 3
 export class PointsJobsProcessor {
   constructor(
     private readonly maintenance: PointsMaintenance,
+    private readonly coupons: CouponMaintenance,
     private readonly redis: RedisService,
     private readonly clock: Clock,
   ) {}
@@ -163,5 +171,16 @@ export class PointsJobsProcessor {
   @Process('tier-review')
   review(job: Job<DayJob>) {
     return this.ran('tier-review', this.maintenance.reviewTiers(this.day(job), job.data.brandId));
+  }
+
+  @Process('coupon-expire')
+  expireCoupons(job: Job<DayJob>) {
+    return this.ran('coupon-expire', this.coupons.expire(this.day(job), job.data.brandId));
+  }
+
+  /** The month of the run's date: a late or repeated run still gives that month's pack, once. */
+  @Process('tier-packs')
+  tierPacks(job: Job<DayJob>) {
+    return this.ran('tier-packs', this.coupons.tierPacks(this.day(job).slice(0, 7), job.data.brandId));
   }
 }

@@ -1,5 +1,6 @@
 import type { MemberStatus, TierCode } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
 import { forUpdate, toInt } from '../database/sql';
 
 /**
@@ -45,6 +46,12 @@ export async function lockMember(manager: EntityManager, memberId: string): Prom
     birthday: row.birthday,
     growth: toInt(row.growth),
   };
+}
+
+/** Frozen and lost cards neither earn nor spend (nor take coupons); a closed one is gone. */
+export function assertCanTransact(member: Pick<LockedMember, 'status'>): void {
+  if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
+  if (member.status !== 'active') throw new DomainError('MEMBER_FROZEN');
 }
 
 /** The ledger disagrees with itself: a bug, never a user error. Rolls the transaction back. */

@@ -4,6 +4,7 @@ import {
   AVATAR_MAX_BYTES,
   chinaDate,
   tierPage,
+  type TierPacks,
   type Agreements,
   type CloseMembership,
   type CloseMembershipRequest,
@@ -15,6 +16,7 @@ import {
 import type { MemberActor, WechatUserActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { grantableLines, readGiftSettings } from '../coupons/gift-settings.service';
 import { UnitOfWork } from '../database/unit-of-work';
 import { toInt } from '../database/sql';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
@@ -117,12 +119,21 @@ export class MemberCentre {
   async tiers(actor: MemberActor): Promise<MemberTiers> {
     const member = await this.ownMember(actor);
     const today = chinaDate(this.clock.now());
-    const [rules, growth, reviewGrowth] = await Promise.all([
+    const [rules, growth, reviewGrowth, packs] = await Promise.all([
       this.settings.rules(member.brandId),
       this.growth.rolling(this.uow.reader, member.id, today),
       this.growthSince(member.id, `${today.slice(0, 4)}-01`),
+      this.tierPacks(member.brandId, today),
     ]);
-    return tierPage(rules, { tier: member.tier, growth, reviewGrowth }, today);
+    return tierPage(rules, { tier: member.tier, growth, reviewGrowth }, today, packs);
+  }
+
+  /** Each tier's monthly coupons as the brand configured them, leaving out what can no longer be given. */
+  private async tierPacks(brandId: string, today: string): Promise<TierPacks> {
+    const { tierPacks } = await readGiftSettings(this.uow.reader, brandId);
+    const packs: TierPacks = {};
+    for (const pack of tierPacks) packs[pack.tier] = await grantableLines(this.uow.reader, brandId, pack.coupons, today);
+    return packs;
   }
 
   /** Growth of the months from `month` (YYYY-MM) on: this year's, what the next review counts. */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { MemberOrders, MemberOrdersQuery, MemberReceipt } from '@wemember/shared';
+import type { MemberOrders, MemberOrdersQuery, MemberReceipt, OrderCoupon } from '@wemember/shared';
 import { In } from 'typeorm';
 import type { MemberActor } from '../access/actors';
 import { DomainError } from '../common/domain-error';
+import { TillCoupons } from '../coupons/till-coupons';
 import { dbTime } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { StoresRepository } from '../stores/stores.repository';
@@ -41,6 +42,7 @@ export class MemberOrdersUseCase {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly stores: StoresRepository,
+    private readonly coupons: TillCoupons,
   ) {}
 
   async page(actor: MemberActor, query: MemberOrdersQuery): Promise<MemberOrders> {
@@ -58,19 +60,20 @@ export class MemberOrdersUseCase {
       .getMany();
     const orders = rows.slice(0, query.limit);
     const ids = orders.map((o) => o.id);
-    const [refunds, stores] = await Promise.all([
+    const [refunds, stores, coupons] = await Promise.all([
       ids.length ? this.uow.reader.getRepository(OrderRefund).find({ where: { orderId: In(ids) }, order: { createdAt: 'ASC', id: 'ASC' } }) : Promise.resolve([]),
       this.stores.stores([...new Set(orders.map((o) => o.storeId))]),
+      this.coupons.ofOrders(ids),
     ]);
     const storeName = new Map(stores.map((s) => [s.id, s.name]));
     return {
-      orders: orders.map((o) => receipt(o, storeName.get(o.storeId) ?? '', refunds.filter((r) => r.orderId === o.id))),
+      orders: orders.map((o) => receipt(o, storeName.get(o.storeId) ?? '', refunds.filter((r) => r.orderId === o.id), coupons.get(o.id) ?? [])),
       nextCursor: rows.length > query.limit ? encodeCursor(orders[orders.length - 1]) : null,
     };
   }
 }
 
-function receipt(order: Order, storeName: string, refunds: OrderRefund[]): MemberReceipt {
+function receipt(order: Order, storeName: string, refunds: OrderRefund[], coupons: OrderCoupon[]): MemberReceipt {
   return {
     id: order.id,
     receiptNo: order.receiptNo ?? order.externalNo,
@@ -80,7 +83,7 @@ function receipt(order: Order, storeName: string, refunds: OrderRefund[]): Membe
     amountFen: order.amountFen,
     discountFen: order.discountFen,
     couponDiscountFen: order.couponDiscountFen,
-    coupons: [],
+    coupons,
     pointsRedeemed: order.pointsRedeemed,
     pointsDeductFen: order.pointsDeductFen,
     payableFen: order.payableFen,

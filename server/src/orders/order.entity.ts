@@ -144,6 +144,10 @@ export class OrderRefund {
   @Column(money('growth_reversed'))
   growthReversed: number;
 
+  /** Coupons of the order this refund gave back to the member (only the refund that completes a full refund does). */
+  @Column(money('coupons_returned'))
+  couponsReturned: number;
+
   /** The order's refunded total right after this refund. */
   @Column(money('order_refunded_fen'))
   orderRefundedFen: number;

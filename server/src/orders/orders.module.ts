@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { CouponsModule } from '../coupons/coupons.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { MembersModule } from '../members/members.module';
@@ -16,7 +17,7 @@ import { TillScope } from './till-scope';
 
 /** The till: purchases and refunds, the API keys stores' POS systems record them with, and the member's e-receipts. */
 @Module({
-  imports: [AccessModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
+  imports: [AccessModule, CouponsModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
   controllers: [OrdersController, ApiKeysController, MemberOrdersController],
   providers: [OrdersUseCase, RefundsUseCase, MemberOrdersUseCase, StoreApiKeys, TillScope],
   exports: [StoreApiKeys],

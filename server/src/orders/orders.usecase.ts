@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   chinaDate,
+  eligibleAmount,
   formatYuan,
   LoyaltyRuleError,
   MEMBER_NO,
+  normalizeCouponCode,
   pointsExpiryDate,
   quotePurchase,
   TIER_NAMES,
@@ -13,6 +15,7 @@ import {
   type ListOrdersQuery,
   type LoyaltyRules,
   type Order as OrderView,
+  type OrderCoupon,
   type OrderQuote,
   type OrderQuoteRequest,
   type PurchaseQuote,
@@ -22,6 +25,7 @@ import type { TillActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
+import { CouponTaken, TillCoupons, type PurchaseCoupons } from '../coupons/till-coupons';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
@@ -30,12 +34,12 @@ import { MemberCodeSpends } from '../members/member-code-spends.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { lockMember, type LockedMember } from '../ledger/member-lock';
+import { assertCanTransact, lockMember, type LockedMember } from '../ledger/member-lock';
 import { PointsLedger } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
 import { StoresRepository } from '../stores/stores.repository';
 import { Order, OrderRefund } from './order.entity';
-import { TillScope } from './till-scope';
+import { tillCaller, TillScope } from './till-scope';
 
 /** The Chinese notes of why points are what they are: "金卡会员 1.5 倍", "会员日 2 倍". */
 function earningNotes(rules: LoyaltyRules, tier: Order['tierBefore'], quote: PurchaseQuote): string[] {
@@ -73,17 +77,20 @@ export class OrdersUseCase {
     private readonly ledger: PointsLedger,
     private readonly balances: LedgerRepository,
     private readonly growth: MemberGrowth,
+    private readonly coupons: TillCoupons,
     private readonly clock: Clock,
   ) {}
 
   /** What the purchase would give, without recording anything (the till shows it before confirming). */
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
-    await this.till.storeFor(actor, request.storeId);
+    const store = await this.till.storeFor(actor, request.storeId);
     const member = await this.memberByCode(actor, request.memberCode);
     // Paying with points needs a code that has not paid yet; earning works with any live code.
     if ((request.pointsToRedeem ?? 0) > 0) await this.spends.assertUnspent(member.id, request.memberCode);
     const [rules, balance] = await Promise.all([this.settings.rules(actor.brandId), this.balances.balance(member.id, 'points')]);
-    const quote = this.price(rules, member, balance, request, this.clock.now());
+    const now = this.clock.now();
+    const coupons = await this.couponsFor(actor, store, member, rules, request, now);
+    const quote = this.price(rules, member, balance, request, now, coupons);
     return {
       memberNo: member.memberNo,
       tier: member.tier,
@@ -92,7 +99,7 @@ export class OrdersUseCase {
       amountFen: request.amountFen,
       discountFen: quote.discountFen,
       couponDiscountFen: quote.couponDiscountFen,
-      coupons: [],
+      coupons: this.coupons.discounts(coupons, quote.couponDiscountFen),
       pointsRedeemed: quote.pointsRedeemed,
       pointsDeductFen: quote.pointsDeductFen,
       maxRedeemPoints: quote.maxRedeemPoints,
@@ -113,6 +120,8 @@ export class OrdersUseCase {
       pointsToRedeem: request.pointsToRedeem ?? 0,
       // Left out of the JSON when not sent, so purchases recorded before receiptNo existed replay alike.
       receiptNo: request.receiptNo,
+      // The coupons as stored (canonical, sorted): the same coupons typed differently are the same purchase.
+      couponCodes: request.couponCodes?.length ? request.couponCodes.map((c) => normalizeCouponCode(c) ?? c).sort() : undefined,
     });
     // A replay answers first, before the code is checked as spent: the first attempt spent it.
     const earlier = await this.replay(store, request.externalNo, hash);
@@ -121,6 +130,7 @@ export class OrdersUseCase {
     const found = await this.memberByCode(actor, request.memberCode);
     const rules = await this.settings.rules(actor.brandId);
     const now = this.clock.now();
+    const coupons = await this.couponsFor(actor, store, found, rules, request, now);
     const orderId = randomUUID();
     try {
       const order = await this.uow.transaction(async (m) => {
@@ -129,10 +139,13 @@ export class OrdersUseCase {
         assertCanTransact(member);
         // A code pays once: the spend commits with this purchase or not at all.
         if ((request.pointsToRedeem ?? 0) > 0) await this.spends.claim(m, member, request.memberCode, 'redeem', `order:${orderId}`, now);
+        // The coupons are held for this order before anything is priced with them: a coupon another
+        // request took first fails the whole purchase here, and it rolls back with nothing moved.
+        await this.coupons.lock(m, coupons, orderId, now);
         const points = await this.ledger.account(m, member);
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
-        const quote = this.price(rules, member, points.balance, request, now);
+        const quote = this.price(rules, member, points.balance, request, now, coupons);
         const order: Order = Object.assign(new Order(), {
           id: orderId,
           brandId: actor.brandId,
@@ -182,24 +195,31 @@ export class OrdersUseCase {
         order.tierAfter = await this.growth.settle(m, member, rules, now, `order:${order.id}`);
         // Nothing to read back: every column is set here.
         await m.createQueryBuilder().insert().into(Order).values(order).updateEntity(false).execute();
+        await this.coupons.redeemWithOrder(m, coupons, order, quote.couponDiscountFen);
         return order;
       });
-      return this.view(order, store, found, false);
+      return this.view(order, store, found, false, [], this.coupons.discounts(coupons, order.couponDiscountFen));
     } catch (error) {
       // The same externalNo at the same moment: the other request won (with the same code, its
-      // spend is what refused this one); answer as a replay.
-      if (isUniqueViolation(error) || (error instanceof DomainError && error.code === 'MEMBER_CODE_USED')) {
+      // spend, with the same coupons, their lock is what refused this one); answer as a replay.
+      if (isUniqueViolation(error) || (error instanceof DomainError && error.code === 'MEMBER_CODE_USED') || error instanceof CouponTaken) {
         const winner = await this.replay(store, request.externalNo, hash);
         if (winner) return winner;
       }
+      if (error instanceof CouponTaken) throw await this.coupons.takenRefusal(error, await this.coupons.reload(error.couponId));
       ruleError(error);
     }
   }
 
   async get(actor: TillActor, orderId: string): Promise<OrderView> {
     const { order, store } = await this.visibleOrder(actor, orderId);
-    const member = await this.members.byId(actor.brandId, order.memberId);
-    return this.view(order, store, member!, false, await this.refundsOf([order.id]));
+    return this.viewStored(order, store, false);
+  }
+
+  /** A recorded order with its refunds and coupons, read back. */
+  private async viewStored(order: Order, store: Store, replayed: boolean): Promise<OrderView> {
+    const [member, refunds, coupons] = await Promise.all([this.members.byId(order.brandId, order.memberId), this.refundsOf([order.id]), this.coupons.ofOrders([order.id])]);
+    return this.view(order, store, member!, replayed, refunds, coupons.get(order.id));
   }
 
   private refundsOf(orderIds: string[]): Promise<OrderRefund[]> {
@@ -236,15 +256,16 @@ export class OrdersUseCase {
       qb.andWhere(`(${matches.join(' OR ')})`, { q, prefix: `${likeEscape(q)}%`, suffix: `%${q}` });
     }
     const orders = await qb.orderBy('o.createdAt', 'DESC').addOrderBy('o.id', 'DESC').limit(query.limit).getMany();
-    const [refunds, stores, members] = await Promise.all([
+    const [refunds, stores, members, coupons] = await Promise.all([
       this.refundsOf(orders.map((o) => o.id)),
       this.stores.stores([...new Set(orders.map((o) => o.storeId))]),
       this.members.byIds(actor.brandId, [...new Set(orders.map((o) => o.memberId))]),
+      this.coupons.ofOrders(orders.map((o) => o.id)),
     ]);
     const storeById = new Map(stores.map((s) => [s.id, s]));
     const memberById = new Map(members.map((m) => [m.id, m]));
     return orders.map((order) =>
-      this.view(order, storeById.get(order.storeId)!, memberById.get(order.memberId)!, false, refunds.filter((r) => r.orderId === order.id)),
+      this.view(order, storeById.get(order.storeId)!, memberById.get(order.memberId)!, false, refunds.filter((r) => r.orderId === order.id), coupons.get(order.id)),
     );
   }
 
@@ -265,15 +286,26 @@ export class OrdersUseCase {
     const order = await this.uow.reader.getRepository(Order).findOneBy({ storeId: store.id, externalNo });
     if (!order) return null;
     if (order.requestHash !== hash) throw new DomainError('ORDER_CONFLICT', `小票号 ${externalNo} 已记录过另一笔内容不同的消费`, [{ field: 'externalNo', message: '该小票号已被使用' }]);
-    const member = await this.members.byId(order.brandId, order.memberId);
-    return this.view(order, store, member!, true, await this.refundsOf([order.id]));
+    return this.viewStored(order, store, true);
+  }
+
+  /**
+   * The member's coupons the purchase names, checked against this store, today and the eligible
+   * goods' shelf price (the threshold's measure); nothing is held until the purchase is recorded.
+   */
+  private couponsFor(actor: TillActor, store: Store, member: Member, rules: LoyaltyRules, request: OrderQuoteRequest, now: Date): Promise<PurchaseCoupons> {
+    return this.coupons.forPurchase(actor, request.couponCodes, {
+      store,
+      memberId: member.id,
+      today: chinaDate(now),
+      eligibleFen: eligibleAmount(rules, request.amountFen, request.items),
+    });
   }
 
   private async memberByCode(actor: TillActor, code: string): Promise<Member> {
     const brandId = actor.brandId;
     try {
-      const caller = actor.apiKey ? `pos:${actor.apiKey.id}` : `staff:${actor.staff.id}`;
-      const memberNo = await this.gate.verifyAtTill(caller, brandId, code);
+      const memberNo = await this.gate.verifyAtTill(tillCaller(actor), brandId, code);
       const member = await this.members.byMemberNo(brandId, memberNo);
       if (!member) throw new DomainError('MEMBER_CODE_INVALID');
       assertCanTransact(member);
@@ -286,7 +318,14 @@ export class OrdersUseCase {
     }
   }
 
-  private price(rules: LoyaltyRules, member: Pick<LockedMember, 'tier' | 'birthday'>, balance: number, request: OrderQuoteRequest, at: Date): PurchaseQuote {
+  private price(
+    rules: LoyaltyRules,
+    member: Pick<LockedMember, 'tier' | 'birthday'>,
+    balance: number,
+    request: OrderQuoteRequest,
+    at: Date,
+    coupons: PurchaseCoupons,
+  ): PurchaseQuote {
     try {
       return quotePurchase(rules, {
         amountFen: request.amountFen,
@@ -296,13 +335,21 @@ export class OrdersUseCase {
         birthday: member.birthday,
         balance,
         at,
+        coupon: coupons.discount,
       });
     } catch (error) {
       ruleError(error);
     }
   }
 
-  view(order: Order, store: Pick<Store, 'id' | 'name'>, member: Pick<Member, 'memberNo' | 'phoneMasked'>, replayed: boolean, refunds: OrderRefund[] = []): OrderView {
+  view(
+    order: Order,
+    store: Pick<Store, 'id' | 'name'>,
+    member: Pick<Member, 'memberNo' | 'phoneMasked'>,
+    replayed: boolean,
+    refunds: OrderRefund[] = [],
+    coupons: OrderCoupon[] = [],
+  ): OrderView {
     return {
       id: order.id,
       externalNo: order.externalNo,
@@ -313,7 +360,7 @@ export class OrdersUseCase {
       amountFen: order.amountFen,
       discountFen: order.discountFen,
       couponDiscountFen: order.couponDiscountFen,
-      coupons: [],
+      coupons,
       pointsRedeemed: order.pointsRedeemed,
       pointsDeductFen: order.pointsDeductFen,
       payableFen: order.payableFen,
@@ -360,10 +407,4 @@ export function likeEscape(text: string): string {
 export function isCalendarDate(date: string): boolean {
   const at = new Date(`${date}T00:00:00Z`);
   return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === date;
-}
-
-/** Frozen and lost cards neither earn nor spend; a closed one is gone. */
-export function assertCanTransact(member: Pick<Member, 'status'>): void {
-  if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
-  if (member.status !== 'active') throw new DomainError('MEMBER_FROZEN');
 }

@@ -15,6 +15,7 @@ import {
 } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { TillCoupons } from '../coupons/till-coupons';
 import { DomainError } from '../common/domain-error';
 import { execute, forUpdate, toInt } from '../database/sql';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
@@ -44,6 +45,7 @@ export class RefundsUseCase {
     private readonly ledger: PointsLedger,
     private readonly growth: MemberGrowth,
     private readonly balances: LedgerRepository,
+    private readonly coupons: TillCoupons,
     private readonly clock: Clock,
   ) {}
 
@@ -142,6 +144,9 @@ export class RefundsUseCase {
 
         await this.growth.record(m, member, order.businessDate, { purchases: 0, spendFen: -share.payableFen, growth: -share.growth });
         await this.growth.settle(m, member, rules, now, `refund:${refundId}`);
+        // Refunded in full: the coupons it used go back to the member while still valid. A partial
+        // refund keeps them (the coupon's discount is inside payable, so the money is pro rata).
+        const couponsReturned = to === 'refunded' ? await this.coupons.giveBack(m, order.id, chinaDate(now), now) : 0;
 
         const refund: OrderRefund = Object.assign(new OrderRefund(), {
           id: refundId,
@@ -162,6 +167,7 @@ export class RefundsUseCase {
           pointsWrittenOff: charged.writtenOffPoints,
           pointsReturned: share.pointsRedeemed,
           growthReversed: share.growth,
+          couponsReturned,
           orderRefundedFen: refundedBefore + request.amountFen,
           pointsBalance: points.balance,
           reason: request.reason ?? null,
@@ -218,6 +224,7 @@ export class RefundsUseCase {
       pointsWrittenOff: refund.pointsWrittenOff,
       pointsReturned: refund.pointsReturned,
       growthReversed: refund.growthReversed,
+      couponsReturned: refund.couponsReturned,
       orderRefundedFen: refund.orderRefundedFen,
       orderRefundableFen: order.amountFen - refund.orderRefundedFen,
       pointsBalance: refund.pointsBalance,

@@ -5,6 +5,11 @@ import { DomainError } from '../common/domain-error';
 import type { Store } from '../stores/store.entity';
 import { StoresRepository } from '../stores/stores.repository';
 
+/** Who is at the till, as rate limits count it: `staff:<id>` or `pos:<key id>`. */
+export function tillCaller(actor: TillActor): string {
+  return actor.apiKey ? `pos:${actor.apiKey.id}` : `staff:${actor.staff.id}`;
+}
+
 /** Which store a till operation is for, decided by the access policy. */
 @Injectable()
 export class TillScope {

@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { StaffRole } from '@wemember/shared';
+import type { CreateCouponTemplateRequest, GiftSettingsBody, StaffRole } from '@wemember/shared';
 import { Brand } from '../brands/brand.entity';
+import { CouponTemplate } from '../coupons/coupon.entity';
+import { templateColumns } from '../coupons/coupon-templates.service';
+import { dbTime } from '../database/sql';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { hashPassword } from '../staff/password-hasher';
 import { Staff } from '../staff/staff.entity';
@@ -22,6 +25,10 @@ export interface BrandPlan {
   regions: { name: string; stores: { code: string; name: string; address?: string; phone?: string; hours?: string }[] }[];
   staff: { username: string; displayName: string; role: StaffRole; store?: string; region?: string }[];
   password: string;
+  /** Coupon templates by a key of the plan's own (gift settings name them by it). */
+  couponTemplates?: Record<string, CreateCouponTemplateRequest>;
+  /** The welcome gift and tier packs, naming templates by their plan keys. */
+  gifts?: GiftSettingsBody;
 }
 
 export interface BrandSetup {
@@ -33,6 +40,8 @@ export interface BrandSetup {
   counterScenes: Record<string, string>;
   /** Personal code scene per staff username (clerks and store managers). */
   staffScenes: Record<string, string>;
+  /** The plan's coupon templates by their plan keys. */
+  couponTemplates: Record<string, CouponTemplate>;
 }
 
 /**
@@ -97,14 +106,93 @@ export async function setUpBrand(db: Pick<UnitOfWork, 'transaction'>, plan: Bran
         staffScenes[p.username] = scene;
       }
     }
-    return { brand, regions, stores, staff, counterScenes, staffScenes };
+    const couponTemplates: Record<string, CouponTemplate> = {};
+    for (const [key, request] of Object.entries(plan.couponTemplates ?? {})) {
+      const template = Object.assign(new CouponTemplate(), {
+        id: randomUUID(),
+        brandId: brand.id,
+        ...templateColumns(request),
+        issued: 0,
+        status: 'active' as const,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.insert(CouponTemplate, template);
+      couponTemplates[key] = template;
+    }
+    if (plan.gifts) {
+      const byKey = (line: { templateId: string; quantity: number }) => ({ ...line, templateId: couponTemplates[line.templateId].id });
+      const gifts: GiftSettingsBody = {
+        welcome: { points: plan.gifts.welcome.points, coupons: plan.gifts.welcome.coupons.map(byKey) },
+        tierPacks: plan.gifts.tierPacks.map((pack) => ({ tier: pack.tier, coupons: pack.coupons.map(byKey) })),
+      };
+      await m.query('INSERT INTO gift_settings (brand_id, settings, version, updated_at, updated_by) VALUES (?, ?, 1, ?, NULL)', [brand.id, JSON.stringify(gifts), dbTime(now)]);
+    }
+    return { brand, regions, stores, staff, counterScenes, staffScenes, couponTemplates };
   });
 }
 
-/** The demo chain `npm start` seeds: a brand, 2 regions, 3 stores and one account per role. */
-export function demoBrandPlan(appid: string, password: string, usernamePrefix = ''): BrandPlan {
+/**
+ * The demo chain's coupons: a claimable 满100减20, a grant-only 无门槛减5 for the welcome gift, a
+ * gift priced in points in the mall, and a 9折 coupon for 银卡's monthly pack.
+ */
+export const DEMO_COUPON_TEMPLATES: Record<string, CreateCouponTemplateRequest> = {
+  claimable: {
+    name: '满100减20',
+    description: '烟草、彩票、购物卡除外',
+    type: 'cash',
+    valueFen: 2_000,
+    thresholdFen: 10_000,
+    stock: 100,
+    perMemberLimit: 1,
+    validity: { kind: 'relative', days: 30 },
+    claimable: true,
+  },
+  welcome: { name: '入会礼 无门槛减5元', type: 'cash', valueFen: 500, stock: 1_000_000, perMemberLimit: 1, validity: { kind: 'relative', days: 30 }, claimable: false },
+  tissues: {
+    name: '抽纸一提',
+    description: '到店出示券码领取',
+    type: 'gift',
+    giftName: '抽纸一提',
+    stock: 500,
+    perMemberLimit: 5,
+    validity: { kind: 'relative', days: 60 },
+    claimable: false,
+    pointsPrice: 500,
+  },
+  silverMonthly: {
+    name: '银卡月礼 9折券',
+    type: 'percent',
+    percentOff: 10,
+    capFen: 5_000,
+    stock: 1_000_000,
+    perMemberLimit: 1,
+    validity: { kind: 'relative', days: 30 },
+    claimable: false,
+  },
+  goldMonthly: { name: '金卡月礼 满50减10', type: 'cash', valueFen: 1_000, thresholdFen: 5_000, stock: 1_000_000, perMemberLimit: 1, validity: { kind: 'relative', days: 30 }, claimable: false },
+};
+
+/** The demo's gifts: 100 points and the 减5 coupon on joining; 银卡 and 金卡 monthly packs. */
+export const DEMO_GIFTS: GiftSettingsBody = {
+  welcome: { points: 100, coupons: [{ templateId: 'welcome', quantity: 1 }] },
+  tierPacks: [
+    { tier: 'silver', coupons: [{ templateId: 'silverMonthly', quantity: 1 }] },
+    { tier: 'gold', coupons: [{ templateId: 'silverMonthly', quantity: 1 }, { templateId: 'goldMonthly', quantity: 2 }] },
+  ],
+};
+
+/**
+ * The demo chain `npm start` seeds: a brand, 2 regions, 3 stores, one account per role and the demo
+ * coupon templates. Its gifts (welcome points, tier packs) only with `withGifts`: the tests build
+ * their brands from this plan and count points from zero, so a test that needs gifts sets them.
+ */
+export function demoBrandPlan(appid: string, password: string, usernamePrefix = '', withGifts = false): BrandPlan {
   const u = (name: string) => usernamePrefix + name;
   return {
+    couponTemplates: DEMO_COUPON_TEMPLATES,
+    ...(withGifts && { gifts: DEMO_GIFTS }),
     name: '禾木生活超市',
     appid,
     password,

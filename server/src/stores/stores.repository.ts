@@ -41,6 +41,10 @@ export class StoresRepository {
     return row?.display_name ?? null;
   }
 
+  regionsOfBrand(brandId: string): Promise<Region[]> {
+    return this.uow.reader.getRepository(Region).find({ where: { brandId }, order: { name: 'ASC' } });
+  }
+
   regions(ids: string[]): Promise<Region[]> {
     return ids.length ? this.uow.reader.getRepository(Region).findBy({ id: In(ids) }) : Promise.resolve([]);
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIER_CODES } from '../domain/tiers';
+import { giftLineViewSchema } from './coupons';
 import { orderRefundLineSchema, orderSchema } from './orders';
 import { tierProgressSchema } from './points';
 
@@ -191,8 +192,10 @@ export const tierInfoSchema = z.object({
   pointsMultiplier: z.string(),
   /** "9.5 折" or null when the tier has no member price. */
   discount: z.string().nullable(),
-  /** What a shopper reads: "消费 1 元得 1.5 积分", "会员价 9.5 折", … */
+  /** What a shopper reads: "消费 1 元得 1.5 积分", "会员价 9.5 折", "每月领 满100减10 ×2", … */
   benefits: z.array(z.string()),
+  /** The coupons the tier brings on the 1st of every month. */
+  monthlyCoupons: z.array(giftLineViewSchema),
 });
 export type TierInfo = z.infer<typeof tierInfoSchema>;
 

@@ -196,6 +196,8 @@ export const refundSchema = z.object({
   /** Redeemed points given back. */
   pointsReturned: z.number().int(),
   growthReversed: z.number().int(),
+  /** Coupons the order used that went back to the member: the refund that completes a full refund returns those still valid. */
+  couponsReturned: z.number().int(),
   orderRefundedFen: z.number().int(),
   orderRefundableFen: z.number().int(),
   pointsBalance: z.number().int(),

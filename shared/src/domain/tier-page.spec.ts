@@ -51,4 +51,13 @@ describe('the tier page', () => {
     const monthly = { ...RULES, earning: { ...RULES.earning, memberDay: { weekdays: [6, 0], monthDays: [18, 8], multiplierPercent: 150 } } };
     expect(tierInfo(monthly, 'normal').benefits).toContain('每周日、六及每月 8、18 日会员日消费积分 1.5 倍');
   });
+
+  it('a tier with a monthly pack lists each coupon as a benefit; tiers without one list none', () => {
+    const line = { templateId: 't1', name: '银卡月礼', summary: '满100减10', quantity: 2 };
+    const page = tierPage(RULES, { tier: 'normal', growth: 0, reviewGrowth: 0 }, '2026-11-29', { silver: [line] });
+    const silver = page.tiers.find((t) => t.code === 'silver')!;
+    expect(silver.monthlyCoupons).toEqual([line]);
+    expect(silver.benefits).toContain('每月领 满100减10 ×2');
+    expect(page.tiers.find((t) => t.code === 'gold')!.monthlyCoupons).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { GiftLineView } from '../api/coupons';
 import type { MemberTiers, TierInfo } from '../api/member-centre';
 import { nextTierProgress, type LoyaltyRules } from './loyalty-rules';
 import { TIER_NAMES, type TierCode } from './tiers';
@@ -15,8 +16,11 @@ export function discountText(offPercent: number): string | null {
   return `${String((100 - offPercent) / 10)} 折`;
 }
 
+/** Each tier's monthly coupon pack, as configured in the brand's gift settings. */
+export type TierPacks = Partial<Record<TierCode, GiftLineView[]>>;
+
 /** What one tier gives, as a shopper reads it on the tier page. */
-export function tierInfo(rules: LoyaltyRules, code: TierCode): TierInfo {
+export function tierInfo(rules: LoyaltyRules, code: TierCode, packs: TierPacks = {}): TierInfo {
   const tier = rules.tiers.find((t) => t.code === code) ?? rules.tiers[0];
   const discount = discountText(tier.discountOffPercent);
   const perYuan = (rules.earning.pointsPerYuan * tier.pointsMultiplierPercent) / 100;
@@ -25,6 +29,8 @@ export function tierInfo(rules: LoyaltyRules, code: TierCode): TierInfo {
   if (rules.earning.birthdayMonthMultiplierPercent > 100) benefits.push(`生日当月消费积分 ${times(rules.earning.birthdayMonthMultiplierPercent)} 倍`);
   const day = memberDayText(rules);
   if (day) benefits.push(day);
+  const monthlyCoupons = packs[tier.code] ?? [];
+  for (const line of monthlyCoupons) benefits.push(`每月领 ${line.summary} ×${line.quantity}`);
   return {
     code: tier.code,
     name: TIER_NAMES[tier.code],
@@ -32,6 +38,7 @@ export function tierInfo(rules: LoyaltyRules, code: TierCode): TierInfo {
     pointsMultiplier: `${times(tier.pointsMultiplierPercent)} 倍积分`,
     discount,
     benefits,
+    monthlyCoupons,
   };
 }
 
@@ -68,12 +75,12 @@ export function tierRulesText(rules: LoyaltyRules): string[] {
  * the growth counted so far for the next review (this calendar year, January to today), which must
  * reach the current tier's threshold by 31 December to keep it.
  */
-export function tierPage(rules: LoyaltyRules, member: { tier: TierCode; growth: number; reviewGrowth: number }, today: string): MemberTiers {
+export function tierPage(rules: LoyaltyRules, member: { tier: TierCode; growth: number; reviewGrowth: number }, today: string, packs: TierPacks = {}): MemberTiers {
   const next = nextTierProgress(rules, member.tier, member.growth);
   const current = rules.tiers.find((t) => t.code === member.tier) ?? rules.tiers[0];
   const lowest = current.code === rules.tiers[0].code;
   return {
-    tiers: rules.tiers.map((t) => tierInfo(rules, t.code)),
+    tiers: rules.tiers.map((t) => tierInfo(rules, t.code, packs)),
     tier: member.tier,
     tierName: TIER_NAMES[member.tier],
     growth: member.growth,

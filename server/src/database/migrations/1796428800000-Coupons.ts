@@ -179,9 +179,12 @@ export class Coupons1796428800000 implements MigrationInterface {
       }),
     );
     await q.addColumns('orders', [new TableColumn(integer('coupon_discount_fen'))]);
+    // How many coupons a refund gave back (the one that completes a full refund), for its replay.
+    await q.addColumns('order_refunds', [new TableColumn(integer('coupons_returned'))]);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropColumn('order_refunds', 'coupons_returned');
     await q.dropColumn('orders', 'coupon_discount_fen');
     for (const table of ['gift_settings', 'coupon_reminders', 'points_exchanges', 'order_coupons', 'coupons', 'coupon_holdings', 'coupon_templates']) await q.dropTable(table);
   }

@@ -1,0 +1,115 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CouponSource } from '@wemember/shared';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
+import { lockMember, type LockedMember } from '../ledger/member-lock';
+import type { Coupon, CouponTemplate } from './coupon.entity';
+import { CouponIssuer } from './coupon-issuer';
+
+/** One keyed grant: this template to this member, once per key. */
+export interface Grant {
+  template: CouponTemplate;
+  member: { id: string; brandId: string };
+  /** `welcome:<member>:<template>:<n>`, `tier:<member>:<template>:<YYYY-MM>:<n>`, `staff:<brand>:<requestId>`… */
+  key: string;
+  source: CouponSource;
+  at: Date;
+}
+
+/** A gift's coupons: `quantity` of each template, the n-th keyed by `key(template, n)`. */
+export interface Pack {
+  lines: { template: CouponTemplate | undefined; templateId: string; quantity: number }[];
+  member: { id: string; brandId: string };
+  key: (templateId: string, n: number) => string;
+  source: CouponSource;
+  at: Date;
+}
+
+export interface Granted {
+  coupon: Coupon;
+  /** True when the key had already issued this coupon: nothing new was given. */
+  replayed: boolean;
+}
+
+/** The coupon a key issued must be the one asked for again; the same key for something else is refused. */
+function sameGrant(coupon: Coupon, grant: Grant): Granted {
+  if (coupon.memberId !== grant.member.id || coupon.templateId !== grant.template.id) throw new DomainError('GRANT_CONFLICT');
+  return { coupon, replayed: true };
+}
+
+/**
+ * The one grantCoupon use case: the brand gives a member a coupon under an idempotency key (the
+ * welcome gift, tier packs, a marketer's grant, later birthdays and campaigns). Grants do not count
+ * toward the per-member limit; the stock does. Every path holds the member's lock, so grants of one
+ * member run one at a time and the key is read before issuing; grant_key's unique index is the
+ * backstop for two members' grants under one key (a staff requestId reused).
+ */
+@Injectable()
+export class CouponGrants {
+  private readonly logger = new Logger('CouponGrants');
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly issuer: CouponIssuer,
+  ) {}
+
+  /** Inside the caller's unit of work, which holds `grant.member`'s lock (lockMember). */
+  async grantIn(m: EntityManager, grant: Grant): Promise<Granted> {
+    const existing = await this.issuer.byGrantKey(m, grant.key);
+    if (existing) return sameGrant(existing, grant);
+    const coupon = await this.issuer.issue(m, grant.template, grant.member, { source: grant.source, grantKey: grant.key, countsTowardLimit: false, at: grant.at });
+    return { coupon, replayed: false };
+  }
+
+  /**
+   * Every coupon of a gift the member does not hold yet, inside the caller's unit of work (which
+   * holds the member's lock); the new ones are returned. A template that is gone, paused, out of
+   * stock or past its window is skipped and logged — a gift never fails what it comes with (a join,
+   * the monthly run). The issuer refuses those before it writes anything, so skipping leaves the
+   * unit of work clean.
+   */
+  async grantPack(m: EntityManager, pack: Pack): Promise<Coupon[]> {
+    const given: Coupon[] = [];
+    for (const line of pack.lines) {
+      if (!line.template) {
+        this.logger.warn(`${pack.source} for member ${pack.member.id}: template ${line.templateId} no longer exists, skipped`);
+        continue;
+      }
+      for (let n = 1; n <= line.quantity; n++) {
+        try {
+          const granted = await this.grantIn(m, { template: line.template, member: pack.member, key: pack.key(line.templateId, n), source: pack.source, at: pack.at });
+          if (!granted.replayed) given.push(granted.coupon);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          this.logger.warn(`${pack.source} for member ${pack.member.id}: ${line.template.name} (${line.templateId}) skipped: ${error.code} ${error.message}`);
+          break;
+        }
+      }
+    }
+    return given;
+  }
+
+  /**
+   * In a unit of work of its own under the member's lock. `check` looks at the locked member first
+   * (a closed card gets nothing); `done` runs with a new coupon in the same transaction (the audit).
+   */
+  async grant(grant: Grant, hooks: { check?: (member: LockedMember) => void; done?: (m: EntityManager, coupon: Coupon) => Promise<void> } = {}): Promise<Granted> {
+    try {
+      return await this.uow.transaction(async (m) => {
+        const member = await lockMember(m, grant.member.id);
+        if (!member || member.brandId !== grant.member.brandId) throw new DomainError('MEMBER_NOT_FOUND');
+        hooks.check?.(member);
+        const granted = await this.grantIn(m, grant);
+        if (!granted.replayed) await hooks.done?.(m, granted.coupon);
+        return granted;
+      });
+    } catch (error) {
+      // The same key for another member at the same moment: the other grant committed first.
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.issuer.byGrantKey(this.uow.reader, grant.key);
+      if (!winner) throw error;
+      return sameGrant(winner, grant);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+import { describeCouponTillJourney } from './coupons-till-journey';
+
+describeCouponTillJourney('sqlite');

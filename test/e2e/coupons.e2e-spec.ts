@@ -1,0 +1,3 @@
+import { describeCouponJourney } from './coupons-journey';
+
+describeCouponJourney('mysql');
