@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
-import { startSandbox } from './wechat-sandbox/src';
+import { payOptionsFromEnv, startSandbox } from './wechat-sandbox/src';
 
 const root = join(__dirname, '..');
 const env = process.env;
@@ -112,7 +112,12 @@ async function main(): Promise<void> {
 
   const useSandbox = !env.WECHAT_API_BASE;
   const sandbox = useSandbox
-    ? await startSandbox({ port: sandboxPort, apps: [{ appid, secret, kind: 'miniprogram' }], pages: ['pages/join/index', 'pages/card/index'] }).catch(
+    ? await startSandbox({
+        port: sandboxPort,
+        apps: [{ appid, secret, kind: 'miniprogram' }],
+        pages: ['pages/join/index', 'pages/card/index'],
+        ...payOptionsFromEnv(env),
+      }).catch(
         (error: Error) => fail(`the WeChat sandbox could not listen on port ${sandboxPort} (${error.message}); set WECHAT_SANDBOX_PORT`),
       )
     : null;

@@ -18,6 +18,7 @@ import { PointsModule } from './points/points.module';
 import { RedisModule } from './redis/redis.module';
 import { StaffModule } from './staff/staff.module';
 import { StoresModule } from './stores/stores.module';
+import { WalletModule } from './wallet/wallet.module';
 
 /**
  * The whole server. Config, database and Redis are global infrastructure; every feature module
@@ -40,6 +41,7 @@ export class AppModule {
         LoyaltyModule,
         PointsModule,
         CouponsModule,
+        WalletModule,
         OrdersModule,
         JobsModule,
         DocsModule,

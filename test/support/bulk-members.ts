@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthTokens } from '../../server/src/auth/auth-tokens.service';
 import { Member } from '../../server/src/members/member.entity';
+import { newMember } from '../../server/src/members/members.repository';
 import { WechatIdentity } from '../../server/src/members/wechat-identity.entity';
 import type { TestStack } from './stack';
 
@@ -24,48 +25,26 @@ export async function bulkMembers(stack: TestStack, count: number): Promise<Bulk
     const members: Member[] = [];
     const identities: WechatIdentity[] = [];
     for (let i = start; i < Math.min(count, start + 200); i++) {
-      const id = randomUUID();
       const tag = randomBytes(16).toString('hex');
-      members.push(
-        Object.assign(new Member(), {
-          id,
-          brandId,
-          memberNo: String(1_000_000_000 + Math.floor(Math.random() * 8_999_999_999)),
-          phoneHash: tag + tag,
-          phoneCipher: `bulk:${tag}`,
-          phoneMasked: '139****0000',
-          tier: 'normal',
-          balanceFen: 0,
-          growth: 0,
-          birthday: null,
-          status: 'active',
-          joinStoreId: null,
-          joinStaffId: null,
-          joinChannel: null,
-          joinScene: null,
-          joinedAt: now,
-          nickname: null,
-          avatarFile: null,
-          gender: 'unknown',
-          marketingConsent: false,
-          marketingConsentAt: null,
-          closedAt: null,
-        }),
+      const member = newMember(
+        { brandId, phoneHash: tag + tag, phoneCipher: `bulk:${tag}`, phoneMasked: '139****0000', joinStoreId: null, joinStaffId: null, joinChannel: null, joinScene: null },
+        now,
       );
+      members.push(member);
       const identity = Object.assign(new WechatIdentity(), {
         id: randomUUID(),
         brandId,
         appid: stack.appid,
         openid: `bulk-${tag}`,
         unionid: null,
-        memberId: id,
+        memberId: member.id,
         sessionKeyCipher: null,
         firstScene: null,
         firstSeenAt: now,
         lastLoginAt: now,
       });
       identities.push(identity);
-      made.push({ memberId: id, token: tokens.issueMember({ sub: identity.id, brandId, memberId: id }).token });
+      made.push({ memberId: member.id, token: tokens.issueMember({ sub: identity.id, brandId, memberId: member.id }).token });
     }
     await stack.db.getRepository(Member).insert(members);
     await stack.db.getRepository(WechatIdentity).insert(identities);

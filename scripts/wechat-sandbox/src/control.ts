@@ -5,6 +5,8 @@ import { mintLoginCode } from './login';
 import { acceptSubscription } from './messages';
 import type { OfficialAccountPusher } from './oa-push';
 import { block, follow, unfollow } from './official-account';
+import { registerPayControlRoutes } from './pay-control';
+import type { PayContext } from './pay-http';
 import { mintPhoneCode } from './phone';
 import type { AppState, SandboxApp, SandboxState } from './state';
 import { expireTokens } from './tokens';
@@ -69,7 +71,7 @@ function answerErrors(scope: FastifyInstance): void {
 }
 
 /** The `/__sandbox/*` routes that play the user (not WeChat): JSON in and out, CORS open. */
-export function controlApi(state: SandboxState, pusher: OfficialAccountPusher) {
+export function controlApi(state: SandboxState, pusher: OfficialAccountPusher, pay: PayContext) {
   return async function registerControlRoutes(scope: FastifyInstance): Promise<void> {
     acceptRawBodies(scope);
     allowCrossOrigin(scope);
@@ -152,7 +154,9 @@ export function controlApi(state: SandboxState, pusher: OfficialAccountPusher) {
 
     scope.get('/faults', async () => ({ faults: listFaults(state) }));
 
-    scope.delete('/faults', async (request) => ({ cleared: clearFaults(state, queryOf(request).path) }));
+    scope.delete('/faults', async (request) => ({ cleared: clearFaults(state, queryOf(request)) }));
+
+    registerPayControlRoutes(scope, pay, bodyOf);
 
     scope.post('/reset', async () => {
       state.reset();

@@ -33,6 +33,9 @@ export const WECHAT_ERRMSG = {
   47001: 'data format error',
   47003: 'argument invalid!',
   48001: 'api unauthorized',
+  // Mini-program shipping info (upload_shipping_info), the step before WeChat releases the funds.
+  10060001: '支付单不存在',
+  10060003: '支付单已使用重新发货机会',
 } as const;
 
 export type WechatErrcode = keyof typeof WECHAT_ERRMSG;
@@ -65,7 +68,7 @@ export function errorEnvelope(error: WechatError): { errcode: number; errmsg: st
 /** An error of the control API (not WeChat): answered with an HTTP status and `{error}`. */
 export class ControlError extends Error {
   constructor(
-    readonly statusCode: 400 | 404,
+    readonly statusCode: 400 | 404 | 409,
     message: string,
   ) {
     super(message);

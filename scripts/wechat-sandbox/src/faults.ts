@@ -1,4 +1,5 @@
 import { ControlError, isWechatErrcode, WECHAT_ERRMSG, type WechatErrcode } from './errors';
+import { NOTIFY_MODES, type NotifyFault, type NotifyMode } from './pay-state';
 import type { Fault, SandboxState } from './state';
 
 /** What `GET /__sandbox/faults` lists: a pending fault with the errmsg it will answer. */
@@ -9,8 +10,37 @@ export interface FaultView {
   remaining: number;
 }
 
+/** A `delay` fault holds a notification back past the first retry (15 s) by default. */
+const DEFAULT_NOTIFY_DELAY_SECONDS = 60;
+
 function view(fault: Fault): FaultView {
   return { path: fault.path, errcode: fault.errcode, errmsg: WECHAT_ERRMSG[fault.errcode], remaining: fault.remaining };
+}
+
+function positiveTimes(times: unknown): number {
+  if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 1) {
+    throw new ControlError(400, 'times must be a positive integer');
+  }
+  return times;
+}
+
+/**
+ * `POST /__sandbox/faults {notify, times?, delaySeconds?}`: how the next `times` (default 1) WeChat
+ * Pay notifications (a payment's or a refund's) are delivered — `drop`, `duplicate`, `delay`,
+ * `signtest` or `normal`. One pending at a time: a new one replaces it.
+ */
+function injectNotifyFault(state: SandboxState, body: Record<string, unknown>): NotifyFault {
+  const { notify } = body;
+  if (typeof notify !== 'string' || !(NOTIFY_MODES as readonly string[]).includes(notify)) {
+    throw new ControlError(400, `notify must be one of ${NOTIFY_MODES.join(', ')}`);
+  }
+  const delaySeconds = body.delaySeconds ?? DEFAULT_NOTIFY_DELAY_SECONDS;
+  if (typeof delaySeconds !== 'number' || !Number.isFinite(delaySeconds) || delaySeconds < 0) {
+    throw new ControlError(400, 'delaySeconds must be a number of seconds, 0 or more');
+  }
+  const fault: NotifyFault = { notify: notify as NotifyMode, remaining: positiveTimes(body.times ?? 1), delaySeconds };
+  state.pay.notifyFault = fault;
+  return { ...fault };
 }
 
 /**
@@ -19,32 +49,41 @@ function view(fault: Fault): FaultView {
  * code exchange does not spend the code). Tools and e2e tests rely on this body shape: keep it.
  * A new fault for a path replaces the pending one, so "the next `times` calls" stays literally true.
  */
-export function injectFault(state: SandboxState, body: Record<string, unknown>): FaultView {
+export function injectFault(state: SandboxState, body: Record<string, unknown>): FaultView | NotifyFault {
+  if ('notify' in body) return injectNotifyFault(state, body);
   const { path, errcode } = body;
-  const times = body.times ?? 1;
   if (typeof path !== 'string' || !state.endpoints.has(path)) {
     throw new ControlError(400, `path must be one of the WeChat APIs the sandbox serves: ${[...state.endpoints].sort().join(', ')}`);
   }
   if (!isWechatErrcode(errcode)) {
     throw new ControlError(400, `errcode must be one of the WeChat errcodes the sandbox knows: ${Object.keys(WECHAT_ERRMSG).join(', ')}`);
   }
-  if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 1) {
-    throw new ControlError(400, 'times must be a positive integer');
-  }
-  const fault: Fault = { path, errcode, remaining: times };
+  const fault: Fault = { path, errcode, remaining: positiveTimes(body.times ?? 1) };
   state.faults.set(path, fault);
   return view(fault);
 }
 
-export function listFaults(state: SandboxState): FaultView[] {
-  return [...state.faults.values()].map(view);
+/** The pending faults: one per WeChat path, then the notify fault if any. */
+export function listFaults(state: SandboxState): Array<FaultView | NotifyFault> {
+  const notify = state.pay.notifyFault;
+  return [...[...state.faults.values()].map(view), ...(notify ? [{ ...notify }] : [])];
 }
 
-/** Clears every pending fault, or only the one on `path`; answers how many were cleared. */
-export function clearFaults(state: SandboxState, path?: string): number {
+/**
+ * Clears every pending fault (both kinds), only the one on `path`, or with `notify` only the notify
+ * fault; answers how many were cleared.
+ */
+export function clearFaults(state: SandboxState, which: { path?: string; notify?: string }): number {
+  const { path, notify } = which;
+  if (notify !== undefined) {
+    const cleared = state.pay.notifyFault ? 1 : 0;
+    state.pay.notifyFault = null;
+    return cleared;
+  }
   if (path === undefined || path === '') {
-    const cleared = state.faults.size;
+    const cleared = state.faults.size + (state.pay.notifyFault ? 1 : 0);
     state.faults.clear();
+    state.pay.notifyFault = null;
     return cleared;
   }
   return state.faults.delete(path) ? 1 : 0;

@@ -5,13 +5,45 @@ import { registerLoginRoutes } from './login';
 import { registerMessageRoutes } from './messages';
 import { OfficialAccountPusher } from './oa-push';
 import { registerOfficialAccountRoutes } from './official-account';
+import { registerCertificateRoutes } from './pay-certificates';
+import type { PayContext } from './pay-http';
+import { DEFAULT_PAY_KEYS_DIR, loadOrCreatePayKeys, type PayKeys } from './pay-keys';
+import { PayNotifier, type Verification } from './pay-notify';
+import { registerRefundRoutes } from './pay-refunds';
+import { registerTransactionRoutes } from './pay-transactions';
 import { registerPhoneRoutes } from './phone';
+import { registerShippingRoutes } from './shipping';
 import { SandboxState, type SandboxApp } from './state';
 import { registerTokenRoutes } from './tokens';
 import { acceptRawBodies } from './wechat-http';
 import { registerWxacodeRoutes } from './wxacode';
 
 export type { SandboxApp } from './state';
+export type { PayKeys } from './pay-keys';
+export type { Verification } from './pay-notify';
+
+/** What `npm run sandbox` and `npm start` read from WECHAT_SANDBOX_PAY_* (the options are described below). */
+export type PayOptions = Pick<SandboxOptions, 'payKeysDir' | 'payTimeScale' | 'payVerification' | 'payNotifyUrl'>;
+
+/** WeChat Pay settings (§H); invalid values stop the sandbox with a message naming the variable. */
+export function payOptionsFromEnv(env: NodeJS.ProcessEnv): PayOptions {
+  const options: PayOptions = {};
+  if (env.WECHAT_SANDBOX_PAY_KEYS_DIR) options.payKeysDir = env.WECHAT_SANDBOX_PAY_KEYS_DIR;
+  if (env.WECHAT_SANDBOX_PAY_TIME_SCALE) {
+    const scale = Number(env.WECHAT_SANDBOX_PAY_TIME_SCALE);
+    if (!(scale > 0)) throw new Error('WECHAT_SANDBOX_PAY_TIME_SCALE must be a number above 0, e.g. 0.001');
+    options.payTimeScale = scale;
+  }
+  const verification = env.WECHAT_SANDBOX_PAY_VERIFICATION;
+  if (verification) {
+    if (verification !== 'certificate' && verification !== 'public_key') {
+      throw new Error("WECHAT_SANDBOX_PAY_VERIFICATION must be 'certificate' or 'public_key'");
+    }
+    options.payVerification = verification;
+  }
+  if (env.WECHAT_SANDBOX_PAY_NOTIFY_URL) options.payNotifyUrl = env.WECHAT_SANDBOX_PAY_NOTIFY_URL;
+  return options;
+}
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -26,6 +58,18 @@ export interface SandboxOptions {
   now?: () => number;
   /** How long a push waits for the account server's answer before retrying (default 5000, §G.3). */
   pushTimeoutMs?: number;
+  /** Where WeChat Pay's keys are generated on first use and kept (default: the git-ignored data/ folder). */
+  payKeysDir?: string;
+  /** Multiplies every WeChat Pay delay: notification retries, refund processing, `delay` faults (default 1; tests 0.001). */
+  payTimeScale?: number;
+  /** How WeChat Pay signs answers and notifications: platform certificate (default) or public key (§H.2). */
+  payVerification?: Verification;
+  /** The notify URL configured on the merchant platform: refund notifications without a notify_url go there. */
+  payNotifyUrl?: string;
+  /** How long one notification delivery waits for the merchant's answer (default 5000, §H.8). */
+  payNotifyTimeoutMs?: number;
+  /** How long a refund stays PROCESSING, in WeChat seconds before the time scale (default 30). */
+  payRefundSeconds?: number;
 }
 
 export interface RunningSandbox {
@@ -34,6 +78,8 @@ export interface RunningSandbox {
   port: number;
   close(): Promise<void>;
   registerApp(app: SandboxApp): void;
+  /** The merchant's and WeChat Pay's keys (also served by GET /__sandbox/merchant). */
+  payKeys: PayKeys;
 }
 
 function urlHost(host: string): string {
@@ -47,6 +93,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const state = new SandboxState(now, opts.pages ?? [], opts.pushTimeoutMs ?? 5000);
   for (const app of opts.apps ?? []) state.registerApp(app);
   const pusher = new OfficialAccountPusher(now, state.pushTimeoutMs);
+  const payKeys = await loadOrCreatePayKeys(opts.payKeysDir ?? DEFAULT_PAY_KEYS_DIR);
+  const notifier = new PayNotifier(
+    payKeys,
+    {
+      verification: opts.payVerification ?? 'certificate',
+      notifyUrl: opts.payNotifyUrl ?? null,
+      timeScale: opts.payTimeScale ?? 1,
+      notifyTimeoutMs: opts.payNotifyTimeoutMs ?? 5000,
+      refundSeconds: opts.payRefundSeconds ?? 30,
+    },
+    state.pay,
+    now,
+  );
+  const pay: PayContext = { state, keys: payKeys, notifier };
 
   const server = Fastify({ logger: opts.logger ?? false });
   await server.register(async (wechat) => {
@@ -57,8 +117,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     registerWxacodeRoutes(wechat, state);
     registerMessageRoutes(wechat, state, pusher);
     registerOfficialAccountRoutes(wechat, state);
+    registerShippingRoutes(wechat, state);
+    registerTransactionRoutes(wechat, pay);
+    registerRefundRoutes(wechat, pay);
+    registerCertificateRoutes(wechat, pay);
   });
-  await server.register(controlApi(state, pusher), { prefix: '/__sandbox' });
+  await server.register(controlApi(state, pusher, pay), { prefix: '/__sandbox' });
   server.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `the WeChat sandbox does not implement ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -68,8 +132,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   return {
     url: `http://${urlHost(host)}:${port}`,
     port,
+    payKeys,
     async close() {
       pusher.close();
+      notifier.close();
       await server.close();
     },
     registerApp(app) {

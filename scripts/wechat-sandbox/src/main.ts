@@ -1,4 +1,4 @@
-import { startSandbox, type SandboxApp } from './index';
+import { payOptionsFromEnv, startSandbox, type SandboxApp } from './index';
 
 /** Demo credentials: harmless, and only ever accepted by this sandbox. */
 const DEMO = {
@@ -41,9 +41,11 @@ async function main(): Promise<void> {
     apps,
     pages: pagesFromEnv(env),
     logger: env.WECHAT_SANDBOX_LOG === '1',
+    ...payOptionsFromEnv(env),
   });
   console.log(`WeChat sandbox listening on ${sandbox.url}`);
   for (const app of apps) console.log(`  ${app.kind} ${app.appid}${app.pushUrl ? ` → pushes to ${app.pushUrl}` : ''}`);
+  console.log(`  WeChat Pay merchant ${sandbox.payKeys.mchid} (keys: GET ${sandbox.url}/__sandbox/merchant)`);
 
   const stop = (): void => {
     sandbox.close().then(

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { postOnce } from './http-post';
 import { newNonce, originalIdFor } from './ids';
 import type { DeliveryResult, SandboxApp } from './state';
 
 /** WeChat tries a push 3 times in total when the server does not answer 2xx in 5 s (§G.3). */
 const PUSH_ATTEMPTS = 3;
+const PUSH_HEADERS = { 'content-type': 'text/xml', 'user-agent': 'Mozilla/4.0' };
 
 /** §G.1: hex(sha1(join(sort([token, timestamp, nonce])))), plain string sort. */
 export function pushSignature(token: string, timestamp: string, nonce: string): string {
@@ -39,34 +39,6 @@ export function eventXml(
     .map(([name, value]) => `<${name}>${typeof value === 'string' ? cdata(value) : value.toString()}</${name}>`)
     .join('');
   return `<xml>${body}</xml>`;
-}
-
-function postXmlOnce(target: URL, xml: string, timeoutMs: number, cancel: AbortSignal): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const client = target.protocol === 'https:' ? https : http;
-    const request = client.request(target, {
-      method: 'POST',
-      agent: false,
-      signal: cancel,
-      headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'user-agent': 'Mozilla/4.0' },
-    });
-    const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error): void => {
-      clearTimeout(timer);
-      reject(error);
-    };
-    request.on('error', fail);
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', fail);
-      response.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    request.end(xml);
-  });
 }
 
 /** Delivers signed pushes to official-account servers; `close()` cancels those in flight. */
@@ -113,7 +85,7 @@ export class OfficialAccountPusher {
     try {
       for (let attempt = 1; attempt <= PUSH_ATTEMPTS && !cancel.signal.aborted; attempt += 1) {
         try {
-          const answer = await postXmlOnce(target, xml, this.timeoutMs, cancel.signal);
+          const answer = await postOnce(target, xml, PUSH_HEADERS, this.timeoutMs, cancel.signal);
           result = { url: result.url, status: answer.status, body: answer.body, attempts: attempt };
           if (answer.status >= 200 && answer.status < 300) break;
         } catch (error) {

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { startSandbox, type RunningSandbox, type SandboxApp, type SandboxOptions } from './index';
 
 export interface WechatApiClient {
@@ -54,9 +56,12 @@ export class TestClock {
   }
 }
 
+/** Specs keep WeChat Pay's generated keys in a temp folder (made once, shared by the spec files). */
+export const TEST_PAY_KEYS_DIR = path.join(os.tmpdir(), 'wemember-wechat-sandbox-spec-keys');
+
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<{ sandbox: RunningSandbox; clock: TestClock }> {
   const clock = new TestClock();
-  const sandbox = await startSandbox({ port: 0, now: clock.now, ...options });
+  const sandbox = await startSandbox({ port: 0, now: clock.now, payKeysDir: TEST_PAY_KEYS_DIR, ...options });
   return { sandbox, clock };
 }
 
@@ -105,22 +110,29 @@ export async function errcodeOf(call: Promise<unknown>): Promise<number | undefi
   throw new Error('expected the WeChat call to fail');
 }
 
+type Answer = { status: number; body: string; delayMs?: number };
+
 export interface ReceivedPush {
   query: URLSearchParams;
   body: string;
   contentType: string | undefined;
+  headers: http.IncomingHttpHeaders;
 }
 
-/** An official-account server: records every push and answers as `answer` says (default 200 "success"). */
+/**
+ * A developer's server that WeChat calls (an official account's push URL, a merchant's pay notify
+ * URL): records every request and answers as `answer` says (default 200 "success").
+ */
 export class PushReceiver {
   readonly received: ReceivedPush[] = [];
-  answer: (attempt: number) => { status: number; body: string; delayMs?: number } = () => ({ status: 200, body: 'success' });
+  /** How to answer the n-th request (1-based), possibly after looking at it (async: e.g. verifying a signature). */
+  answer: (attempt: number, received: ReceivedPush) => Answer | Promise<Answer> = () => ({ status: 200, body: 'success' });
   private readonly server = http.createServer((request, response) => this.handle(request, response));
   private waiters: Array<() => void> = [];
 
-  async start(): Promise<string> {
+  async start(pathAndQuery = '/wechat/push?brand=test'): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/wechat/push?brand=test`;
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${pathAndQuery}`;
   }
 
   async waitFor(count: number, timeoutMs = 3000): Promise<ReceivedPush[]> {
@@ -144,20 +156,23 @@ export class PushReceiver {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      this.received.push({
+      const received: ReceivedPush = {
         query: new URL(request.url ?? '/', 'http://receiver').searchParams,
         body: Buffer.concat(chunks).toString('utf8'),
         contentType: request.headers['content-type'],
-      });
+        headers: request.headers,
+      };
+      this.received.push(received);
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((wake) => wake());
-      const { status, body, delayMs } = this.answer(this.received.length);
-      const reply = (): void => {
-        if (!response.destroyed) response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
-      };
-      if (delayMs) setTimeout(reply, delayMs);
-      else reply();
+      void Promise.resolve(this.answer(this.received.length, received)).then(({ status, body, delayMs }) => {
+        const reply = (): void => {
+          if (!response.destroyed) response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+        };
+        if (delayMs) setTimeout(reply, delayMs);
+        else reply();
+      });
     });
   }
 }

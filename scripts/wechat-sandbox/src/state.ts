@@ -1,4 +1,5 @@
 import { ControlError, type WechatErrcode } from './errors';
+import { PayLedger } from './pay-state';
 
 export type AppKind = 'miniprogram' | 'official_account';
 
@@ -85,6 +86,9 @@ export interface RecordedRequest {
   errcode: number | null;
   /** Present (true) when the errcode came from a `/__sandbox/faults` entry, not from the request. */
   fault?: true;
+  /** WeChat Pay calls (§H) only: the HTTP status answered, and the error `code` when it is an error. */
+  status?: number;
+  code?: string | null;
 }
 
 export interface DeliveryResult {
@@ -176,6 +180,8 @@ export class SandboxState {
   readonly faults = new Map<string, Fault>();
   /** The WeChat API paths the sandbox serves: what a fault may name. */
   readonly endpoints = new Set<string>();
+  /** WeChat Pay's orders, refunds and pending notify fault (§H). */
+  readonly pay = new PayLedger();
 
   constructor(
     readonly now: () => number,
@@ -237,13 +243,14 @@ export class SandboxState {
     pushCapped(this.wxacodes, code);
   }
 
-  /** Forgets everything except the registered apps. */
+  /** Forgets everything except the registered apps (and the pay keys and settings). */
   reset(): void {
     for (const [appid, state] of this.apps) this.apps.set(appid, newAppState(state.app));
     this.requests = [];
     this.messages = [];
     this.wxacodes = [];
     this.faults.clear();
+    this.pay.reset();
   }
 }
 

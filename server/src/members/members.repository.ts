@@ -30,6 +30,27 @@ export interface SeenIdentity {
   scene: string | null;
 }
 
+/** A new card as joining makes it: a random member number, the lowest tier, nothing on it yet. */
+export function newMember(data: NewMember, now: Date): Member {
+  return Object.assign(new Member(), {
+    ...data,
+    id: randomUUID(),
+    memberNo: String(randomInt(1_000_000_000, 10_000_000_000)),
+    tier: 'normal',
+    birthday: null,
+    balanceFen: 0,
+    growth: 0,
+    status: 'active',
+    joinedAt: now,
+    nickname: null,
+    avatarFile: null,
+    gender: 'unknown',
+    marketingConsent: false,
+    marketingConsentAt: null,
+    closedAt: null,
+  });
+}
+
 /** Members and their WeChat identities. Reads see committed rows; every write is its own unit of work. */
 @Injectable()
 export class MembersRepository {
@@ -70,23 +91,7 @@ export class MembersRepository {
    */
   async createOrFind(data: NewMember, now = new Date()): Promise<{ member: Member; created: boolean }> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const member = Object.assign(new Member(), {
-        ...data,
-        id: randomUUID(),
-        memberNo: String(randomInt(1_000_000_000, 10_000_000_000)),
-        tier: 'normal',
-        birthday: null,
-        balanceFen: 0,
-        growth: 0,
-        status: 'active',
-        joinedAt: now,
-        nickname: null,
-        avatarFile: null,
-        gender: 'unknown',
-        marketingConsent: false,
-        marketingConsentAt: null,
-        closedAt: null,
-      });
+      const member = newMember(data, now);
       try {
         await this.uow.transaction((m) => m.getRepository(Member).insert(member));
         return { member, created: true };

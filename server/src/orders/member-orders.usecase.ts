@@ -87,6 +87,7 @@ function receipt(order: Order, storeName: string, refunds: OrderRefund[], coupon
     pointsRedeemed: order.pointsRedeemed,
     pointsDeductFen: order.pointsDeductFen,
     payableFen: order.payableFen,
+    balancePaidFen: order.balancePaidFen,
     pointsEarned: order.pointsEarned,
     refundedFen: order.refundedFen,
     refundedMoneyFen: refunds.reduce((sum, r) => sum + r.refundFen, 0),

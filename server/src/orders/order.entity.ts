@@ -56,6 +56,16 @@ export class Order {
   @Column(money('payable_fen'))
   payableFen: number;
 
+  /** Paid from stored value (part of payableFen), drawn principal first. */
+  @Column(money('balance_paid_fen'))
+  balancePaidFen: number;
+
+  @Column(money('balance_principal_fen'))
+  balancePrincipalFen: number;
+
+  @Column(money('balance_bonus_fen'))
+  balanceBonusFen: number;
+
   @Column(money('points_earned'))
   pointsEarned: number;
 
@@ -143,6 +153,13 @@ export class OrderRefund {
 
   @Column(money('growth_reversed'))
   growthReversed: number;
+
+  /** What the refund gave back to the stored value: the purchase's balance payment, pro rata. */
+  @Column(money('balance_principal_returned_fen'))
+  balancePrincipalReturnedFen: number;
+
+  @Column(money('balance_bonus_returned_fen'))
+  balanceBonusReturnedFen: number;
 
   /** Coupons of the order this refund gave back to the member (only the refund that completes a full refund does). */
   @Column(money('coupons_returned'))

@@ -103,6 +103,20 @@ export const API_ERRORS = {
   EXCHANGE_CONFLICT: { status: 409, message: '该 requestId 已用于另一笔兑换' },
   GRANT_CONFLICT: { status: 409, message: '该 requestId 已用于另一次发券' },
 
+  RECHARGE_PACKAGE_NOT_FOUND: { status: 404, message: '未找到该充值套餐' },
+  RECHARGE_PACKAGE_UNAVAILABLE: { status: 409, message: '该充值套餐暂不可购买' },
+  RECHARGE_LIMIT_REACHED: { status: 409, message: '已达到该套餐的限购次数' },
+  RECHARGE_ORDER_NOT_FOUND: { status: 404, message: '未找到该充值订单' },
+  RECHARGE_NOT_REFUNDABLE: { status: 422, message: '该笔充值没有可退的本金' },
+  RECHARGE_REFUND_PENDING: { status: 409, message: '该笔充值已有退款在处理中' },
+  RECHARGE_REFUND_NOT_FOUND: { status: 404, message: '未找到该退款申请' },
+  RECHARGE_REFUND_DECIDED: { status: 409, message: '该退款申请已处理' },
+  RECHARGE_REFUND_CONFLICT: { status: 409, message: '该 requestId 已用于另一笔退款' },
+  BALANCE_OVER_PAYABLE: { status: 422, message: '储值支付金额超过应付金额' },
+  WECHAT_PAY_UNAVAILABLE: { status: 503, message: '微信支付暂时不可用，请稍后再试' },
+  PAY_SIGNATURE_INVALID: { status: 401, message: '微信支付通知验签失败' },
+  PAY_NOTIFY_INVALID: { status: 400, message: '微信支付通知内容无效' },
+
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },
 } as const satisfies Record<string, ApiErrorEntry>;

@@ -155,6 +155,7 @@ export const memberReceiptSchema = orderSchema
     pointsRedeemed: true,
     pointsDeductFen: true,
     payableFen: true,
+    balancePaidFen: true,
     pointsEarned: true,
     refundedFen: true,
     refundedMoneyFen: true,

@@ -45,6 +45,11 @@ const purchaseFields = {
     .min(0, '抵扣积分不能为负数')
     .max(MAX_FEN, '抵扣积分过大')
     .optional(),
+  /**
+   * Paid from the member's stored value (principal first, then bonus), in fen: at most what is left
+   * to pay after the discounts and points. Needs a member code that has not paid before.
+   */
+  balanceFen: amountFenSchema('储值支付金额', 0).optional(),
   /** Staff who manage several stores say which till they record for; clerks and POS keys have one. */
   storeId: z.string().trim().min(1).max(36).optional(),
   /**
@@ -84,6 +89,10 @@ export const orderQuoteSchema = z.object({
   pointsRedeemed: z.number().int(),
   pointsDeductFen: z.number().int(),
   maxRedeemPoints: z.number().int(),
+  /** The member's stored value (principal + bonus) before this purchase. */
+  balanceFen: z.number().int(),
+  /** Paid from stored value: part of payableFen. */
+  balancePaidFen: z.number().int(),
   payableFen: z.number().int(),
   pointsEarned: z.number().int(),
   growthEarned: z.number().int(),
@@ -124,6 +133,8 @@ export const orderSchema = z.object({
   pointsRedeemed: z.number().int(),
   pointsDeductFen: z.number().int(),
   payableFen: z.number().int(),
+  /** Paid from stored value: part of payableFen (the rest in cash or other tender). */
+  balancePaidFen: z.number().int(),
   pointsEarned: z.number().int(),
   growthEarned: z.number().int(),
   tierBefore: z.enum(TIER_CODES),
@@ -198,6 +209,8 @@ export const refundSchema = z.object({
   growthReversed: z.number().int(),
   /** Coupons the order used that went back to the member: the refund that completes a full refund returns those still valid. */
   couponsReturned: z.number().int(),
+  /** The part of refundFen that goes back to the member's stored value (the purchase's balance payment, pro rata); the rest is cash. */
+  balanceReturnedFen: z.number().int(),
   orderRefundedFen: z.number().int(),
   orderRefundableFen: z.number().int(),
   pointsBalance: z.number().int(),
@@ -218,6 +231,7 @@ export const refundQuoteSchema = refundSchema.pick({
   pointsWrittenOff: true,
   pointsReturned: true,
   growthReversed: true,
+  balanceReturnedFen: true,
   orderRefundedFen: true,
   orderRefundableFen: true,
   pointsBalance: true,

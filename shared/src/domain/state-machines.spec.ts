@@ -3,6 +3,8 @@ import {
   COUPON_TRANSITIONS,
   ORDER_STATUSES,
   ORDER_TRANSITIONS,
+  RECHARGE_REFUND_STATUSES,
+  RECHARGE_REFUND_TRANSITIONS,
   RECHARGE_STATUSES,
   RECHARGE_TRANSITIONS,
   TransitionError,
@@ -23,6 +25,7 @@ describe('state machines as data', () => {
     ['order', ORDER_TRANSITIONS, ORDER_STATUSES],
     ['coupon', COUPON_TRANSITIONS, COUPON_STATUSES],
     ['recharge', RECHARGE_TRANSITIONS, RECHARGE_STATUSES],
+    ['recharge refund', RECHARGE_REFUND_TRANSITIONS, RECHARGE_REFUND_STATUSES],
   ];
 
   it.each(machines)('the %s machine lists every status once, and moves only between its statuses', (_, machine, statuses) => {
@@ -93,11 +96,19 @@ describe('coupons', () => {
 });
 
 describe('recharges', () => {
-  it('are credited only once paid, and an unpaid one may be closed', () => {
-    expect(moves(RECHARGE_TRANSITIONS)).toEqual(['created → paid', 'created → closed', 'paid → credited']);
-    expect(canTransition(RECHARGE_TRANSITIONS, 'created', 'credited')).toBe(false);
-    expect(canTransition(RECHARGE_TRANSITIONS, 'credited', 'credited')).toBe(false);
+  it('are paid only after WeChat Pay took them, and an unpaid one may be closed', () => {
+    expect(canTransition(RECHARGE_TRANSITIONS, 'created', 'paid')).toBe(false);
+    expect(canTransition(RECHARGE_TRANSITIONS, 'paying', 'paid')).toBe(true);
+    expect(canTransition(RECHARGE_TRANSITIONS, 'paying', 'closed')).toBe(true);
+    // Paid once: the move that credits the balance cannot happen twice.
+    expect(canTransition(RECHARGE_TRANSITIONS, 'paid', 'paid')).toBe(false);
     expect(canTransition(RECHARGE_TRANSITIONS, 'closed', 'paid')).toBe(false);
+    expect(statesLeadingTo(RECHARGE_TRANSITIONS, 'refunded')).toEqual(['paid', 'partially_refunded']);
+  });
+
+  it('refunds are approved or rejected, then succeed or fail once', () => {
+    expect(statesLeadingTo(RECHARGE_REFUND_TRANSITIONS, 'processing')).toEqual(['requested']);
+    for (const status of ['rejected', 'succeeded', 'failed'] as const) expect(isFinalState(RECHARGE_REFUND_TRANSITIONS, status)).toBe(true);
   });
 });
 

@@ -89,18 +89,38 @@ export const COUPON_TRANSITIONS = {
 
 // Recharges (stored value bought with WeChat Pay) --------------------------------------------------
 
-export const RECHARGE_STATUSES = ['created', 'paid', 'credited', 'closed'] as const;
+export const RECHARGE_STATUSES = ['created', 'paying', 'paid', 'partially_refunded', 'closed', 'refunded'] as const;
 export type RechargeStatus = (typeof RECHARGE_STATUSES)[number];
 
 /**
- * A recharge order is `created` before the member pays; WeChat Pay's notification (or an active
- * query when none arrives) marks it `paid`, and crediting the balance marks it `credited`: exactly
- * once however many notifications come. An unpaid order is `closed` (closed at WeChat Pay, or after
- * it expired there). Credited and closed are final.
+ * A recharge order is `created` locally, `paying` once WeChat Pay gave it a prepay_id, and `paid` when
+ * the payment notification (or an active query when none arrives) says so: that move, made once by
+ * a conditional UPDATE, is what credits principal and bonus, so however many notifications come the
+ * balance is credited exactly once. An unpaid order is `closed` (closed at WeChat Pay, or expired
+ * there). Refunds of unused principal move a paid order to `partially_refunded` or `refunded`.
  */
 export const RECHARGE_TRANSITIONS = {
-  created: ['paid', 'closed'],
-  paid: ['credited'],
-  credited: [],
+  created: ['paying', 'closed'],
+  paying: ['paid', 'closed'],
+  paid: ['partially_refunded', 'refunded'],
+  partially_refunded: ['partially_refunded', 'refunded'],
   closed: [],
+  refunded: [],
 } as const satisfies Transitions<RechargeStatus>;
+
+export const RECHARGE_REFUND_STATUSES = ['requested', 'processing', 'rejected', 'succeeded', 'failed'] as const;
+export type RechargeRefundStatus = (typeof RECHARGE_REFUND_STATUSES)[number];
+
+/**
+ * A member's request to get unused principal back is `requested` until a manager approves it
+ * (`processing`: the principal and forfeited bonus are held out of the balance and the refund is
+ * sent to WeChat Pay) or rejects it; HQ may refund directly, starting at `processing`. WeChat Pay's
+ * refund notification (or a query) finalises it: `succeeded`, or `failed`, which gives the hold back.
+ */
+export const RECHARGE_REFUND_TRANSITIONS = {
+  requested: ['processing', 'rejected'],
+  processing: ['succeeded', 'failed'],
+  rejected: [],
+  succeeded: [],
+  failed: [],
+} as const satisfies Transitions<RechargeRefundStatus>;
