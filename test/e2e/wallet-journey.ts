@@ -145,6 +145,8 @@ export function describeWalletJourney(database: 'mysql' | 'sqlite'): void {
       const [row] = await stack.db.query('SELECT balance_principal_fen, balance_bonus_fen FROM orders WHERE id = ?', [order.body.id]);
       expect([Number(row.balance_principal_fen), Number(row.balance_bonus_fen)]).toEqual([50_000, 2_000]);
       expect((await card(member)).balanceFen).toBe(3_000);
+      const resolved = await stack.api('POST', '/staff/members/resolve', { token: till.clerkToken, body: { code: await till.code(member.token) } });
+      expect(resolved.body.balanceFen).toBe(3_000);
 
       page = await wallet(stack, member.token);
       expect(page).toMatchObject({ balanceFen: 3_000, principalFen: 0, bonusFen: 3_000 });
