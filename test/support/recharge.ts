@@ -1,7 +1,7 @@
 import { createCipheriv, createSign, randomBytes, randomUUID } from 'node:crypto';
 import type { CreatedRechargeOrder, MemberCard, RechargeOrder } from '@wemember/shared';
 import { http, type HttpResult } from './http';
-import type { TestStack } from './stack';
+import { aPhone, type TestStack } from './stack';
 
 /** GET /__sandbox/merchant: enough to act as WeChat Pay towards the server. */
 export interface SandboxMerchant {
@@ -23,9 +23,11 @@ export class Recharger {
     readonly openid: string,
   ) {}
 
-  static async join(stack: TestStack): Promise<Recharger> {
+  /** A new member; `store` is the store code whose counter code they scanned to join (their home store). */
+  static async join(stack: TestStack, store?: string): Promise<Recharger> {
     const openid = `oPay${randomBytes(10).toString('hex')}`;
-    const joined = await stack.join('139' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0'), { openid });
+    const scene = store ? stack.chain.counterScenes[store] : undefined;
+    const joined = await stack.join(aPhone(), { openid, ...(scene && { scene }) });
     return new Recharger(stack, joined.token, openid);
   }
 
