@@ -20,12 +20,6 @@ describe('recharge refunds', () => {
   });
   afterAll(() => stack?.close());
 
-  async function paid(member: Recharger, name: string): Promise<string> {
-    const { orderNo } = await member.orderAndPay(name);
-    await member.waitFor(orderNo, (o) => o.status === 'paid');
-    return orderNo;
-  }
-
   async function refundEnded(id: string, timeoutMs = 8000): Promise<RechargeRefund> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -39,7 +33,7 @@ describe('recharge refunds', () => {
 
   it('refunds the whole unused principal a member asks for once the store manager approves, forfeiting the bonus', async () => {
     const member = await Recharger.join(stack, 'HZ001');
-    const orderNo = await paid(member, '充300送20');
+    const orderNo = await member.paid('充300送20');
 
     const asked = await stack.api<RechargeRefund>('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '搬家了，不再来店' } });
     const again = await stack.api('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '再申请一次' } });
@@ -68,7 +62,7 @@ describe('recharge refunds', () => {
 
   it("keeps a manager to their own store's members, and a rejection names its reason and changes no balance", async () => {
     const member = await Recharger.join(stack, 'GZ001');
-    const orderNo = await paid(member, '充100元');
+    const orderNo = await member.paid('充100元');
     const asked = (await stack.api<RechargeRefund>('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '不想要了' } })).body;
 
     const elsewhere = await stack.api('POST', `/staff/recharge-refunds/${asked.id}/decision`, { token: manager, body: { approve: true } });
@@ -87,8 +81,8 @@ describe('recharge refunds', () => {
 
   it('lets HQ refund directly, once per requestId', async () => {
     const member = await Recharger.join(stack);
-    const orderNo = await paid(member, '充500送50');
-    const other = await paid(member, '充100元');
+    const orderNo = await member.paid('充500送50');
+    const other = await member.paid('充100元');
     const requestId = `hq-${Date.now()}`;
 
     const first = await stack.api<RechargeRefund>('POST', `/staff/recharge-orders/${orderNo}/refund`, { token: admin, body: { requestId, reason: '顾客投诉，总部退款' } });
@@ -110,7 +104,7 @@ describe('recharge refunds', () => {
 
   it('gives the held balance back when WeChat Pay reports the refund closed', async () => {
     const member = await Recharger.join(stack);
-    const orderNo = await paid(member, '充300送20');
+    const orderNo = await member.paid('充300送20');
     // The sandbox does not simulate REFUND.CLOSED: its own notification is dropped, and WeChat Pay's
     // closing notice is sent by the test with the platform key, as WeChat Pay would sign it.
     await stack.wechat('/faults', { notify: 'drop' });

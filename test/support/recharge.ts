@@ -31,6 +31,18 @@ export class Recharger {
     return new Recharger(stack, joined.token, openid);
   }
 
+  /** A member who already has a card (the till's, the matrix's). */
+  static of(stack: TestStack, token: string): Recharger {
+    return new Recharger(stack, token, '');
+  }
+
+  /** A recharge ordered, paid in WeChat, and credited (by the notification or the result page's query). */
+  async paid(name: string): Promise<string> {
+    const { orderNo } = await this.orderAndPay(name);
+    await this.waitFor(orderNo, (o) => o.status === 'paid');
+    return orderNo;
+  }
+
   /** The demo chain's package by its name: 充100, 充300送20, 充500送50. */
   packageId(name: string): string {
     const found = this.stack.chain.rechargePackages.find((p) => p.name === name);
