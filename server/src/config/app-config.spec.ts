@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { selfSignedCertificate } from '../../../scripts/wechat-sandbox/src/x509';
+import { execFileSync } from 'node:child_process';
 import { ConfigError, loadConfig } from './app-config';
 
 const secrets = () => ({
@@ -13,9 +13,12 @@ const secrets = () => ({
 
 /** A merchant key and certificate as the merchant platform issues them (not the sandbox's). */
 function merchantKeys(subject: Array<[string, string]>): { keyPem: string; certPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const certPem = selfSignedCertificate({ serialHex: SERIAL, subject, notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 86_400_000 * 365), publicKey, privateKey });
-  return { keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, certPem };
+  const dir = mkdtempSync(join(tmpdir(), 'wemember-cert-'));
+  const subj = subject.map(([k, v]) => `/${k}=${v}`).join('');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-utf8', '-subj', subj, '-days', '2', '-set_serial', `0x${SERIAL}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const keys = { keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'), certPem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  rmSync(dir, { recursive: true, force: true });
+  return keys;
 }
 
 const SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';

@@ -54,7 +54,8 @@ export class PayNotifications {
     const signed = signatureHeaders(header);
     let envelope: Envelope = {};
     try {
-      envelope = JSON.parse(rawBody) as Envelope;
+      const parsed: unknown = JSON.parse(rawBody);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed as Envelope;
     } catch {
       /* recorded below as unreadable, after the signature says whether it is WeChat Pay's */
     }
@@ -66,7 +67,7 @@ export class PayNotifications {
       throw new DomainError('PAY_SIGNATURE_INVALID');
     }
     const resource = envelope.resource;
-    if (!resource || typeof resource.ciphertext !== 'string' || typeof resource.nonce !== 'string' || resource.algorithm !== 'AEAD_AES_256_GCM') {
+    if (!resource || typeof resource !== 'object' || typeof resource.ciphertext !== 'string' || typeof resource.nonce !== 'string' || resource.algorithm !== 'AEAD_AES_256_GCM') {
       return this.refuse({ ...base, outcome: 'rejected:envelope' }, 'resource');
     }
     const plain = await this.pay.decrypt({ ciphertext: resource.ciphertext, nonce: resource.nonce, associated_data: str(resource.associated_data) });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { chinaDate, chinaDayStart, type WalletReconciliation } from '@wemember/shared';
 import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
 import { dbTime, isMysql } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
 import { WechatPayClient } from '../wechat-pay/wechat-pay.client';
@@ -24,6 +25,10 @@ export class WalletReconciliationService {
   /** The stored result for the day, or a run now when there is none yet (yesterday by default). */
   async forDay(brandId: string, date?: string): Promise<WalletReconciliation> {
     const day = date ?? chinaDate(new Date(this.clock.nowMs() - 24 * 3600_000));
+    const start = chinaDayStart(day);
+    // The schema checks the shape only: 2026-02-30 is no day, and a day to come has nothing to check yet.
+    if (Number.isNaN(start.getTime()) || chinaDate(start) !== day) throw new DomainError('VALIDATION_FAILED', '对账日期不存在', [{ field: 'date', message: '对账日期不存在' }]);
+    if (day > chinaDate(this.clock.now())) throw new DomainError('VALIDATION_FAILED', '对账日期不能晚于今天', [{ field: 'date', message: '对账日期不能晚于今天' }]);
     const [stored] = (await this.uow.reader.query('SELECT result FROM wallet_reconciliations WHERE brand_id = ? AND business_date = ?', [brandId, day])) as { result: string }[];
     if (stored && day < chinaDate(this.clock.now())) return JSON.parse(stored.result) as WalletReconciliation;
     return this.run(brandId, day);
