@@ -17,6 +17,11 @@ export default defineAppConfig({
       pages: ['mine/index', 'center/index', 'detail/index', 'mall/index', 'exchanges/index'],
     },
     {
+      // Stored value: the balance and its movements, recharging with WeChat Pay, its result; opened from the card's 余额 and 我的.
+      root: 'wallet',
+      pages: ['balance/index', 'recharge/index', 'result/index'],
+    },
+    {
       root: 'staff',
       pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index'],
     },

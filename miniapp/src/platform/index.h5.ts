@@ -74,9 +74,16 @@ export const platform: Platform = {
     return code
   },
 
-  async requestPayment() {
-    // TODO(the stored-value issue: recharge with WeChat Pay): pay the prepay_id through the sandbox's /__sandbox/ payment route.
-    throw new PlatformError('网页版暂不支持微信支付，请在微信小程序中完成支付')
+  async requestPayment(params) {
+    // The shopper confirms the payment: the sandbox's user pays the prepay_id, as WeChat does when
+    // the shopper confirms wx.requestPayment, and WeChat Pay then notifies the server.
+    const prepayId = params.package.replace(/^prepay_id=/, '')
+    const { url } = await sandbox()
+    try {
+      await request({ method: 'POST', url: `${url}/__sandbox/pay`, data: { prepay_id: prepayId } })
+    } catch (failure) {
+      throw new PlatformError(`支付未完成，请稍后重试（${failure instanceof Error ? failure.message : String(failure)}）`)
+    }
   },
 
   async requestSubscribeMessage() {

@@ -34,6 +34,12 @@ const ROUTES = {
   pointsMallExchange: 'POST /points-mall/:templateId/exchange',
   memberExchanges: 'GET /member/exchanges',
   welcomeGift: 'GET /member/welcome-gift',
+  memberWallet: 'GET /member/wallet',
+  rechargePackages: 'GET /recharge/packages',
+  rechargeCreateOrder: 'POST /recharge/orders',
+  rechargeGetOrder: 'GET /recharge/orders/:no',
+  memberRechargeOrders: 'GET /member/recharge-orders',
+  rechargeRequestRefund: 'POST /recharge/orders/:no/refund-request',
   staffLogin: 'POST /staff/auth/login',
   staffMe: 'GET /staff/me',
   staffResolveMember: 'POST /staff/members/resolve',
@@ -46,6 +52,8 @@ const ROUTES = {
   staffRefundOrder: 'POST /staff/orders/:id/refund',
   staffLookupCoupon: 'POST /staff/coupons/lookup',
   staffRedeemCoupon: 'POST /staff/coupons/redeem',
+  staffListRechargeRefunds: 'GET /staff/recharge-refunds',
+  staffDecideRechargeRefund: 'POST /staff/recharge-refunds/:id/decision',
 } as const satisfies { [N in keyof Routes]?: `${Routes[N]['method'] & Method} ${Routes[N]['path']}` }
 
 type RouteName = keyof typeof ROUTES
@@ -203,6 +211,36 @@ export function getWelcomeGift(loginToken: string) {
   return call('welcomeGift', { header: { Authorization: `Bearer ${loginToken}` } })
 }
 
+/** The stored-value balance (本金 + 赠送), the rules and one page of its movements, newest first; `before` is the previous page's `nextBefore`. */
+export function getWallet(page: RouteQuery<'memberWallet'> = {}) {
+  return call('memberWallet', { query: page })
+}
+
+/** Today's recharge packages as offered to this member (times left, why one is unavailable) and the balance. */
+export function getRechargePackages() {
+  return call('rechargePackages')
+}
+
+/** Orders a recharge: answers with the order number and what wx.requestPayment takes. */
+export function createRechargeOrder(body: RouteBody<'rechargeCreateOrder'>) {
+  return call('rechargeCreateOrder', { body })
+}
+
+/** One of the member's recharges; while unpaid here the server asks WeChat Pay. */
+export function getRechargeOrder(no: string) {
+  return call('rechargeGetOrder', { params: { no } })
+}
+
+/** The member's recharges, newest first, each with the principal a refund could still give back. */
+export function getRechargeOrders() {
+  return call('memberRechargeOrders')
+}
+
+/** Asks for the unused principal of a recharge back (the bonus goes pro rata); a manager decides. */
+export function requestRechargeRefund(no: string, body: RouteBody<'rechargeRequestRefund'>) {
+  return call('rechargeRequestRefund', { params: { no }, body })
+}
+
 export function staffLogin(body: RouteBody<'staffLogin'>) {
   return call('staffLogin', { body })
 }
@@ -257,4 +295,14 @@ export function lookupCoupon(body: RouteBody<'staffLookupCoupon'>) {
 /** Redeems a coupon on its own; sending the same `externalNo` again answers with the first redemption. */
 export function redeemCoupon(body: RouteBody<'staffRedeemCoupon'>) {
   return call('staffRedeemCoupon', { body })
+}
+
+/** Members' requests for recharge refunds in the staff member's scope, newest first. */
+export function listRechargeRefunds(query: RouteQuery<'staffListRechargeRefunds'> = {}) {
+  return call('staffListRechargeRefunds', { query })
+}
+
+/** Approves (the refund goes to WeChat Pay) or rejects (with a reason the member reads) a request. */
+export function decideRechargeRefund(id: string, body: RouteBody<'staffDecideRechargeRefund'>) {
+  return call('staffDecideRechargeRefund', { params: { id }, body })
 }

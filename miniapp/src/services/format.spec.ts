@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { formatCount } from '@wemember/shared/money'
-import { avatarSrc, couponLineValue, minusYuan, percentBetween, signedCount } from './format'
+import { avatarSrc, couponLineValue, minusYuan, percentBetween, shortYuan, signedCount } from './format'
 
 describe('formatCount (shared)', () => {
   it('groups thousands', () => {
@@ -24,6 +24,13 @@ describe('receipt figures', () => {
     expect(couponLineValue({ type: 'cash', giftName: null, discountFen: 2000 })).toBe('−¥20.00')
     expect(couponLineValue({ type: 'percent', giftName: null, discountFen: 1234 })).toBe('−¥12.34')
     expect(couponLineValue({ type: 'gift', giftName: '抽纸一提', discountFen: 0 })).toBe('赠 抽纸一提')
+  })
+
+  it('writes whole yuan short inside a sentence, and keeps the fen otherwise', () => {
+    expect(shortYuan(50000)).toBe('¥500')
+    expect(shortYuan(123400000)).toBe('¥1,234,000')
+    expect(shortYuan(1250)).toBe('¥12.50')
+    expect(shortYuan(0)).toBe('¥0')
   })
 
 })

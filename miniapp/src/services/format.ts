@@ -11,6 +11,11 @@ export function minusYuan(fen: number): string {
   return `−${formatYuan(fen)}`
 }
 
+/** "¥500" for whole yuan, "¥12.50" otherwise: amounts inside a sentence ("本金 ¥500 + 赠送 ¥50"). */
+export function shortYuan(fen: number): string {
+  return fen % 100 === 0 ? formatYuan(fen).slice(0, -3) : formatYuan(fen)
+}
+
 /** A coupon's line on a bill or receipt: "−¥20.00" off, or for a gift the item handed over ("赠 抽纸一提"). */
 export function couponLineValue(coupon: Pick<OrderCoupon, 'type' | 'giftName' | 'discountFen'>): string {
   return coupon.type === 'gift' ? `赠 ${coupon.giftName ?? '礼品'}` : minusYuan(coupon.discountFen)

@@ -31,6 +31,17 @@ export function openCoupon(id: string) {
   openCouponPage('detail', `id=${encodeURIComponent(id)}`)
 }
 
+/** The stored-value pages (the `wallet` subpackage), opened from the card's 余额 and from 我的. */
+export const WALLET_PAGES = {
+  balance: '/wallet/balance/index',
+  recharge: '/wallet/recharge/index',
+  result: '/wallet/result/index',
+} as const
+
+export function openWalletPage(page: keyof typeof WALLET_PAGES, query = '') {
+  Taro.navigateTo({ url: query ? `${WALLET_PAGES[page]}?${query}` : WALLET_PAGES[page] })
+}
+
 /** Back to the join page, closing every page (the tab pages too: they need a member). */
 export function goJoin() {
   Taro.reLaunch({ url: '/pages/join/index' })

@@ -57,8 +57,8 @@ interface RequestOptions {
   header?: Record<string, string>
 }
 
-/** The first segments of the member's routes (the coupon centre and the points mall as well as /member/…). */
-const MEMBER_GROUPS = ['/member', '/coupons', '/points-mall']
+/** The first segments of the member's routes (the coupon centre, the points mall and recharging as well as /member/…). */
+const MEMBER_GROUPS = ['/member', '/coupons', '/points-mall', '/recharge']
 
 /** Which stored token a path of our API carries; mirrors the server's route groups. */
 function sessionFor(path: string): SessionStore | null {

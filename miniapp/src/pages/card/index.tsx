@@ -7,7 +7,7 @@ import { formatCount, formatYuan } from '@wemember/shared/money'
 import { getMemberCard, getMemberCode, getMemberCoupons } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { percentBetween } from '../../services/format'
-import { leaveIfSignedOut, openCouponPage, openTab, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openCouponPage, openTab, openWalletPage, requireMember } from '../../services/navigation'
 import { RequestError } from '../../services/request'
 import { memberNotice, welcomeGiftNotice } from '../../services/session'
 import { codeLifetimeMs, secondsUntil } from './code-timing'
@@ -167,9 +167,9 @@ export default function CardPage() {
           {card ? <Text className='card-stat__value card-points'>{formatCount(card.points)}</Text> : <View className='skeleton card-stat-skeleton' />}
           <Text className='card-stat__label'>积分 ›</Text>
         </View>
-        <View className='card-stat'>
+        <View className='card-stat card-stat--link card-balance-link' onClick={() => openWalletPage('balance')}>
           {card ? <Text className='card-stat__value card-balance'>{formatYuan(card.balanceFen)}</Text> : <View className='skeleton card-stat-skeleton' />}
-          <Text className='card-stat__label'>余额</Text>
+          <Text className='card-stat__label'>余额 ›</Text>
         </View>
         <View className='card-stat card-stat--link card-growth-link' onClick={openTiers}>
           {card ? <Text className='card-stat__value card-growth'>{formatCount(card.growth)}</Text> : <View className='skeleton card-stat-skeleton' />}

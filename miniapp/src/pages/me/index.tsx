@@ -8,7 +8,7 @@ import { AvatarPicker, BirthdayPicker, NicknameInput } from '../../platform/prof
 import { closeMembership, getMemberProfile, setMemberAvatar, setMemberBirthday, updateMemberProfile } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { avatarSrc } from '../../services/format'
-import { goJoin, leaveIfSignedOut, openCouponPage, requireMember } from '../../services/navigation'
+import { goJoin, leaveIfSignedOut, openCouponPage, openWalletPage, requireMember } from '../../services/navigation'
 import { memberNotice, memberSession } from '../../services/session'
 import './index.scss'
 
@@ -243,6 +243,19 @@ export default function MePage() {
           )}
         </View>
       )}
+
+      <View className='m-section'>
+        <View className='m-row m-row--link me-link-wallet' onClick={() => openWalletPage('balance')}>
+          <Text className='m-row__label'>储值余额</Text>
+          <Text className='m-row__value'>余额明细与充值记录</Text>
+          <Text className='m-row__chevron'>›</Text>
+        </View>
+        <View className='m-row m-row--link me-link-recharge' onClick={() => openWalletPage('recharge')}>
+          <Text className='m-row__label'>充值</Text>
+          <Text className='m-row__value'>充值享赠送</Text>
+          <Text className='m-row__chevron'>›</Text>
+        </View>
+      </View>
 
       <View className='m-section'>
         <View className='m-row m-row--link me-link-coupons' onClick={() => openCouponPage('mine')}>

@@ -88,6 +88,7 @@ function Receipt({ order }: { order: MemberReceipt }) {
           <Row className='receipt-redeemed' label={`积分抵扣（${formatCount(order.pointsRedeemed)} 积分）`} value={minusYuan(order.pointsDeductFen)} />
         )}
         <Row className='receipt-payable' label='实付' value={formatYuan(order.payableFen)} strong />
+        {order.balancePaidFen > 0 && <Row className='receipt-balance-paid' label='其中储值支付' value={formatYuan(order.balancePaidFen)} />}
         <Row className='receipt-earned' label='获得积分' value={signedCount(order.pointsEarned, formatCount)} />
       </View>
 

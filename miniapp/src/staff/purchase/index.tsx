@@ -10,17 +10,18 @@ import { platform, PlatformError } from '../../platform'
 import { createOrder, getStaffStores, quoteOrder } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
 import { couponLineValue } from '../../services/format'
-import { parsePointsInput, parseYuanToFen } from '../../services/money-input'
+import { fenToYuanText, parsePointsInput, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { AttemptKey } from '../../services/attempt-key'
+import BalanceSplit from '../BalanceSplit'
 import BillRow from '../BillRow'
 import { leaveIfUnauthorized, useStaffProfile } from '../staff-page'
 import StorePicker from '../StorePicker'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
 import './index.scss'
 
-type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'storeId' | 'receiptNo'
-const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'storeId', 'receiptNo']
+type Field = 'memberCode' | 'amountFen' | 'pointsToRedeem' | 'balanceFen' | 'storeId' | 'receiptNo'
+const FIELDS: readonly Field[] = ['memberCode', 'amountFen', 'pointsToRedeem', 'balanceFen', 'storeId', 'receiptNo']
 
 /** The POS's printed receipt number: what the API takes (1–32 characters). */
 const RECEIPT_NO_MAX = 32
@@ -35,11 +36,14 @@ const FIELD_BY_CODE: Partial<Record<ApiErrorCode, Field>> = {
   POINTS_INSUFFICIENT: 'pointsToRedeem',
   REDEEM_OVER_LIMIT: 'pointsToRedeem',
   REDEEM_NOT_WHOLE_FEN: 'pointsToRedeem',
+  BALANCE_INSUFFICIENT: 'balanceFen',
+  BALANCE_OVER_PAYABLE: 'balanceFen',
   ITEMS_TOTAL_MISMATCH: 'amountFen',
   STORE_REQUIRED: 'storeId',
   STORE_NOT_FOUND: 'storeId',
 }
 
+/** How the points (or the stored value) are used: not at all, as much as the purchase allows, or a typed amount. */
 type RedeemMode = 'none' | 'all' | 'typed'
 
 function openRefund(query: string) {
@@ -97,6 +101,7 @@ function PurchaseResult({ order, onRefund, onNext }: { order: Order; onRefund: (
         <CouponLines coupons={order.coupons} className='result-coupon' />
         <BillRow label='积分抵扣' value={redeemedText(order)} className='result-redeemed' />
         <BillRow label='应付' value={formatYuan(order.payableFen)} className='result-payable bill-row--total' />
+        <BalanceSplit totalFen={order.payableFen} balanceFen={order.balancePaidFen} balanceLabel='储值支付' restLabel='另收现金等' prefix='result' />
         <BillRow label='获得积分' value={`+${order.pointsEarned}`} className='result-earned' />
         {order.earningNotes.length > 0 && <Text className='bill-note'>{order.earningNotes.join('，')}</Text>}
         <BillRow label='获得成长值' value={`+${order.growthEarned}`} className='result-growth' />
@@ -132,6 +137,9 @@ export default function PurchasePage() {
   const [receiptNo, setReceiptNo] = useState('')
   const [redeemMode, setRedeemMode] = useState<RedeemMode>('none')
   const [redeemText, setRedeemText] = useState('')
+  /** 储值支付: the stored value put towards what is left to pay, chosen last (after coupons and points). */
+  const [balanceMode, setBalanceMode] = useState<RedeemMode>('none')
+  const [balanceText, setBalanceText] = useState('')
   /** The member's coupons for this purchase, canonical codes in the order added. */
   const [couponCodes, setCouponCodes] = useState<string[]>([])
   const [couponText, setCouponText] = useState('')
@@ -166,6 +174,8 @@ export default function PurchasePage() {
     setQuote(null)
     setRedeemMode('none')
     setRedeemText('')
+    setBalanceMode('none')
+    setBalanceText('')
     setFieldErrors({})
     setCouponErrors({})
     setError('')
@@ -173,7 +183,7 @@ export default function PurchasePage() {
   }
 
   /** The purchase as typed, or null after marking what is wrong with it. */
-  function purchase(pointsToRedeem: number, codes = couponCodes): OrderQuoteRequest | null {
+  function purchase(pointsToRedeem: number, codes = couponCodes, balanceFen = 0): OrderQuoteRequest | null {
     const errors: Partial<Record<Field, string>> = {}
     const memberCode = digitsOf(code)
     if (!memberCode) errors.memberCode = '请扫描或输入顾客的会员码'
@@ -185,7 +195,7 @@ export default function PurchasePage() {
     if (needsStore && !storeId) errors.storeId = '请选择门店'
     setFieldErrors(errors)
     if (Object.keys(errors).length || amountFen === null) return null
-    return { memberCode, amountFen, pointsToRedeem, ...(needsStore && { storeId }), ...(codes.length > 0 && { couponCodes: codes }) }
+    return { memberCode, amountFen, pointsToRedeem, ...(balanceFen > 0 && { balanceFen }), ...(needsStore && { storeId }), ...(codes.length > 0 && { couponCodes: codes }) }
   }
 
   /** Places a failure: beside the coupon it names, beside its field, or under the form. */
@@ -202,10 +212,13 @@ export default function PurchasePage() {
     setError(message)
   }
 
-  /** Prices the purchase with these points and coupons; the coupons are kept once a quote accepts them. */
-  async function requote(pointsToRedeem: number, codes = couponCodes): Promise<boolean> {
+  /**
+   * Prices the purchase with these points, coupons and stored value; the coupons are kept once a
+   * quote accepts them. The balance is the last tender: a new quote for anything else starts it at 0.
+   */
+  async function requote(pointsToRedeem: number, codes = couponCodes, balanceFen = 0): Promise<boolean> {
     if (busy) return false
-    const request = purchase(pointsToRedeem, codes)
+    const request = purchase(pointsToRedeem, codes, balanceFen)
     if (!request) return false
     setBusy('quote')
     setError('')
@@ -213,6 +226,10 @@ export default function PurchasePage() {
     try {
       setQuote(await quoteOrder(request))
       setCouponCodes(codes)
+      if (!balanceFen) {
+        setBalanceMode('none')
+        setBalanceText('')
+      }
       return true
     } catch (failure) {
       showFailure(failure, codes)
@@ -274,6 +291,27 @@ export default function PurchasePage() {
     requote(typed.points)
   }
 
+  function chooseBalance(mode: RedeemMode) {
+    if (!quote) return
+    setBalanceMode(mode)
+    setFieldErrors({})
+    if (mode === 'none') requote(quote.pointsRedeemed)
+    if (mode === 'all') requote(quote.pointsRedeemed, couponCodes, Math.min(quote.balanceFen, quote.payableFen))
+    if (mode === 'typed') setBalanceText(quote.balancePaidFen ? fenToYuanText(quote.balancePaidFen) : '')
+  }
+
+  /** The typed stored-value amount, checked here for its form; the server checks it against the balance and the payable. */
+  function applyTypedBalance(): boolean {
+    if (!quote) return false
+    const typed = parseYuanToFen(balanceText)
+    if (typed === null) {
+      setFieldErrors({ balanceFen: balanceText.trim() ? '金额格式不对：最多两位小数' : '请输入储值支付金额' })
+      return false
+    }
+    requote(quote.pointsRedeemed, couponCodes, typed)
+    return true
+  }
+
   async function scan() {
     try {
       const scanned = await platform.scanCode()
@@ -290,8 +328,13 @@ export default function PurchasePage() {
       applyTypedPoints()
       return
     }
+    // A typed stored-value amount not applied yet, likewise.
+    if (balanceMode === 'typed' && parseYuanToFen(balanceText) !== quote.balancePaidFen) {
+      applyTypedBalance()
+      return
+    }
     // Exactly what the clerk saw quoted.
-    const request = purchase(quote.pointsRedeemed)
+    const request = purchase(quote.pointsRedeemed, couponCodes, quote.balancePaidFen)
     if (!request) return
     const printedNo = receiptNo.trim()
     if (printedNo.length > RECEIPT_NO_MAX) {
@@ -340,6 +383,7 @@ export default function PurchasePage() {
   /** A receipt number that may be recorded already: the clerk can look it up before starting over. */
   const checkNo = conflictNo || (receiptPending ? receipt.current.get() : '')
   const chip = (mode: RedeemMode) => `redeem-option redeem-option--${mode}${redeemMode === mode ? ' redeem-option--chosen' : ''}`
+  const balanceChip = (mode: RedeemMode) => `redeem-option balance-option balance-option--${mode}${balanceMode === mode ? ' redeem-option--chosen' : ''}`
 
   return (
     <View className='staff-purchase'>
@@ -488,6 +532,46 @@ export default function PurchasePage() {
 
           <BillRow label='积分抵扣' value={redeemedText(quote)} className='quote-redeemed' />
           <BillRow label='应付' value={formatYuan(quote.payableFen)} className='quote-payable bill-row--total' />
+
+          {quote.balanceFen > 0 && quote.payableFen > 0 ? (
+            <View className='redeem balance-pay'>
+              <Text className='purchase-label'>{`储值支付（余额 ${formatYuan(quote.balanceFen)}）`}</Text>
+              <View className='redeem-options'>
+                <Text className={balanceChip('none')} onClick={() => chooseBalance('none')}>
+                  不使用
+                </Text>
+                <Text className={balanceChip('all')} onClick={() => chooseBalance('all')}>
+                  {`全部用储值（${formatYuan(Math.min(quote.balanceFen, quote.payableFen))}）`}
+                </Text>
+                <Text className={balanceChip('typed')} onClick={() => chooseBalance('typed')}>
+                  自定义
+                </Text>
+              </View>
+              {balanceMode === 'typed' && (
+                <View className='redeem-typed'>
+                  <Input
+                    className='redeem-input balance-input'
+                    type='digit'
+                    maxlength={10}
+                    placeholder={`最多 ${fenToYuanText(Math.min(quote.balanceFen, quote.payableFen))} 元`}
+                    value={balanceText}
+                    onInput={(event) => {
+                      setBalanceText(event.detail.value)
+                      setFieldErrors({})
+                    }}
+                    onConfirm={applyTypedBalance}
+                  />
+                  <Button className='redeem-apply balance-apply' disabled={!!busy} onClick={applyTypedBalance}>
+                    <Text>使用</Text>
+                  </Button>
+                </View>
+              )}
+            </View>
+          ) : (
+            <Text className='bill-note quote-no-balance'>{quote.balanceFen > 0 ? '本单无需支付' : '储值余额 ¥0.00，不能用储值支付'}</Text>
+          )}
+          <FieldError field='balanceFen' message={fieldErrors.balanceFen} />
+          <BalanceSplit totalFen={quote.payableFen} balanceFen={quote.balancePaidFen} balanceLabel='储值支付' restLabel='另收现金等' prefix='quote' />
           <BillRow label='本单可得' value={`${quote.pointsEarned} 积分，${quote.growthEarned} 成长值`} className='quote-earned' />
           {quote.earningNotes.length > 0 && <Text className='bill-note'>{quote.earningNotes.join('，')}</Text>}
 

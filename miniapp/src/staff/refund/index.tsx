@@ -10,6 +10,7 @@ import { fenToYuanText, parseYuanToFen } from '../../services/money-input'
 import { RequestError } from '../../services/request'
 import { staffSession } from '../../services/session'
 import { AttemptKey } from '../../services/attempt-key'
+import BalanceSplit from '../BalanceSplit'
 import BillRow from '../BillRow'
 import { leaveIfUnauthorized, openLogin } from '../staff-page'
 import TillNotOffered, { mayUseTill } from '../TillOnly'
@@ -66,6 +67,7 @@ function OrderSummary({ order }: { order: Order }) {
       <BillRow label='消费时间' value={chinaDateTime(new Date(order.createdAt))} />
       <BillRow label='原价' value={formatYuan(order.amountFen)} className='order-amount' />
       <BillRow label='实付' value={formatYuan(order.payableFen)} className='order-payable' />
+      {order.balancePaidFen > 0 && <BillRow label='其中储值支付' value={formatYuan(order.balancePaidFen)} className='order-balance-paid' />}
       {order.pointsRedeemed > 0 && <BillRow label='积分抵扣' value={`${order.pointsRedeemed} 积分，−${formatYuan(order.pointsDeductFen)}`} />}
       <BillRow label='获得积分' value={String(order.pointsEarned)} />
       {order.refunds.length > 0 && (
@@ -112,6 +114,7 @@ function RefundResult({ refund, confirmed }: { refund: Refund; confirmed: Refund
       <BillRow label='其中实付部分' value={formatYuan(refund.payableShareFen)} className='result-paid-share' />
       <BillRow label='扣回已用积分' value={chargebackText(refund)} className='result-chargeback' />
       <BillRow label='退给顾客' value={formatYuan(refund.refundFen)} className='result-refund-fen bill-row--total' />
+      <BalanceSplit totalFen={refund.refundFen} balanceFen={refund.balanceReturnedFen} balanceLabel='其中退回储值' restLabel='其中退现金等' prefix='result' />
       <BillRow label='扣回本单积分' value={String(refund.pointsReversed)} className='result-points-reversed' />
       {refund.pointsWrittenOff > 0 && <BillRow label='无法扣回的积分（已核销）' value={String(refund.pointsWrittenOff)} className='result-written-off' />}
       <BillRow label='退还抵现积分' value={String(refund.pointsReturned)} className='result-points-returned' />
@@ -133,6 +136,7 @@ function RefundPreview({ preview }: { preview: RefundQuote }) {
       <BillRow label='其中实付部分' value={formatYuan(preview.payableShareFen)} className='preview-paid-share' />
       <BillRow label='扣回已用积分' value={chargebackText(preview)} className='preview-chargeback' />
       <BillRow label='退给顾客' value={formatYuan(preview.refundFen)} className='preview-refund bill-row--total' />
+      <BalanceSplit totalFen={preview.refundFen} balanceFen={preview.balanceReturnedFen} balanceLabel='其中退回储值' restLabel='其中退现金等' prefix='preview' />
       <BillRow label='扣回本单积分' value={String(preview.pointsReversed)} className='preview-points-reversed' />
       {preview.pointsWrittenOff > 0 && <BillRow label='无法扣回的积分（将核销）' value={String(preview.pointsWrittenOff)} className='preview-written-off' />}
       <BillRow label='退还抵现积分' value={String(preview.pointsReturned)} className='preview-points-returned' />
