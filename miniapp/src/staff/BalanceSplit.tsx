@@ -8,7 +8,7 @@ interface BalanceSplitProps {
   balanceFen: number
   balanceLabel: string
   restLabel: string
-  /** Class prefix of the two rows: `<prefix>-balance`, `<prefix>-cash`. */
+  /** Class prefix of the two rows: `<prefix>-stored-value`, `<prefix>-cash`. */
   prefix: string
 }
 
@@ -17,7 +17,7 @@ export default function BalanceSplit({ totalFen, balanceFen, balanceLabel, restL
   if (!balanceFen) return null
   return (
     <>
-      <BillRow label={balanceLabel} value={formatYuan(balanceFen)} className={`${prefix}-balance`} />
+      <BillRow label={balanceLabel} value={formatYuan(balanceFen)} className={`${prefix}-stored-value`} />
       <BillRow label={restLabel} value={formatYuan(totalFen - balanceFen)} className={`${prefix}-cash`} />
     </>
   )

@@ -25,7 +25,8 @@ function OfferCard({ offer, chosen, onChoose }: { offer: RechargeOffer; chosen: 
     <View className={classes} onClick={() => offer.available && onChoose()}>
       <View className='recharge-offer__main'>
         <Text className='recharge-offer__label'>{offer.label}</Text>
-        <Text className='recharge-offer__name'>{offer.name}</Text>
+        {/* The name only when it says more than the label ("充100元" under 充100 says nothing). */}
+        {offer.name.replace(/元$/, '') !== offer.label && <Text className='recharge-offer__name'>{offer.name}</Text>}
         {offer.bonusFen > 0 && <Text className='recharge-offer__gets'>{`到账 ${formatYuan(offer.payFen + offer.bonusFen)}`}</Text>}
         {offer.description && <Text className='recharge-offer__line'>{offer.description}</Text>}
         {limit && <Text className='recharge-offer__line recharge-offer-limit'>{limit}</Text>}
