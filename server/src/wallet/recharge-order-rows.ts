@@ -1,4 +1,4 @@
-import { rechargeLabel, rechargeRefundable, type RechargeOrder, type RechargeStatus, type StoredValueBalance } from '@wemember/shared';
+import { rechargeLabel, rechargeRefundable, type RechargeOrder, type RechargeOrderRefund, type RechargeRefundStatus, type RechargeStatus, type StoredValueBalance } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { forUpdate, fromDbTime, toInt } from '../database/sql';
 
@@ -67,11 +67,33 @@ export async function ordersWhere(m: EntityManager, where: string, params: unkno
   return ((await m.query(`SELECT ${COLUMNS} FROM recharge_orders WHERE ${where} ${tail}`, params)) as Record<string, unknown>[]).map(toRow);
 }
 
+/** The latest refund of each of a member's recharges, by order id (the member reads where a request stands). */
+export async function latestRefunds(m: EntityManager, memberId: string): Promise<Map<string, RechargeOrderRefund>> {
+  const rows = (await m.query(
+    'SELECT order_id, status, principal_fen, bonus_forfeit_fen, reject_reason, requested_at, finished_at FROM recharge_refunds WHERE member_id = ? ORDER BY requested_at, id',
+    [memberId],
+  )) as Record<string, unknown>[];
+  // Ascending: the last one written for an order is its latest.
+  return new Map(
+    rows.map((r) => [
+      String(r.order_id),
+      {
+        status: r.status as RechargeRefundStatus,
+        principalFen: toInt(r.principal_fen),
+        bonusForfeitFen: toInt(r.bonus_forfeit_fen),
+        rejectReason: (r.reject_reason as string | null) ?? null,
+        requestedAt: (time(r.requested_at) as Date).toISOString(),
+        finishedAt: time(r.finished_at)?.toISOString() ?? null,
+      },
+    ]),
+  );
+}
+
 /**
  * The order as the member reads it. `heldFen` is principal held by a refund still processing: not
  * refundable again, and not refunded yet.
  */
-export function rechargeOrderView(o: RechargeOrderRow, balance: StoredValueBalance, heldFen = 0): RechargeOrder {
+export function rechargeOrderView(o: RechargeOrderRow, balance: StoredValueBalance, heldFen = 0, latestRefund: RechargeOrderRefund | null = null): RechargeOrder {
   const refundable = o.status === 'paid' || o.status === 'partially_refunded'
     ? rechargeRefundable({ principalFen: o.payFen, bonusFen: o.bonusFen, refundedPrincipalFen: o.refundedFen + heldFen }, balance).principalFen
     : 0;
@@ -89,6 +111,7 @@ export function rechargeOrderView(o: RechargeOrderRow, balance: StoredValueBalan
     bonusForfeitedFen: o.bonusForfeitedFen,
     refundableFen: refundable,
     balanceFen: balance.principalFen + balance.bonusFen,
+    latestRefund,
     createdAt: o.createdAt.toISOString(),
   };
 }

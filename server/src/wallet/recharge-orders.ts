@@ -14,7 +14,7 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { assertCanTransact, lockMember } from '../ledger/member-lock';
 import { WechatPayClient, type PayTransaction } from '../wechat-pay/wechat-pay.client';
 import { RechargePackages } from './recharge-packages';
-import { orderByNo, ordersWhere, rechargeOrderView, type RechargeOrderRow } from './recharge-order-rows';
+import { latestRefunds, orderByNo, ordersWhere, rechargeOrderView, type RechargeOrderRow } from './recharge-order-rows';
 import { StoredValue } from './stored-value';
 import { WALLET_QUEUE, type ShippingJob } from './wallet-queue';
 
@@ -95,7 +95,8 @@ export class RechargeOrders {
     const rows = await ordersWhere(this.uow.reader, 'member_id = ? AND status <> ?', [member.memberId, 'created'], 'ORDER BY created_at DESC LIMIT 100');
     const balance = await this.ledger.storedValue(member.memberId);
     const held = await this.heldByOrder(member.memberId);
-    return { orders: rows.map((o) => rechargeOrderView(o, balance, held.get(o.id) ?? 0)) };
+    const refunds = await latestRefunds(this.uow.reader, member.memberId);
+    return { orders: rows.map((o) => rechargeOrderView(o, balance, held.get(o.id) ?? 0, refunds.get(o.id) ?? null)) };
   }
 
   /**
@@ -177,7 +178,8 @@ export class RechargeOrders {
   async view(member: MemberActor, orderNo: string): Promise<RechargeOrder> {
     const order = await this.own(member, orderNo);
     const held = await this.heldByOrder(member.memberId);
-    return rechargeOrderView(order, await this.ledger.storedValue(member.memberId), held.get(order.id) ?? 0);
+    const refunds = await latestRefunds(this.uow.reader, member.memberId);
+    return rechargeOrderView(order, await this.ledger.storedValue(member.memberId), held.get(order.id) ?? 0, refunds.get(order.id) ?? null);
   }
 
   /** Principal held by refunds still processing, per order of the member. */

@@ -92,6 +92,18 @@ export const payParamsSchema = z.object({
 });
 export type PayParams = z.infer<typeof payParamsSchema>;
 
+/** The latest refund of a recharge as its member reads it on the order: what was asked, and where it stands. */
+export const rechargeOrderRefundSchema = z.object({
+  status: z.enum(RECHARGE_REFUND_STATUSES),
+  principalFen: z.number().int(),
+  bonusForfeitFen: z.number().int(),
+  /** Why a manager said no; null otherwise. */
+  rejectReason: z.string().nullable(),
+  requestedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type RechargeOrderRefund = z.infer<typeof rechargeOrderRefundSchema>;
+
 export const rechargeOrderSchema = z.object({
   /** Our order number: WeChat Pay's out_trade_no. */
   orderNo: z.string(),
@@ -111,6 +123,8 @@ export const rechargeOrderSchema = z.object({
   refundableFen: z.number().int(),
   /** The member's balance now (principal + bonus). */
   balanceFen: z.number().int(),
+  /** The latest refund of this recharge (the member's request or HQ's), null when there is none. */
+  latestRefund: rechargeOrderRefundSchema.nullable(),
   createdAt: z.string(),
 });
 export type RechargeOrder = z.infer<typeof rechargeOrderSchema>;

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react'
 import { useDidShow, useReachBottom, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
-import type { RechargeOrder, RechargeRefund, Wallet, WalletEntry } from '@wemember/shared'
+import type { RechargeOrder, Wallet, WalletEntry } from '@wemember/shared'
 import { chinaDateTime } from '@wemember/shared/china-time'
 import { formatYuan } from '@wemember/shared/money'
 import { rechargeRefundable } from '@wemember/shared/stored-value'
@@ -11,7 +11,7 @@ import { errorMessage, formError } from '../../services/error-message'
 import { signedCount } from '../../services/format'
 import { leaveIfSignedOut, openTab, openWalletPage, requireMember } from '../../services/navigation'
 import BalanceHead from '../BalanceHead'
-import { RECHARGE_STATUS_NAMES, REFUND_STATUS_NAMES } from '../names'
+import { RECHARGE_STATUS_NAMES, refundOpen, refundStatusText } from '../names'
 import './index.scss'
 
 const PAGE_SIZE = 20
@@ -54,8 +54,6 @@ export default function BalancePage() {
   const [nextBefore, setNextBefore] = useState<string | null>(null)
   const [loadingMore, setLoadingMore] = useState(false)
   const [orders, setOrders] = useState<RechargeOrder[] | null>(null)
-  /** Refund requests made on this page, by order number: their status until the list says more. */
-  const [requests, setRequests] = useState<Record<string, RechargeRefund>>({})
   /** The recharge whose refund form is open, its reason, and what the server said about it. */
   const [refunding, setRefunding] = useState<RechargeOrder | null>(null)
   const [reason, setReason] = useState('')
@@ -121,8 +119,7 @@ export default function BalancePage() {
     }
     setBusy(true)
     try {
-      const refund = await requestRechargeRefund(refunding.orderNo, { reason: reason.trim() })
-      setRequests((shown) => ({ ...shown, [refund.orderNo]: refund }))
+      await requestRechargeRefund(refunding.orderNo, { reason: reason.trim() })
       setRefunding(null)
       await load()
     } catch (failure) {
@@ -194,9 +191,9 @@ export default function BalancePage() {
             </View>
           )}
           {orders?.map((order) => {
-            const request = requests[order.orderNo]
+            const refund = order.latestRefund
             const open = refunding?.orderNo === order.orderNo
-            const mayRefund = order.refundableFen > 0 && !request && !open
+            const mayRefund = order.refundableFen > 0 && !refundOpen(refund) && !open
             const back = refundable(order)
             return (
               <View key={order.orderNo} className='m-section recharge-record'>
@@ -210,7 +207,7 @@ export default function BalancePage() {
                   <Text className='recharge-record__line recharge-record-refunded'>{`已退本金 ${formatYuan(order.refundedFen)}${order.bonusForfeitedFen > 0 ? `，扣回赠送 ${formatYuan(order.bonusForfeitedFen)}` : ''}`}</Text>
                 )}
                 {order.refundableFen > 0 && <Text className='recharge-record__line recharge-record-refundable'>{`可退本金 ${formatYuan(order.refundableFen)}`}</Text>}
-                {request && <Text className={`recharge-record-request recharge-record-request--${request.status}`}>{REFUND_STATUS_NAMES[request.status]}</Text>}
+                {refund && <Text className={`recharge-record-request recharge-record-request--${refund.status}`}>{refundStatusText(refund)}</Text>}
                 {mayRefund && (
                   <Text className='recharge-record-refund' onClick={() => openRefund(order)}>
                     申请退款
