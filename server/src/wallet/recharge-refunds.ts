@@ -86,9 +86,15 @@ export class RechargeRefunds {
     const scope = this.policy.storeFilter(staff);
     const where = ['r.brand_id = ?'];
     const params: unknown[] = [staff.brandId];
-    if (query.status) (where.push('r.status = ?'), params.push(query.status));
-    if (scope.storeId) (where.push('mb.join_store_id = ?'), params.push(scope.storeId));
-    if (scope.regionId) (where.push('mb.join_store_id IN (SELECT id FROM stores WHERE region_id = ?)'), params.push(scope.regionId));
+    const filter = (sql: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(sql);
+      params.push(value);
+    };
+    filter('r.status = ?', query.status);
+    // The member's home store (where they joined) within the manager's store or region.
+    filter('mb.join_store_id = ?', scope.storeId);
+    filter('mb.join_store_id IN (SELECT id FROM stores WHERE region_id = ?)', scope.regionId);
     const rows = (await this.uow.reader.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.requested_at DESC LIMIT ?`, [...params, query.limit])) as RefundRow[];
     return rows.map(view);
   }
