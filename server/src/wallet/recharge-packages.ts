@@ -41,7 +41,7 @@ export function packageColumns(request: CreateRechargePackageRequest) {
   return {
     name: request.name,
     payFen: request.payFen,
-    bonusFen: request.bonusFen ?? 0,
+    bonusFen: request.bonusFen,
     validFrom: request.validFrom ?? null,
     validTo: request.validTo ?? null,
     perMemberLimit: request.perMemberLimit ?? null,

@@ -4,6 +4,8 @@ import { AccessModule } from '../access/access.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { WechatPayClient } from '../wechat-pay/wechat-pay.client';
+import { MemberWallet } from './member-wallet';
+import { MemberWalletController } from './member-wallet.controller';
 import { PayNotifications } from './pay-notifications';
 import { RechargeOrders } from './recharge-orders';
 import { RechargeOrdersController } from './recharge-orders.controller';
@@ -18,8 +20,19 @@ import { WalletReconciliationService } from './wallet-reconciliation';
 /** Stored value: recharge packages, recharging with WeChat Pay, the balance and its ledger, paying with it, refunds of unused principal, reconciliation. */
 @Module({
   imports: [LedgerModule, AccessModule, WechatModule, BullModule.registerQueue({ name: WALLET_QUEUE })],
-  controllers: [RechargePackagesController, RechargeOrdersController],
-  providers: [StoredValue, RechargePackages, WechatPayClient, RechargeOrders, RechargeRefunds, PayNotifications, WalletReconciliationService, WalletJobs, WalletJobsProcessor],
+  controllers: [RechargePackagesController, MemberWalletController, RechargeOrdersController],
+  providers: [
+    StoredValue,
+    RechargePackages,
+    MemberWallet,
+    WechatPayClient,
+    RechargeOrders,
+    RechargeRefunds,
+    PayNotifications,
+    WalletReconciliationService,
+    WalletJobs,
+    WalletJobsProcessor,
+  ],
   exports: [StoredValue, RechargePackages],
 })
 export class WalletModule {}
