@@ -1,5 +1,6 @@
-import type { RechargeRefund } from '@wemember/shared';
+import type { RechargeRefund, Wallet } from '@wemember/shared';
 import { TestStack } from '../support/stack';
+import { aReceiptNo, TestTill } from '../support/till';
 import { ledgerEntries, merchantOf, postNotification, Recharger, signedNotification } from '../support/recharge';
 
 /**
@@ -58,6 +59,28 @@ describe('recharge refunds', () => {
     expect(atWechat.refunds).toEqual([expect.objectContaining({ out_refund_no: asked.body.refundNo, status: 'SUCCESS', amount: expect.objectContaining({ refund: 30_000, total: 30_000 }) })]);
     expect((await stack.api('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '还想退' } })).body.code).toBe('RECHARGE_NOT_REFUNDABLE');
     expect((await stack.api('POST', `/staff/recharge-refunds/${asked.body.id}/decision`, { token: manager, body: { approve: true } })).body.code).toBe('RECHARGE_REFUND_DECIDED');
+  });
+
+  it('refunds only the principal left after a purchase paid from the balance, forfeiting the bonus pro rata', async () => {
+    const member = await Recharger.join(stack, 'HZ001');
+    const orderNo = await member.paid('充300送20');
+    const till = await TestTill.open(stack);
+    const spent = await stack.api('POST', '/staff/orders', { token: till.clerkToken, body: { memberCode: await till.code(member.token), externalNo: aReceiptNo(), amountFen: 10_000, balanceFen: 10_000 } });
+    expect(spent.status).toBe(201);
+    expect((await member.get(orderNo)).body).toMatchObject({ refundableFen: 20_000, balanceFen: 22_000 });
+
+    const asked = (await stack.api<RechargeRefund>('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '用不完了' } })).body;
+    const decided = await stack.api<RechargeRefund>('POST', `/staff/recharge-refunds/${asked.id}/decision`, { token: manager, body: { approve: true } });
+
+    // 20,000 of the 30,000 principal comes back; the bonus forfeited with it is ⌈2,000 × 2/3⌉ = 1,334.
+    expect(decided.body).toMatchObject({ status: 'processing', principalFen: 20_000, bonusForfeitFen: 1_334 });
+    expect((await refundEnded(asked.id)).status).toBe('succeeded');
+    expect((await member.get(orderNo)).body).toMatchObject({ status: 'partially_refunded', refundedFen: 20_000, bonusForfeitedFen: 1_334, refundableFen: 0, balanceFen: 666 });
+    const atWechat = await stack.wechat(`/pay/orders/${orderNo}`);
+    expect(atWechat.refunds[0]).toMatchObject({ status: 'SUCCESS', amount: expect.objectContaining({ refund: 20_000, total: 30_000 }) });
+    const wallet = (await stack.api<Wallet>('GET', '/member/wallet', { token: member.token })).body;
+    expect(wallet).toMatchObject({ principalFen: 0, bonusFen: 666 });
+    expect(wallet.entries[0]).toMatchObject({ principalFen: -20_000, bonusFen: -1_334, balanceAfterFen: 666 });
   });
 
   it("keeps a manager to their own store's members, and a rejection names its reason and changes no balance", async () => {

@@ -204,10 +204,11 @@ export class RechargeRefunds {
       if (status === 'succeeded') {
         const moved = await execute(
           m,
-          `UPDATE recharge_orders SET refunded_fen = refunded_fen + ?, bonus_forfeited_fen = bonus_forfeited_fen + ?,
-             status = CASE WHEN refunded_fen + ? >= pay_fen THEN 'refunded' ELSE 'partially_refunded' END, updated_at = ?
+          // status first: MySQL applies SET assignments left to right (SQLite reads the old row throughout).
+          `UPDATE recharge_orders SET status = CASE WHEN refunded_fen + ? >= pay_fen THEN 'refunded' ELSE 'partially_refunded' END,
+             refunded_fen = refunded_fen + ?, bonus_forfeited_fen = bonus_forfeited_fen + ?, updated_at = ?
            WHERE id = ? AND status IN ('paid', 'partially_refunded')`,
-          [principalFen, bonusFen, principalFen, dbTime(now), row.order_id],
+          [principalFen, principalFen, bonusFen, dbTime(now), row.order_id],
         );
         if (moved !== 1) throw new Error(`refund ${refundNo}: its order is not paid`);
         return 'succeeded';
