@@ -102,6 +102,22 @@ describe('recharge refunds', () => {
     expect((await stack.api('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '再申请一次' } })).status).toBe(201);
   });
 
+  it('opens one refund when the member asks 10 times at once, and holds the balance once when two managers approve it together', async () => {
+    const member = await Recharger.join(stack, 'HZ001');
+    const orderNo = await member.paid('充100元');
+
+    const asks = await Promise.all(Array.from({ length: 10 }, () => stack.api<RechargeRefund>('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '连点了好几次' } })));
+
+    expect(asks.map((a) => a.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    const opened = asks.find((a) => a.status === 201)!.body;
+    const region = await stack.staffToken('region');
+    const decisions = await Promise.all([manager, region].map((token) => stack.api('POST', `/staff/recharge-refunds/${opened.id}/decision`, { token, body: { approve: true } })));
+    expect(decisions.map((d) => d.status).sort()).toEqual([200, 409]);
+    expect((await refundEnded(opened.id)).status).toBe('succeeded');
+    expect(await ledgerEntries(stack, `rrefund:${opened.id}`)).toHaveLength(1);
+    expect((await member.card()).balanceFen).toBe(0);
+  });
+
   it('lets HQ refund directly, once per requestId', async () => {
     const member = await Recharger.join(stack);
     const orderNo = await member.paid('充500送50');

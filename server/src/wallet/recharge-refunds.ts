@@ -232,6 +232,9 @@ export class RechargeRefunds {
     const [refund] = (await m.query('SELECT member_id, order_id FROM recharge_refunds WHERE id = ?', [id])) as RefundRow[];
     const member = await lockMember(m, refund.member_id);
     if (!member) throw new DomainError('RECHARGE_REFUND_NOT_FOUND');
+    // Read again under the lock: another decision may have committed while this one waited for it.
+    const [now] = (await m.query('SELECT status FROM recharge_refunds WHERE id = ?', [id])) as RefundRow[];
+    if (now.status !== 'requested') throw new DomainError('RECHARGE_REFUND_DECIDED');
     const order = (await orderById(m, refund.order_id)) as RechargeOrderRow;
     const accounts = await this.storedValue.accounts(m, member);
     const share = rechargeRefundable(
@@ -240,12 +243,12 @@ export class RechargeRefunds {
     );
     if (order.status !== 'paid' && order.status !== 'partially_refunded') throw new DomainError('RECHARGE_NOT_REFUNDABLE');
     if (share.principalFen <= 0) throw new DomainError('RECHARGE_NOT_REFUNDABLE');
-    const now = this.clock.now();
+    const at = this.clock.now();
     const moved = await execute(m, "UPDATE recharge_refunds SET status = 'processing', principal_fen = ?, bonus_forfeit_fen = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'requested'", [
       share.principalFen,
       share.bonusForfeitFen,
       staff.id,
-      dbTime(now),
+      dbTime(at),
       id,
     ]);
     if (moved !== 1) throw new DomainError('RECHARGE_REFUND_DECIDED');
@@ -253,7 +256,7 @@ export class RechargeRefunds {
       m,
       accounts,
       { principalFen: share.principalFen, bonusFen: share.bonusForfeitFen },
-      { key: `rrefund:${id}`, principalKind: 'refund', bonusKind: 'bonus_forfeit', reason: `充值退款 订单 ${order.orderNo}`, sourceType: 'recharge_refund', sourceId: id, staffId: staff.id, at: now },
+      { key: `rrefund:${id}`, principalKind: 'refund', bonusKind: 'bonus_forfeit', reason: `充值退款 订单 ${order.orderNo}`, sourceType: 'recharge_refund', sourceId: id, staffId: staff.id, at },
     );
   }
 
