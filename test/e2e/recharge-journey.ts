@@ -1,3 +1,4 @@
+import type { Wallet } from '@wemember/shared';
 import { TestStack } from '../support/stack';
 import { ledgerEntries, Recharger } from '../support/recharge';
 
@@ -32,6 +33,9 @@ export function describeRechargeJourney(database: 'mysql' | 'sqlite'): void {
 
       expect(paid).toMatchObject({ status: 'paid', transactionId: expect.stringMatching(/^4200\d{24}$/), balanceFen: 55_000, refundableFen: 50_000 });
       expect((await member.card()).balanceFen).toBe(55_000);
+      const wallet = (await stack.api<Wallet>('GET', '/member/wallet', { token: member.token })).body;
+      expect(wallet).toMatchObject({ balanceFen: 55_000, principalFen: 50_000, bonusFen: 5_000 });
+      expect(wallet.entries).toEqual([expect.objectContaining({ kind: 'recharge', principalFen: 50_000, bonusFen: 5_000, totalFen: 55_000, balanceAfterFen: 55_000 })]);
       expect(await ledgerEntries(stack, `recharge:${created.body.orderNo}`)).toHaveLength(2);
       const view = await stack.wechat(`/pay/orders/${created.body.orderNo}`);
       expect(view.notifications[0]).toMatchObject({ event_type: 'TRANSACTION.SUCCESS', acknowledged: true });

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { chinaDate, type WalletReconciliation } from '@wemember/shared';
 import { http } from '../support/http';
 import { TestStack } from '../support/stack';
 import { ledgerEntries, merchantOf, postNotification, Recharger, signedNotification, type SandboxMerchant } from '../support/recharge';
@@ -140,5 +141,27 @@ describe('WeChat Pay notifications', () => {
     const right = signedNotification(merchant, 'TRANSACTION.SUCCESS', transaction, { serial: merchant.publicKeyId, key: merchant.publicKeyPrivateKeyPem });
     expect((await postNotification(stack, right)).status).toBe(204);
     expect(await balanceOf(member)).toBe(20_000);
+  });
+
+  it("reports in the day's reconciliation a payment WeChat Pay has and we have not credited, until it is", async () => {
+    const admin = await stack.staffToken('admin');
+    const member = await Recharger.join(stack);
+    const { orderNo, transaction } = await paidSilently(member, '充100元');
+    const today = chinaDate(new Date(stack.clock.now()));
+
+    const before = await stack.api<WalletReconciliation>('GET', `/staff/wallet/reconciliation?date=${today}`, { token: admin });
+
+    expect(before.status).toBe(200);
+    expect(before.body.mismatches).toContainEqual({ orderNo, problem: '微信支付已支付，本地未入账', localStatus: 'paying', remoteState: 'SUCCESS' });
+    expect((await postNotification(stack, signedNotification(merchant, 'TRANSACTION.SUCCESS', transaction))).status).toBe(204);
+    const after = (await stack.api<WalletReconciliation>('GET', `/staff/wallet/reconciliation?date=${today}`, { token: admin })).body;
+    expect(after.mismatches).toEqual([]);
+    expect(after.localPaidCount).toBe(after.remotePaidCount);
+    expect(after.localPaidFen).toBe(after.remotePaidFen);
+    const [stored] = await stack.db.query('SELECT mismatches FROM wallet_reconciliations WHERE brand_id = ? AND business_date = ?', [stack.chain.brand.id, today]);
+    expect(Number(stored.mismatches)).toBe(0);
+    const future = await stack.api('GET', '/staff/wallet/reconciliation?date=2099-01-01', { token: admin });
+    expect(future.status).toBe(400);
+    expect(future.body.issues).toEqual([{ field: 'date', message: '对账日期不能晚于今天' }]);
   });
 });

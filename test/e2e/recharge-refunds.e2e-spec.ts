@@ -1,5 +1,6 @@
-import type { RechargeRefund } from '@wemember/shared';
+import type { RechargeRefund, Wallet } from '@wemember/shared';
 import { TestStack } from '../support/stack';
+import { aReceiptNo, TestTill } from '../support/till';
 import { ledgerEntries, merchantOf, postNotification, Recharger, signedNotification } from '../support/recharge';
 
 /**
@@ -60,6 +61,28 @@ describe('recharge refunds', () => {
     expect((await stack.api('POST', `/staff/recharge-refunds/${asked.body.id}/decision`, { token: manager, body: { approve: true } })).body.code).toBe('RECHARGE_REFUND_DECIDED');
   });
 
+  it('refunds only the principal left after a purchase paid from the balance, forfeiting the bonus pro rata', async () => {
+    const member = await Recharger.join(stack, 'HZ001');
+    const orderNo = await member.paid('充300送20');
+    const till = await TestTill.open(stack);
+    const spent = await stack.api('POST', '/staff/orders', { token: till.clerkToken, body: { memberCode: await till.code(member.token), externalNo: aReceiptNo(), amountFen: 10_000, balanceFen: 10_000 } });
+    expect(spent.status).toBe(201);
+    expect((await member.get(orderNo)).body).toMatchObject({ refundableFen: 20_000, balanceFen: 22_000 });
+
+    const asked = (await stack.api<RechargeRefund>('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '用不完了' } })).body;
+    const decided = await stack.api<RechargeRefund>('POST', `/staff/recharge-refunds/${asked.id}/decision`, { token: manager, body: { approve: true } });
+
+    // 20,000 of the 30,000 principal comes back; the bonus forfeited with it is ⌈2,000 × 2/3⌉ = 1,334.
+    expect(decided.body).toMatchObject({ status: 'processing', principalFen: 20_000, bonusForfeitFen: 1_334 });
+    expect((await refundEnded(asked.id)).status).toBe('succeeded');
+    expect((await member.get(orderNo)).body).toMatchObject({ status: 'partially_refunded', refundedFen: 20_000, bonusForfeitedFen: 1_334, refundableFen: 0, balanceFen: 666 });
+    const atWechat = await stack.wechat(`/pay/orders/${orderNo}`);
+    expect(atWechat.refunds[0]).toMatchObject({ status: 'SUCCESS', amount: expect.objectContaining({ refund: 20_000, total: 30_000 }) });
+    const wallet = (await stack.api<Wallet>('GET', '/member/wallet', { token: member.token })).body;
+    expect(wallet).toMatchObject({ principalFen: 0, bonusFen: 666 });
+    expect(wallet.entries[0]).toMatchObject({ principalFen: -20_000, bonusFen: -1_334, balanceAfterFen: 666 });
+  });
+
   it("keeps a manager to their own store's members, and a rejection names its reason and changes no balance", async () => {
     const member = await Recharger.join(stack, 'GZ001');
     const orderNo = await member.paid('充100元');
@@ -77,6 +100,22 @@ describe('recharge refunds', () => {
     expect((await member.card()).balanceFen).toBe(10_000);
     // Rejected is no longer open: the member may ask again.
     expect((await stack.api('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '再申请一次' } })).status).toBe(201);
+  });
+
+  it('opens one refund when the member asks 10 times at once, and holds the balance once when two managers approve it together', async () => {
+    const member = await Recharger.join(stack, 'HZ001');
+    const orderNo = await member.paid('充100元');
+
+    const asks = await Promise.all(Array.from({ length: 10 }, () => stack.api<RechargeRefund>('POST', `/recharge/orders/${orderNo}/refund-request`, { token: member.token, body: { reason: '连点了好几次' } })));
+
+    expect(asks.map((a) => a.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    const opened = asks.find((a) => a.status === 201)!.body;
+    const region = await stack.staffToken('region');
+    const decisions = await Promise.all([manager, region].map((token) => stack.api('POST', `/staff/recharge-refunds/${opened.id}/decision`, { token, body: { approve: true } })));
+    expect(decisions.map((d) => d.status).sort()).toEqual([200, 409]);
+    expect((await refundEnded(opened.id)).status).toBe('succeeded');
+    expect(await ledgerEntries(stack, `rrefund:${opened.id}`)).toHaveLength(1);
+    expect((await member.card()).balanceFen).toBe(0);
   });
 
   it('lets HQ refund directly, once per requestId', async () => {

@@ -86,9 +86,15 @@ export class RechargeRefunds {
     const scope = this.policy.storeFilter(staff);
     const where = ['r.brand_id = ?'];
     const params: unknown[] = [staff.brandId];
-    if (query.status) (where.push('r.status = ?'), params.push(query.status));
-    if (scope.storeId) (where.push('mb.join_store_id = ?'), params.push(scope.storeId));
-    if (scope.regionId) (where.push('mb.join_store_id IN (SELECT id FROM stores WHERE region_id = ?)'), params.push(scope.regionId));
+    const filter = (sql: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(sql);
+      params.push(value);
+    };
+    filter('r.status = ?', query.status);
+    // The member's home store (where they joined) within the manager's store or region.
+    filter('mb.join_store_id = ?', scope.storeId);
+    filter('mb.join_store_id IN (SELECT id FROM stores WHERE region_id = ?)', scope.regionId);
     const rows = (await this.uow.reader.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.requested_at DESC LIMIT ?`, [...params, query.limit])) as RefundRow[];
     return rows.map(view);
   }
@@ -198,10 +204,11 @@ export class RechargeRefunds {
       if (status === 'succeeded') {
         const moved = await execute(
           m,
-          `UPDATE recharge_orders SET refunded_fen = refunded_fen + ?, bonus_forfeited_fen = bonus_forfeited_fen + ?,
-             status = CASE WHEN refunded_fen + ? >= pay_fen THEN 'refunded' ELSE 'partially_refunded' END, updated_at = ?
+          // status first: MySQL applies SET assignments left to right (SQLite reads the old row throughout).
+          `UPDATE recharge_orders SET status = CASE WHEN refunded_fen + ? >= pay_fen THEN 'refunded' ELSE 'partially_refunded' END,
+             refunded_fen = refunded_fen + ?, bonus_forfeited_fen = bonus_forfeited_fen + ?, updated_at = ?
            WHERE id = ? AND status IN ('paid', 'partially_refunded')`,
-          [principalFen, bonusFen, principalFen, dbTime(now), row.order_id],
+          [principalFen, principalFen, bonusFen, dbTime(now), row.order_id],
         );
         if (moved !== 1) throw new Error(`refund ${refundNo}: its order is not paid`);
         return 'succeeded';
@@ -225,6 +232,9 @@ export class RechargeRefunds {
     const [refund] = (await m.query('SELECT member_id, order_id FROM recharge_refunds WHERE id = ?', [id])) as RefundRow[];
     const member = await lockMember(m, refund.member_id);
     if (!member) throw new DomainError('RECHARGE_REFUND_NOT_FOUND');
+    // Read again under the lock: another decision may have committed while this one waited for it.
+    const [now] = (await m.query('SELECT status FROM recharge_refunds WHERE id = ?', [id])) as RefundRow[];
+    if (now.status !== 'requested') throw new DomainError('RECHARGE_REFUND_DECIDED');
     const order = (await orderById(m, refund.order_id)) as RechargeOrderRow;
     const accounts = await this.storedValue.accounts(m, member);
     const share = rechargeRefundable(
@@ -233,12 +243,12 @@ export class RechargeRefunds {
     );
     if (order.status !== 'paid' && order.status !== 'partially_refunded') throw new DomainError('RECHARGE_NOT_REFUNDABLE');
     if (share.principalFen <= 0) throw new DomainError('RECHARGE_NOT_REFUNDABLE');
-    const now = this.clock.now();
+    const at = this.clock.now();
     const moved = await execute(m, "UPDATE recharge_refunds SET status = 'processing', principal_fen = ?, bonus_forfeit_fen = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'requested'", [
       share.principalFen,
       share.bonusForfeitFen,
       staff.id,
-      dbTime(now),
+      dbTime(at),
       id,
     ]);
     if (moved !== 1) throw new DomainError('RECHARGE_REFUND_DECIDED');
@@ -246,7 +256,7 @@ export class RechargeRefunds {
       m,
       accounts,
       { principalFen: share.principalFen, bonusFen: share.bonusForfeitFen },
-      { key: `rrefund:${id}`, principalKind: 'refund', bonusKind: 'bonus_forfeit', reason: `充值退款 订单 ${order.orderNo}`, sourceType: 'recharge_refund', sourceId: id, staffId: staff.id, at: now },
+      { key: `rrefund:${id}`, principalKind: 'refund', bonusKind: 'bonus_forfeit', reason: `充值退款 订单 ${order.orderNo}`, sourceType: 'recharge_refund', sourceId: id, staffId: staff.id, at },
     );
   }
 

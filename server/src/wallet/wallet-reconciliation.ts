@@ -42,10 +42,16 @@ export class WalletReconciliationService {
     const result: WalletReconciliation = { date: day, localPaidCount: 0, localPaidFen: 0, remotePaidCount: 0, remotePaidFen: 0, mismatches: [], checkedAt: this.clock.now().toISOString() };
     for (const order of [...paidHere, ...openHere]) {
       const paid = order.paidAt !== null;
-      if (paid) (result.localPaidCount++, (result.localPaidFen += order.payFen));
+      if (paid) {
+        result.localPaidCount += 1;
+        result.localPaidFen += order.payFen;
+      }
       const remote = await this.pay.query(order.orderNo);
       const remotePaid = remote !== null && (remote.trade_state === 'SUCCESS' || remote.trade_state === 'REFUND');
-      if (remotePaid) (result.remotePaidCount++, (result.remotePaidFen += remote.amount?.total ?? 0));
+      if (remotePaid) {
+        result.remotePaidCount += 1;
+        result.remotePaidFen += remote.amount?.total ?? 0;
+      }
       const problem =
         paid && !remotePaid ? '本地已支付，微信支付未支付'
         : !paid && remotePaid ? '微信支付已支付，本地未入账'

@@ -21,7 +21,18 @@ import { WalletReconciliationService } from './wallet-reconciliation';
 @Module({
   imports: [LedgerModule, AccessModule, WechatModule, BullModule.registerQueue({ name: WALLET_QUEUE })],
   controllers: [RechargePackagesController, MemberWalletController, RechargeOrdersController],
-  providers: [StoredValue, RechargePackages, MemberWallet, WechatPayClient, RechargeOrders, RechargeRefunds, PayNotifications, WalletReconciliationService, WalletJobs, WalletJobsProcessor],
+  providers: [
+    StoredValue,
+    RechargePackages,
+    MemberWallet,
+    WechatPayClient,
+    RechargeOrders,
+    RechargeRefunds,
+    PayNotifications,
+    WalletReconciliationService,
+    WalletJobs,
+    WalletJobsProcessor,
+  ],
   exports: [StoredValue, RechargePackages],
 })
 export class WalletModule {}

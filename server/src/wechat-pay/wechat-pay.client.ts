@@ -10,6 +10,7 @@ import { APP_CONFIG, AppConfig, PayMerchant } from '../config/app-config';
 import { decryptResource, freshTimestamp, sameSerial, signatureHeaders, SIGNTEST_PREFIX, verifiesBody, type EncryptedResource, type PaySignatureHeaders } from './pay-crypto';
 
 const WECHATPAY_HOST = 'https://api.mch.weixin.qq.com';
+const CERTIFICATE_DOWNLOAD_GAP_MS = 60_000;
 
 /** A payment as WeChat Pay reports it (query answers and TRANSACTION.SUCCESS notifications). */
 export interface PayTransaction {
@@ -146,6 +147,7 @@ export class WechatPayClient {
   /** Platform certificates' public keys by serial, as downloaded. */
   private readonly platformKeys = new Map<string, string>();
   private downloading?: Promise<void>;
+  private downloadedAt = -Infinity;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -240,7 +242,10 @@ export class WechatPayClient {
     const inside = certificates === null ? null : this.keysIn(certificates, await this.settings());
     const key = inside && !headers.serial.startsWith('PUB_KEY_ID_') ? inside.get(headers.serial.toUpperCase()) : await this.keyFor(headers.serial);
     if (!key) return `unknown serial ${headers.serial}`;
-    return verifiesBody(headers, rawBody, key) ? null : 'signature does not verify';
+    if (!verifiesBody(headers, rawBody, key)) return 'signature does not verify';
+    // Certificates are kept only from an answer that verified.
+    for (const [serial, found] of inside ?? []) this.platformKeys.set(serial, found);
+    return null;
   }
 
   /** Opens a notification's resource with the APIv3 key (tag checked); null when it does not open. */
@@ -253,8 +258,13 @@ export class WechatPayClient {
     if (serial.startsWith('PUB_KEY_ID_')) return merchant.publicKey && merchant.publicKey.id === serial ? merchant.publicKey.pem : null;
     const known = [...this.platformKeys].find(([s]) => sameSerial(s, serial));
     if (known) return known[1];
-    // A serial not seen yet: WeChat Pay rotated its certificate (or this is the first answer).
-    this.downloading ??= this.downloadCertificates().finally(() => (this.downloading = undefined));
+    // A serial not seen yet: WeChat Pay rotated its certificate (or this is the first answer). At most
+    // one download a minute, so notifications naming made-up serials cannot make us call WeChat Pay.
+    if (!this.downloading && this.clock.nowMs() - this.downloadedAt < CERTIFICATE_DOWNLOAD_GAP_MS) return null;
+    this.downloading ??= this.downloadCertificates().finally(() => {
+      this.downloading = undefined;
+      this.downloadedAt = this.clock.nowMs();
+    });
     await this.downloading;
     return [...this.platformKeys].find(([s]) => sameSerial(s, serial))?.[1] ?? null;
   }
@@ -265,7 +275,7 @@ export class WechatPayClient {
     if (result.status !== 200) throw this.refused('certificates', result);
   }
 
-  /** The platform certificates in a /v3/certificates body, decrypted and kept; serial → public key. */
+  /** The platform certificates in a /v3/certificates body, decrypted (tag checked) and their serials compared; serial → public key. */
   private keysIn(body: string, merchant: Merchant): Map<string, string> {
     const found = new Map<string, string>();
     let items: Array<{ serial_no: string; encrypt_certificate: EncryptedResource }> = [];
@@ -282,7 +292,6 @@ export class WechatPayClient {
         if (!sameSerial(cert.serialNumber, item.serial_no)) continue;
         const key = cert.publicKey.export({ type: 'spki', format: 'pem' }) as string;
         found.set(item.serial_no.toUpperCase(), key);
-        this.platformKeys.set(item.serial_no.toUpperCase(), key);
       } catch {
         continue;
       }
