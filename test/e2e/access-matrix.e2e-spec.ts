@@ -223,6 +223,19 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     // A fresh coupon of the matrix member's for every caller, good at every store: HZ001's tills redeem it.
     staffLookupCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }) },
     staffRedeemCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }) },
+    memberWallet: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }) },
+    rechargePackages: { touches: 'brand', sample: async () => ({}) },
+    staffCreateRechargePackage: { touches: 'brand', sample: async () => ({ body: { name: '矩阵充值套餐', payFen: 10_000, bonusFen: 500 } }) },
+    staffListRechargePackages: {
+      touches: 'brand',
+      sample: async () => ({}),
+      leaks: { ids: () => [stack.chain.rechargePackages[0].id], hiddenFrom: (c) => !c.brandA },
+    },
+    // Brand A's package: another brand's staff find none (404).
+    staffUpdateRechargePackage: {
+      touches: 'member',
+      sample: async () => ({ params: { id: stack.chain.rechargePackages[0].id }, body: { name: '充100元', payFen: 10_000, bonusFen: 0, status: 'active' } }),
+    },
   };
 
   beforeAll(async () => {

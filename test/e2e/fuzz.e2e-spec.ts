@@ -369,6 +369,16 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     },
     staffLookupCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }),
     staffRedeemCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }),
+    memberWallet: async () => ({ query: { limit: '5' } }),
+    rechargePackages: async () => ({}),
+    staffCreateRechargePackage: async () => ({
+      body: { name: '模糊测试套餐', payFen: 20_000, bonusFen: 1_000, validFrom: '2026-01-01', validTo: '2099-12-31', perMemberLimit: 3, description: '测试' },
+    }),
+    staffListRechargePackages: async () => ({}),
+    staffUpdateRechargePackage: async () => ({
+      params: { id: stack.chain.rechargePackages[1].id },
+      body: { name: '模糊测试套餐', payFen: 30_000, bonusFen: 2_000, perMemberLimit: 5, status: 'active' },
+    }),
   };
 
   beforeAll(async () => {

@@ -66,6 +66,7 @@ export function describeTillSearch(database: 'mysql' | 'sqlite'): void {
           pointsRedeemed: 100,
           pointsDeductFen: 100,
           payableFen: 900,
+          balancePaidFen: 0,
           pointsEarned: 9,
           refundedFen: 0,
           refundedMoneyFen: 0,

@@ -5,6 +5,7 @@ import { Brand } from '../brands/brand.entity';
 import type { DatabaseConfig } from '../config/app-config';
 import { Member } from '../members/member.entity';
 import { COUPON_ENTITIES } from '../coupons/coupon.entity';
+import { WALLET_ENTITIES } from '../wallet/recharge-package.entity';
 import { Order, OrderRefund } from '../orders/order.entity';
 import { WechatIdentity } from '../members/wechat-identity.entity';
 import { Staff } from '../staff/staff.entity';
@@ -13,7 +14,7 @@ import { StoreScene } from '../stores/store-scene.entity';
 import { Store } from '../stores/store.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity, Order, OrderRefund, ...COUPON_ENTITIES];
+export const ENTITIES = [Brand, Region, Store, StoreScene, Staff, Member, WechatIdentity, Order, OrderRefund, ...COUPON_ENTITIES, ...WALLET_ENTITIES];
 
 /** MySQL/MariaDB in production and CI, SQLite as the embedded default. Never `synchronize`. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { fromDbTime, toInt } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
+import type { StoredValueBalance } from '@wemember/shared';
 import type { AccountKind } from './ledger';
 
 /** An entry as committed. */
@@ -76,6 +77,15 @@ export class LedgerRepository {
   async balance(memberId: string, kind: AccountKind): Promise<number> {
     const [row] = (await this.uow.reader.query('SELECT balance FROM ledger_accounts WHERE member_id = ? AND kind = ?', [memberId, kind])) as { balance: unknown }[];
     return row ? toInt(row.balance) : 0;
+  }
+
+  /** The member's committed stored value: principal and bonus, read in one statement so they agree. */
+  async storedValue(memberId: string): Promise<StoredValueBalance> {
+    const rows = (await this.uow.reader.query("SELECT kind, balance FROM ledger_accounts WHERE member_id = ? AND kind IN ('stored_value_principal', 'stored_value_bonus')", [
+      memberId,
+    ])) as { kind: AccountKind; balance: unknown }[];
+    const of = (kind: AccountKind) => toInt(rows.find((r) => r.kind === kind)?.balance ?? 0);
+    return { principalFen: of('stored_value_principal'), bonusFen: of('stored_value_bonus') };
   }
 
   /** The member's entries of `kind`, newest first: `limit` of them before sequence `before`. */

@@ -35,12 +35,13 @@ export class MemberCardService {
 
   /** The card of a member: tier progress uses today's rolling-12-month growth. */
   async view(member: Member, brandName: string): Promise<MemberCard> {
-    const [rules, growth, points] = await Promise.all([
+    const [rules, growth, points, storedValue] = await Promise.all([
       this.settings.rules(member.brandId),
       this.growth.rolling(this.uow.reader, member.id, chinaDate(this.clock.now())),
       this.ledger.balance(member.id, 'points'),
+      this.ledger.storedValue(member.id),
     ]);
-    return toMemberCard(member, brandName, rules, growth, points);
+    return toMemberCard(member, brandName, rules, growth, points, storedValue.principalFen + storedValue.bonusFen);
   }
 
   /** Once only (the birthday month doubles points); staff correct it later, audited. */

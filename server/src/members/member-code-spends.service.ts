@@ -5,11 +5,11 @@ import { DOMAIN_ERRORS, DomainError } from '../common/domain-error';
 import { dbTime } from '../database/sql';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 
-/** What a member code was spent on: points at the till today; coupons and stored value later. */
-export type MemberCodeSpendPurpose = 'redeem';
+/** What a member code paid with at the till: points (redeem), stored value (balance), or both. */
+export type MemberCodeSpendPurpose = 'redeem' | 'balance';
 
 /**
- * A dynamic member code that paid with the member's value once is spent: the same code (a photo of
+ * A dynamic member code that paid with the member's value (points, stored value) once is spent: the same code (a photo of
  * the screen, a second scan) cannot pay again, though it still identifies the member for earning.
  * One row per (member, code) under a unique key, written in the paying purchase's unit of work, so
  * the spend and the payment commit or vanish together, and of two concurrent payments with one
@@ -19,15 +19,18 @@ export type MemberCodeSpendPurpose = 'redeem';
 export class MemberCodeSpends {
   constructor(private readonly uow: UnitOfWork) {}
 
-  /** Marks `code` spent for `purpose`; 409 MEMBER_CODE_USED if it already was. Call under the member's lock. */
-  async claim(m: EntityManager, member: { id: string; brandId: string }, code: string, purpose: MemberCodeSpendPurpose, ref: string, at: Date): Promise<void> {
+  /**
+   * Marks `code` spent for what the purchase pays with (one row, however many: "redeem+balance");
+   * 409 MEMBER_CODE_USED if it already was. Call under the member's lock.
+   */
+  async claim(m: EntityManager, member: { id: string; brandId: string }, code: string, purposes: MemberCodeSpendPurpose[], ref: string, at: Date): Promise<void> {
     try {
       await m.query('INSERT INTO member_code_spends (id, brand_id, member_id, code, purpose, ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         randomUUID(),
         member.brandId,
         member.id,
         code,
-        purpose,
+        purposes.join('+'),
         ref,
         dbTime(at),
       ]);

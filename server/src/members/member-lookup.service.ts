@@ -70,9 +70,13 @@ export class MemberLookup {
   }
 
   private async summary(actor: StaffActor, member: Member, resolvedBy: MemberSummary['resolvedBy']): Promise<MemberSummary> {
-    const [store, points] = await Promise.all([member.joinStoreId ? this.stores.store(member.joinStoreId) : null, this.ledger.balance(member.id, 'points')]);
+    const [store, points, storedValue] = await Promise.all([
+      member.joinStoreId ? this.stores.store(member.joinStoreId) : null,
+      this.ledger.balance(member.id, 'points'),
+      this.ledger.storedValue(member.id),
+    ]);
     // A closed card keeps no phone number: its masked form says 已注销, for every role.
     const phone = this.policy.seesFullPhone(actor) && member.phoneCipher ? this.vault.decrypt(member.phoneCipher) : member.phoneMasked;
-    return toMemberSummary(member, { phone, points, homeStoreName: store?.name ?? null, resolvedBy });
+    return toMemberSummary(member, { phone, points, balanceFen: storedValue.principalFen + storedValue.bonusFen, homeStoreName: store?.name ?? null, resolvedBy });
   }
 }

@@ -10,8 +10,12 @@ import {
 } from '@wemember/shared';
 import type { Member } from './member.entity';
 
-/** The card; `growth` is the rolling-12-month growth as of today, `points` the points account's balance. */
-export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRules, growth: number, points: number): MemberCard {
+/**
+ * The card; `growth` is the rolling-12-month growth as of today, `points` the points account's
+ * balance, `balanceFen` the stored value (principal + bonus accounts; members.balance_fen is a
+ * legacy column nothing writes).
+ */
+export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRules, growth: number, points: number, balanceFen: number): MemberCard {
   const next = nextTierProgress(rules, member.tier, growth);
   return {
     memberNo: member.memberNo,
@@ -19,7 +23,7 @@ export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRu
     tier: member.tier,
     tierName: TIER_NAMES[member.tier],
     points,
-    balanceFen: member.balanceFen,
+    balanceFen,
     growth,
     tierProgress: next && { nextTier: next.tier, nextTierName: TIER_NAMES[next.tier], nextMinGrowth: next.minGrowth, growthNeeded: next.growthNeeded },
     tierDiscount: discountLabel(tierRule(rules, member.tier).discountOffPercent),
@@ -32,7 +36,7 @@ export function toMemberCard(member: Member, brandName: string, rules: LoyaltyRu
 
 export function toMemberSummary(
   member: Member,
-  view: { phone: string; points: number; homeStoreName: string | null; resolvedBy: MemberSummary['resolvedBy'] },
+  view: { phone: string; points: number; balanceFen: number; homeStoreName: string | null; resolvedBy: MemberSummary['resolvedBy'] },
 ): MemberSummary {
   return {
     memberId: member.id,
@@ -41,7 +45,7 @@ export function toMemberSummary(
     tier: member.tier,
     tierName: TIER_NAMES[member.tier],
     points: view.points,
-    balanceFen: member.balanceFen,
+    balanceFen: view.balanceFen,
     growth: member.growth,
     status: member.status,
     statusName: MEMBER_STATUS_NAMES[member.status],

@@ -6,6 +6,7 @@ import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { MembersModule } from '../members/members.module';
 import { PointsModule } from '../points/points.module';
 import { StoresModule } from '../stores/stores.module';
+import { WalletModule } from '../wallet/wallet.module';
 import { ApiKeysController } from './api-keys.controller';
 import { MemberOrdersController } from './member-orders.controller';
 import { MemberOrdersUseCase } from './member-orders.usecase';
@@ -17,7 +18,7 @@ import { TillScope } from './till-scope';
 
 /** The till: purchases and refunds, the API keys stores' POS systems record them with, and the member's e-receipts. */
 @Module({
-  imports: [AccessModule, CouponsModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule],
+  imports: [AccessModule, CouponsModule, LedgerModule, LoyaltyModule, MembersModule, PointsModule, StoresModule, WalletModule],
   controllers: [OrdersController, ApiKeysController, MemberOrdersController],
   providers: [OrdersUseCase, RefundsUseCase, MemberOrdersUseCase, StoreApiKeys, TillScope],
   exports: [StoreApiKeys],

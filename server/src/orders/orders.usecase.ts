@@ -30,7 +30,7 @@ import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import type { Member } from '../members/member.entity';
 import { MemberCodeGate } from '../members/member-code-gate.service';
-import { MemberCodeSpends } from '../members/member-code-spends.service';
+import { MemberCodeSpends, type MemberCodeSpendPurpose } from '../members/member-code-spends.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -38,6 +38,7 @@ import { assertCanTransact, lockMember, type LockedMember } from '../ledger/memb
 import { PointsLedger } from '../points/points-ledger';
 import type { Store } from '../stores/store.entity';
 import { StoresRepository } from '../stores/stores.repository';
+import { StoredValue } from '../wallet/stored-value';
 import { Order, OrderRefund } from './order.entity';
 import { tillCaller, TillScope } from './till-scope';
 
@@ -53,14 +54,34 @@ function earningNotes(rules: LoyaltyRules, tier: Order['tierBefore'], quote: Pur
   return notes;
 }
 
+/** What a purchase pays with from the member's value: the member code is spent once for all of it. */
+function codePurposes(request: OrderQuoteRequest): MemberCodeSpendPurpose[] {
+  return [...((request.pointsToRedeem ?? 0) > 0 ? (['redeem'] as const) : []), ...((request.balanceFen ?? 0) > 0 ? (['balance'] as const) : [])];
+}
+
+/** The stored-value part of a purchase: no more than is left to pay after discounts and points, nor than the member has. */
+function balancePayment(quote: PurchaseQuote, request: OrderQuoteRequest, availableFen: number): number {
+  const balanceFen = request.balanceFen ?? 0;
+  if (balanceFen > quote.payableFen) {
+    const message = `储值支付金额超过应付金额：本单应付 ${quote.payableFen} 分`;
+    throw new DomainError('BALANCE_OVER_PAYABLE', message, [{ field: 'balanceFen', message }]);
+  }
+  if (balanceFen > availableFen) {
+    const message = `储值余额不足：可用 ${availableFen} 分`;
+    throw new DomainError('BALANCE_INSUFFICIENT', message, [{ field: 'balanceFen', message }]);
+  }
+  return balanceFen;
+}
+
 export function ruleError(error: unknown): never {
   if (error instanceof LoyaltyRuleError) throw new DomainError(error.code, error.message, [{ field: error.field, message: error.message }]);
   throw error;
 }
 
 /**
- * Purchases at the till. Everything a purchase moves — points redeemed (drawn from lots), points
- * earned (a new lot), growth, the tier — happens in one transaction under the member's lock,
+ * Purchases at the till. Everything a purchase moves — points redeemed (drawn from lots), stored
+ * value paid (principal first), points earned (a new lot), growth, the tier — happens in one
+ * transaction under the member's lock,
  * keyed by (store, externalNo): a replay returns the first result, a different purchase under the
  * same number is refused.
  */
@@ -78,6 +99,7 @@ export class OrdersUseCase {
     private readonly balances: LedgerRepository,
     private readonly growth: MemberGrowth,
     private readonly coupons: TillCoupons,
+    private readonly storedValue: StoredValue,
     private readonly clock: Clock,
   ) {}
 
@@ -85,19 +107,25 @@ export class OrdersUseCase {
   async quote(actor: TillActor, request: OrderQuoteRequest): Promise<OrderQuote> {
     const store = await this.till.storeFor(actor, request.storeId);
     const member = await this.memberByCode(actor, request.memberCode);
-    // Paying with points needs a code that has not paid yet; earning works with any live code.
-    if ((request.pointsToRedeem ?? 0) > 0) await this.spends.assertUnspent(member.id, request.memberCode);
-    const [rules, balance] = await Promise.all([this.settings.rules(actor.brandId), this.balances.balance(member.id, 'points')]);
+    // Paying with points or stored value needs a code that has not paid yet; earning works with any live code.
+    if (codePurposes(request).length > 0) await this.spends.assertUnspent(member.id, request.memberCode);
+    const [rules, balance, storedValue] = await Promise.all([
+      this.settings.rules(actor.brandId),
+      this.balances.balance(member.id, 'points'),
+      this.balances.storedValue(member.id),
+    ]);
     const now = this.clock.now();
     const coupons = await this.couponsFor(actor, store, member, rules, request, now);
     const quote = this.price(rules, member, balance, request, now, coupons);
+    const storedValueFen = storedValue.principalFen + storedValue.bonusFen;
+    const balancePaidFen = balancePayment(quote, request, storedValueFen);
     return {
       memberNo: member.memberNo,
       tier: member.tier,
       tierName: TIER_NAMES[member.tier],
       pointsBalance: balance,
-      balanceFen: 0,
-      balancePaidFen: 0,
+      balanceFen: storedValueFen,
+      balancePaidFen,
       amountFen: request.amountFen,
       discountFen: quote.discountFen,
       couponDiscountFen: quote.couponDiscountFen,
@@ -120,6 +148,8 @@ export class OrdersUseCase {
       amountFen: request.amountFen,
       items: request.items ?? [],
       pointsToRedeem: request.pointsToRedeem ?? 0,
+      // Left out of the JSON when 0 or not sent, so purchases recorded before stored value existed replay alike.
+      balanceFen: request.balanceFen || undefined,
       // Left out of the JSON when not sent, so purchases recorded before receiptNo existed replay alike.
       receiptNo: request.receiptNo,
       // The coupons as stored (canonical, sorted): the same coupons typed differently are the same purchase.
@@ -140,7 +170,8 @@ export class OrdersUseCase {
         if (!member) throw new DomainError('MEMBER_CODE_INVALID');
         assertCanTransact(member);
         // A code pays once: the spend commits with this purchase or not at all.
-        if ((request.pointsToRedeem ?? 0) > 0) await this.spends.claim(m, member, request.memberCode, 'redeem', `order:${orderId}`, now);
+        const purposes = codePurposes(request);
+        if (purposes.length > 0) await this.spends.claim(m, member, request.memberCode, purposes, `order:${orderId}`, now);
         // The coupons are held for this order before anything is priced with them: a coupon another
         // request took first fails the whole purchase here, and it rolls back with nothing moved.
         await this.coupons.lock(m, coupons, orderId, now);
@@ -148,6 +179,8 @@ export class OrdersUseCase {
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
         const quote = this.price(rules, member, points.balance, request, now, coupons);
+        const wallet = await this.storedValue.accounts(m, member);
+        const balancePaidFen = balancePayment(quote, request, StoredValue.total(wallet));
         const order: Order = Object.assign(new Order(), {
           id: orderId,
           brandId: actor.brandId,
@@ -164,6 +197,9 @@ export class OrdersUseCase {
           pointsRedeemed: quote.pointsRedeemed,
           pointsDeductFen: quote.pointsDeductFen,
           payableFen: quote.payableFen,
+          balancePaidFen,
+          balancePrincipalFen: 0,
+          balanceBonusFen: 0,
           pointsEarned: quote.pointsEarned,
           growthEarned: quote.growthEarned,
           tierBefore: member.tier,
@@ -183,6 +219,17 @@ export class OrdersUseCase {
             key: `order:${order.id}:redeem`,
             reason: `${store.name} 积分抵现 ${formatYuan(quote.pointsDeductFen)}`,
           });
+        }
+        if (balancePaidFen > 0) {
+          const drawn = await this.storedValue.spend(m, wallet, balancePaidFen, {
+            ...movement,
+            key: `order:${order.id}:balance`,
+            principalKind: 'pay',
+            bonusKind: 'pay',
+            reason: `${store.name} 消费 ${formatYuan(balancePaidFen)}`,
+          });
+          order.balancePrincipalFen = drawn.principalFen;
+          order.balanceBonusFen = drawn.bonusFen;
         }
         if (quote.pointsEarned > 0) {
           await this.ledger.credit(

@@ -3,9 +3,14 @@ import { Injectable } from '@nestjs/common';
 import {
   addDays,
   assertTransition,
+  balanceRefundShare,
   chinaDate,
+  formatYuan,
   ORDER_TRANSITIONS,
   refundFigures,
+  refundTender,
+  type RefundFigures,
+  type StoredValueBalance,
   type OrderStatus,
   type LoyaltyRules,
   type Refund as RefundView,
@@ -28,13 +33,24 @@ import { Order, OrderRefund } from './order.entity';
 import { requestHash } from '../common/request-hash';
 import { OrdersUseCase, ruleError } from './orders.usecase';
 import type { TillActor } from '../access/actors';
+import { StoredValue } from '../wallet/stored-value';
+
+/**
+ * What goes back to the stored value: the purchase's balance payment pro rata (cumulative over
+ * partial refunds), less what a charge-back could not take from the cash part.
+ */
+function balanceReturn(order: Order, refundedBeforeFen: number, amountFen: number, figures: RefundFigures): StoredValueBalance {
+  const paid = { principalFen: order.balancePrincipalFen, bonusFen: order.balanceBonusFen };
+  return refundTender(figures.share.payableFen, balanceRefundShare(paid, order, refundedBeforeFen, amountFen), figures.charged.fen).balance;
+}
 
 /**
  * Refunds, full or partial, each keyed by (order, refundNo). A refund gives back the paid share of
  * the goods returned and reverses what the purchase gave, pro rata and cumulatively (partial refunds
  * add up exactly to a full one): earned points are taken back — those already spent are charged
  * against the refund at the redemption rate (seed 002) — redeemed points are returned, growth is
- * reversed. The tier is not lowered here; that waits for the yearly review.
+ * reversed, and what the purchase paid from stored value goes back to it (the rest of the refund is
+ * cash). The tier is not lowered here; that waits for the yearly review.
  */
 @Injectable()
 export class RefundsUseCase {
@@ -46,6 +62,7 @@ export class RefundsUseCase {
     private readonly growth: MemberGrowth,
     private readonly balances: LedgerRepository,
     private readonly coupons: TillCoupons,
+    private readonly storedValue: StoredValue,
     private readonly clock: Clock,
   ) {}
 
@@ -60,6 +77,7 @@ export class RefundsUseCase {
     const balance = await this.balances.balance(order.memberId, 'points');
     try {
       const figures = refundFigures(rules, order, order.refundedFen, request.amountFen, balance);
+      const returned = balanceReturn(order, order.refundedFen, request.amountFen, figures);
       return {
         orderId: order.id,
         amountFen: request.amountFen,
@@ -68,7 +86,7 @@ export class RefundsUseCase {
         pointsReversed: figures.pointsReversed,
         pointsChargedBack: figures.charged.points,
         chargebackFen: figures.charged.fen,
-        balanceReturnedFen: 0,
+        balanceReturnedFen: returned.principalFen + returned.bonusFen,
         pointsWrittenOff: figures.charged.writtenOffPoints,
         pointsReturned: figures.share.pointsRedeemed,
         growthReversed: figures.share.growth,
@@ -141,6 +159,16 @@ export class RefundsUseCase {
           );
         }
         const charged = figures.charged;
+        const returned = balanceReturn(order, refundedBefore, request.amountFen, figures);
+        if (returned.principalFen + returned.bonusFen > 0) {
+          await this.storedValue.credit(m, await this.storedValue.accounts(m, member), returned, {
+            ...movement,
+            key: `refund:${refundId}:balance`,
+            principalKind: 'pay_return',
+            bonusKind: 'pay_return',
+            reason: `${store.name} 退货，退回储值 ${formatYuan(returned.principalFen + returned.bonusFen)}`,
+          });
+        }
         if (points.balance !== figures.pointsBalanceAfter) throw new LedgerDrift(`refund of order ${order.id}: balance ${points.balance}, figures say ${figures.pointsBalanceAfter}`);
 
         await this.growth.record(m, member, order.businessDate, { purchases: 0, spendFen: -share.payableFen, growth: -share.growth });
@@ -168,6 +196,8 @@ export class RefundsUseCase {
           pointsWrittenOff: charged.writtenOffPoints,
           pointsReturned: share.pointsRedeemed,
           growthReversed: share.growth,
+          balancePrincipalReturnedFen: returned.principalFen,
+          balanceBonusReturnedFen: returned.bonusFen,
           couponsReturned,
           orderRefundedFen: refundedBefore + request.amountFen,
           pointsBalance: points.balance,

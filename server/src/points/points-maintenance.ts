@@ -7,6 +7,7 @@ import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
 import { accountAddsUp, LedgerRepository } from '../ledger/ledger.repository';
+import { ACCOUNT_KINDS } from '../ledger/ledger';
 import { lockMember } from '../ledger/member-lock';
 import { PointsLedger } from './points-ledger';
 
@@ -114,21 +115,36 @@ export class PointsMaintenance {
     return marked;
   }
 
-  /** For every member's points account: the ledger's check (accountAddsUp), lots included. */
+  /**
+   * For every member's accounts — points (lots included) and stored value's principal and bonus —
+   * the ledger's check (accountAddsUp).
+   */
   async reconcile(brandId?: string): Promise<Reconciliation> {
     const mismatches: Reconciliation['mismatches'] = [];
     let checked = 0;
-    let after = '';
-    for (;;) {
-      const accounts = await this.accounts.audit('points', { after, limit: BATCH, brandId });
-      if (accounts.length === 0) break;
-      checked += accounts.length;
-      for (const a of accounts.filter((account) => !accountAddsUp(account))) {
-        mismatches.push({ memberId: a.memberId, memberNo: a.memberNo, cachedBalance: a.balance, ledgerSum: a.entriesSum, lotsRemaining: a.lotsRemaining ?? 0, lastBalanceAfter: a.lastBalanceAfter });
+    for (const kind of ACCOUNT_KINDS) {
+      let members = 0;
+      let after = '';
+      for (;;) {
+        const accounts = await this.accounts.audit(kind, { after, limit: BATCH, brandId });
+        if (accounts.length === 0) break;
+        members += accounts.length;
+        for (const a of accounts.filter((account) => !accountAddsUp(account))) {
+          mismatches.push({
+            memberId: a.memberId,
+            memberNo: a.memberNo,
+            account: kind,
+            cachedBalance: a.balance,
+            ledgerSum: a.entriesSum,
+            lotsRemaining: a.lotsRemaining ?? 0,
+            lastBalanceAfter: a.lastBalanceAfter,
+          });
+        }
+        after = accounts[accounts.length - 1].memberId;
       }
-      after = accounts[accounts.length - 1].memberId;
+      checked = Math.max(checked, members);
     }
-    if (mismatches.length > 0) this.logger.error(`points reconciliation: ${mismatches.length} of ${checked} members do not add up: ${JSON.stringify(mismatches.slice(0, 20))}`);
+    if (mismatches.length > 0) this.logger.error(`ledger reconciliation: ${mismatches.length} accounts do not add up among ${checked} members: ${JSON.stringify(mismatches.slice(0, 20))}`);
     return { checkedMembers: checked, mismatches, checkedAt: this.clock.now().toISOString() };
   }
 

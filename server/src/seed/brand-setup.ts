@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateCouponTemplateRequest, GiftSettingsBody, StaffRole } from '@wemember/shared';
+import type { CreateCouponTemplateRequest, CreateRechargePackageRequest, GiftSettingsBody, StaffRole } from '@wemember/shared';
 import { Brand } from '../brands/brand.entity';
 import { CouponTemplate } from '../coupons/coupon.entity';
 import { templateColumns } from '../coupons/coupon-templates.service';
@@ -10,6 +10,8 @@ import { Staff } from '../staff/staff.entity';
 import { Region } from '../stores/region.entity';
 import { StoreScene } from '../stores/store-scene.entity';
 import { Store } from '../stores/store.entity';
+import { RechargePackage } from '../wallet/recharge-package.entity';
+import { packageColumns } from '../wallet/recharge-packages';
 
 /** Letters and digits that cannot be misread on a printed code. */
 const SCENE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
@@ -29,6 +31,8 @@ export interface BrandPlan {
   couponTemplates?: Record<string, CreateCouponTemplateRequest>;
   /** The welcome gift and tier packs, naming templates by their plan keys. */
   gifts?: GiftSettingsBody;
+  /** Recharge packages (充500送50), on offer from the start. */
+  rechargePackages?: CreateRechargePackageRequest[];
 }
 
 export interface BrandSetup {
@@ -42,6 +46,8 @@ export interface BrandSetup {
   staffScenes: Record<string, string>;
   /** The plan's coupon templates by their plan keys. */
   couponTemplates: Record<string, CouponTemplate>;
+  /** The plan's recharge packages, in the plan's order. */
+  rechargePackages: RechargePackage[];
 }
 
 /**
@@ -129,7 +135,21 @@ export async function setUpBrand(db: Pick<UnitOfWork, 'transaction'>, plan: Bran
       };
       await m.query('INSERT INTO gift_settings (brand_id, settings, version, updated_at, updated_by) VALUES (?, ?, 1, ?, NULL)', [brand.id, JSON.stringify(gifts), dbTime(now)]);
     }
-    return { brand, regions, stores, staff, counterScenes, staffScenes, couponTemplates };
+    const rechargePackages: RechargePackage[] = [];
+    for (const request of plan.rechargePackages ?? []) {
+      const created = Object.assign(new RechargePackage(), {
+        id: randomUUID(),
+        brandId: brand.id,
+        ...packageColumns(request),
+        status: 'active' as const,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.insert(RechargePackage, created);
+      rechargePackages.push(created);
+    }
+    return { brand, regions, stores, staff, counterScenes, staffScenes, couponTemplates, rechargePackages };
   });
 }
 
@@ -183,15 +203,23 @@ export const DEMO_GIFTS: GiftSettingsBody = {
   ],
 };
 
+/** The demo chain's recharge packages: 充100, 充300送20 and 充500送50 (that one twice per member). */
+export const DEMO_RECHARGE_PACKAGES: CreateRechargePackageRequest[] = [
+  { name: '充100元', payFen: 10_000, bonusFen: 0 },
+  { name: '充300送20', payFen: 30_000, bonusFen: 2_000 },
+  { name: '充500送50', payFen: 50_000, bonusFen: 5_000, perMemberLimit: 2, description: '赠送金额不可退；消费时先扣本金再扣赠送金' },
+];
+
 /**
  * The demo chain `npm start` seeds: a brand, 2 regions, 3 stores, one account per role and the demo
- * coupon templates. Its gifts (welcome points, tier packs) only with `withGifts`: the tests build
+ * coupon templates and recharge packages. Its gifts (welcome points, tier packs) only with `withGifts`: the tests build
  * their brands from this plan and count points from zero, so a test that needs gifts sets them.
  */
 export function demoBrandPlan(appid: string, password: string, usernamePrefix = '', withGifts = false): BrandPlan {
   const u = (name: string) => usernamePrefix + name;
   return {
     couponTemplates: DEMO_COUPON_TEMPLATES,
+    rechargePackages: DEMO_RECHARGE_PACKAGES,
     ...(withGifts && { gifts: DEMO_GIFTS }),
     name: '禾木生活超市',
     appid,

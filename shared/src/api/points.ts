@@ -114,6 +114,8 @@ export const reconciliationSchema = z.object({
     z.object({
       memberId: z.string(),
       memberNo: z.string(),
+      /** Which of the member's accounts does not add up: points, or stored value's principal or bonus. */
+      account: z.enum(['points', 'stored_value_principal', 'stored_value_bonus']),
       cachedBalance: z.number().int(),
       ledgerSum: z.number().int(),
       lotsRemaining: z.number().int(),

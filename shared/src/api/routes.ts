@@ -503,7 +503,7 @@ export const API_ROUTES = {
   staffReconcilePoints: {
     method: 'POST',
     path: '/staff/points/reconcile',
-    summary: '积分对账：每位会员的流水合计 = 余额 = 未过期积分批次余量（总部管理员）',
+    summary: '积分与储值对账：每位会员每个账户的流水合计 = 余额（积分还要 = 未过期积分批次余量；总部管理员）',
     auth: 'staff',
     roles: HQ_ADMIN,
     response: reconciliationSchema,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { balanceRefundShare, rechargeLabel, rechargeRefundable, spendSplit } from './stored-value';
+import { balanceRefundShare, rechargeLabel, rechargeRefundable, refundTender, spendSplit } from './stored-value';
 
 describe('stored value', () => {
   it('spends principal first, then bonus', () => {
@@ -41,6 +41,29 @@ describe('stored value', () => {
     const first = rechargeRefundable({ principalFen: 333, bonusFen: 100, refundedPrincipalFen: 0 }, { principalFen: 111, bonusFen: 100 });
     const second = rechargeRefundable({ principalFen: 333, bonusFen: 100, refundedPrincipalFen: 111 }, { principalFen: 222, bonusFen: 100 - first.bonusForfeitFen });
     expect(first.bonusForfeitFen + second.bonusForfeitFen).toBe(100);
+  });
+
+  it('charges spent points back from the cash part of a refund first, then from the balance return, bonus first', () => {
+    // ¥100 back: ¥60 to the balance (50 principal + 10 bonus), ¥40 cash.
+    expect(refundTender(10000, { principalFen: 5000, bonusFen: 1000 }, 0)).toEqual({ balance: { principalFen: 5000, bonusFen: 1000 }, cashFen: 4000 });
+    // A ¥15 charge-back comes out of the ¥40 cash.
+    expect(refundTender(10000, { principalFen: 5000, bonusFen: 1000 }, 1500)).toEqual({ balance: { principalFen: 5000, bonusFen: 1000 }, cashFen: 2500 });
+    // ¥45: the cash covers ¥40, the other ¥5 is kept back from the bonus.
+    expect(refundTender(10000, { principalFen: 5000, bonusFen: 1000 }, 4500)).toEqual({ balance: { principalFen: 5000, bonusFen: 500 }, cashFen: 0 });
+    // Paid wholly from the balance: ¥15 from the bonus's ¥10, then ¥5 of principal.
+    expect(refundTender(6000, { principalFen: 5000, bonusFen: 1000 }, 1500)).toEqual({ balance: { principalFen: 4500, bonusFen: 0 }, cashFen: 0 });
+    fc.assert(
+      fc.property(fc.nat(1_000_000), fc.nat(1_000_000), fc.nat(1_000_000), fc.nat(1_000_000), (payable, p, b, charge) => {
+        const principalFen = Math.min(p, payable);
+        const share = { principalFen, bonusFen: Math.min(b, payable - principalFen) };
+        const chargeback = Math.min(charge, payable);
+        const { balance, cashFen } = refundTender(payable, share, chargeback);
+        expect(cashFen).toBeGreaterThanOrEqual(0);
+        expect(balance.principalFen).toBeGreaterThanOrEqual(0);
+        expect(balance.bonusFen).toBeGreaterThanOrEqual(0);
+        expect(balance.principalFen + balance.bonusFen + cashFen + chargeback).toBe(payable);
+      }),
+    );
   });
 
   it('reads packages as a shopper would', () => {

@@ -66,3 +66,19 @@ export function rechargeLabel(payFen: number, bonusFen: number): string {
   const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : formatYuan(fen).replace(/^¥/, ''));
   return bonusFen > 0 ? `充${yuan(payFen)}送${yuan(bonusFen)}` : `充${yuan(payFen)}`;
 }
+
+/**
+ * How a purchase refund's money goes back when the purchase was paid partly from stored value:
+ * `balanceShare` (balanceRefundShare) to the balance, the rest of the payable share in cash. A
+ * charge-back (points already spent, paid for out of the refund) is taken from the cash part
+ * first; only what the cash part cannot cover is kept back from the balance return — bonus first
+ * (the brand's own money), then principal.
+ */
+export function refundTender(payableShareFen: number, balanceShare: StoredValueBalance, chargebackFen: number): { balance: StoredValueBalance; cashFen: number } {
+  const cashShare = payableShareFen - balanceShare.principalFen - balanceShare.bonusFen;
+  const fromBalance = Math.max(0, chargebackFen - cashShare);
+  const bonusCut = Math.min(balanceShare.bonusFen, fromBalance);
+  const principalCut = Math.min(balanceShare.principalFen, fromBalance - bonusCut);
+  const balance = { principalFen: balanceShare.principalFen - principalCut, bonusFen: balanceShare.bonusFen - bonusCut };
+  return { balance, cashFen: payableShareFen - chargebackFen - balance.principalFen - balance.bonusFen };
+}

@@ -1,0 +1,3 @@
+import { describeWalletJourney } from './wallet-journey';
+
+describeWalletJourney('sqlite');
