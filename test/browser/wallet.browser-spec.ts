@@ -181,12 +181,26 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     expect(await record.locator('.refund-reason-error').textContent()).toBe('请填写退款原因（至少 2 个字）');
     await record.locator('.refund-reason input').fill('搬家了，用不上');
     await record.locator('.refund-submit').click();
-    await record.locator('.recharge-record-request').waitFor();
-    expect(await record.locator('.recharge-record-request').textContent()).toBe('退款申请已提交，等待门店审核');
+    const asked = `退款申请已提交（本金 ${formatYuan(back.principalFen)}），等待门店审核`;
+    await waitText(shopper, '.recharge-record-request', asked);
     expect(await record.locator('.recharge-record-refund').count()).toBe(0);
     await shot(shopper, 'wallet-07-refund-request');
 
-    const requests = await api<RechargeRefund[]>('GET', '/staff/recharge-refunds?status=requested', await stack.staffToken('manager'));
-    expect(requests.find((r) => r.orderNo === order.orderNo)).toMatchObject({ principalFen: back.principalFen, reason: '搬家了，用不上', status: 'requested' });
+    // The store's manager sees it; the shopper still does after leaving the page.
+    const manager = await stack.staffToken('manager');
+    const requests = await api<RechargeRefund[]>('GET', '/staff/recharge-refunds?status=requested', manager);
+    const request = requests.find((r) => r.orderNo === order.orderNo)!;
+    expect(request).toMatchObject({ principalFen: back.principalFen, reason: '搬家了，用不上', status: 'requested' });
+    await shopper.reload();
+    await shopper.locator(visible('.balance-tab--recharges')).click();
+    await waitText(shopper, '.recharge-record-request', asked);
+
+    // Rejected with a reason: the shopper reads it, and may ask again.
+    await api('POST', `/staff/recharge-refunds/${request.id}/decision`, manager, { approve: false, reason: '充值赠送活动期间不支持退款' });
+    await shopper.reload();
+    await shopper.locator(visible('.balance-tab--recharges')).click();
+    await waitText(shopper, '.recharge-record-request', '退款申请未通过：充值赠送活动期间不支持退款');
+    expect(await textOf(shopper, '.recharge-record-refund')).toBe('申请退款');
+    await shot(shopper, 'wallet-08-refund-rejected');
   });
 });

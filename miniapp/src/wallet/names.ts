@@ -4,8 +4,8 @@ import type { RechargeStatus } from '@wemember/shared/state-machines'
 
 /** A recharge's status as the shopper reads it in 充值记录. */
 export const RECHARGE_STATUS_NAMES: Record<RechargeStatus, string> = {
-  created: '待支付',
-  paying: '待支付',
+  created: '未支付',
+  paying: '未支付',
   paid: '已到账',
   partially_refunded: '部分退款',
   closed: '已关闭',

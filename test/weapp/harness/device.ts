@@ -1,3 +1,4 @@
+import { createVerify } from 'node:crypto';
 import type { TestStack } from '../../support/stack';
 import { ApiFailure } from './wx-surface';
 
@@ -245,6 +246,8 @@ export class Device {
   router!: Router;
   /** subscribe-message template id → what the user taps in the dialog. */
   readonly subscribeAnswers = new Map<string, 'accept' | 'reject'>();
+  /** What the user does in WeChat Pay's sheet, one answer per wx.requestPayment, in order. */
+  readonly payAnswers: ('pay' | 'cancel')[] = [];
 
   constructor(
     readonly stack: TestStack,
@@ -277,6 +280,29 @@ export class Device {
       answers[id] = answer;
     }
     return answers;
+  }
+
+  /**
+   * wx.requestPayment: WeChat checks the merchant's paySign over this mini-program's appid, the
+   * time stamp, the nonce and the package before it shows the sheet; then the user pays (the
+   * sandbox's user pays the prepay_id, and WeChat Pay notifies the server) or closes it.
+   */
+  async requestPayment(params: Record<string, unknown>): Promise<object> {
+    const answer = this.payAnswers.shift();
+    if (!answer) {
+      this.unexpected('wx.requestPayment opened WeChat Pay, but the test gave no answer (device.payAnswers)');
+      throw new ApiFailure('requestPayment:fail cancel');
+    }
+    const { merchantCertPem } = await this.stack.wechat<{ merchantCertPem: string }>('/merchant');
+    const signed = `${this.stack.appid}\n${String(params.timeStamp)}\n${String(params.nonceStr)}\n${String(params.package)}\n`;
+    const verified = params.signType === 'RSA' && typeof params.paySign === 'string' && createVerify('RSA-SHA256').update(signed).verify(merchantCertPem, params.paySign, 'base64');
+    if (!verified) {
+      this.unexpected(`wx.requestPayment got parameters WeChat refuses (the paySign does not verify): ${JSON.stringify(params)}`);
+      throw new ApiFailure('requestPayment:fail 支付验证签名失败');
+    }
+    if (answer === 'cancel') throw new ApiFailure('requestPayment:fail cancel');
+    await this.stack.wechat('/pay', { prepay_id: String(params.package).replace(/^prepay_id=/, '') });
+    return {};
   }
 
   systemInfo(): object {

@@ -45,6 +45,7 @@ function surface(device: Device): Record<string, (...args: any[]) => unknown> {
     // ── Open capabilities: the WeChat server is the e2e stack's sandbox ──
     login: async('login', () => device.wechatLogin()),
     requestSubscribeMessage: async('requestSubscribeMessage', (o) => device.answerSubscribe(o.tmplIds as string[])),
+    requestPayment: async('requestPayment', (o) => device.requestPayment(o)),
 
     // ── Network: real HTTP to the e2e stack's server ──
     request: (options: Options = {}) => {
