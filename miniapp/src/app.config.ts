@@ -23,7 +23,7 @@ export default defineAppConfig({
     },
     {
       root: 'staff',
-      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index'],
+      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index', 'recharge-refunds/index'],
     },
   ],
   // Every member page is a tab or opens from one; the join page (no card yet) has no tab bar.

@@ -38,8 +38,13 @@ export class ApiFailure extends Error {
 
 /** The APIs the harness provides, in the shape WeChat's `wx` has them. */
 function surface(device: Device): Record<string, (...args: any[]) => unknown> {
-  const async = (name: string, run: (options: Options) => Promise<object>) => (options: Options = {}) =>
-    answer(options, async () => ({ errMsg: `${name}:ok`, ...(await run(options)) }));
+  // Called without success / fail / complete, an asynchronous API returns a promise, as WeChat's do
+  // (Taro leaves some, requestPayment among them, to that form).
+  const async = (name: string, run: (options: Options) => Promise<object>) => (options: Options = {}) => {
+    const work = async () => ({ errMsg: `${name}:ok`, ...(await run(options)) });
+    if (options.success || options.fail || options.complete) return answer(options, work);
+    return new Promise((resolve, reject) => answer({ success: resolve, fail: reject }, work));
+  };
 
   return {
     // ── Open capabilities: the WeChat server is the e2e stack's sandbox ──

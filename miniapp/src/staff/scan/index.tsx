@@ -10,6 +10,7 @@ import { resolveMember } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { staffSession } from '../../services/session'
 import { leaveIfUnauthorized, openLogin, useStaffProfile } from '../staff-page'
+import { mayDecideRechargeRefunds, openRechargeRefunds } from '../recharge-refund-deciders'
 import { mayUseTill } from '../TillOnly'
 import './index.scss'
 
@@ -110,6 +111,11 @@ export default function StaffScanPage() {
           核销优惠券
         </Text>
       </View>
+      {staff && mayDecideRechargeRefunds(staff.role) && (
+        <Text className='staff-link staff-link--recharge-refunds' onClick={openRechargeRefunds}>
+          储值退款审核 ›
+        </Text>
+      )}
       <View className={`staff-no-till${staff && !atTill ? '' : ' is-hidden'}`}>
         <Text>{`${staff?.roleName ?? ''}账号可以在这里扫描会员码查询会员；收银记账、订单和退款请由门店店员或店长办理。`}</Text>
       </View>

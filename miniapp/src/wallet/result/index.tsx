@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react'
-import { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow, useRouter, useUnload } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import type { RechargeOrder } from '@wemember/shared'
 import { formatYuan } from '@wemember/shared/money'
@@ -7,7 +7,7 @@ import BackBar from '../../components/BackBar'
 import { getRechargeOrder } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { shortYuan } from '../../services/format'
-import { leaveIfSignedOut, openTab, openWalletPage, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openTab, openWalletPage, requireMember, WALLET_PAGES } from '../../services/navigation'
 import './index.scss'
 
 /** How often the page asks while WeChat Pay has not confirmed; slower once it has taken a while. */
@@ -19,6 +19,14 @@ const PATIENCE_MS = 20_000
 const GIVE_UP_MS = 120_000
 
 const CREDITED: RechargeOrder['status'][] = ['paid', 'partially_refunded', 'refunded']
+
+/** 储值余额: back to it when the recharge started there (it reloads when shown), else opened anew. */
+function openBalance() {
+  const pages = Taro.getCurrentPages()
+  const below = pages[pages.length - 2]?.route?.replace(/^\//, '')
+  if (below && `/${below}` === WALLET_PAGES.balance) Taro.navigateBack()
+  else openWalletPage('balance')
+}
 
 export default function RechargeResultPage() {
   const { params } = useRouter()
@@ -111,7 +119,7 @@ export default function RechargeResultPage() {
           <Text>刷新</Text>
         </Button>
       )}
-      <Button className='wallet-primary result-wallet' onClick={() => openWalletPage('balance')}>
+      <Button className='wallet-primary result-wallet' onClick={openBalance}>
         <Text>查看余额明细</Text>
       </Button>
       <Button className='wallet-secondary result-card' onClick={() => openTab('card')}>

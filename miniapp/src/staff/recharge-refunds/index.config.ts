@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '储值退款审核',
+})
