@@ -1,4 +1,4 @@
-import { formatYuan, rechargeRefundable, type MemberCode, type MemberRechargeOrders, type Order, type RechargeRefund, type Wallet } from '@wemember/shared';
+import { formatYuan, rechargeRefundable, type MemberCode, type MemberRechargeOrders, type Order, type Wallet } from '@wemember/shared';
 import type { Page } from 'playwright-core';
 import { BrowserHarness, visible } from '../support/browser';
 import { aPhone, STAFF_PASSWORD, type TestStack } from '../support/stack';
@@ -165,7 +165,7 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     expect(await textOf(shopper, '.wallet-entry .wallet-entry__kind')).toBe('退货退回');
   });
 
-  it('asks for the unused principal of the recharge back: the bonus goes pro rata, a manager decides', async () => {
+  it('asks for the unused principal of the recharge back: the bonus goes pro rata; the store manager approves and WeChat Pay refunds it', async () => {
     await shopper.locator(visible('.balance-tab--recharges')).click();
     const record = shopper.locator(visible('.recharge-record')).first();
     await record.locator('.recharge-record-refund').click();
@@ -186,21 +186,38 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     expect(await record.locator('.recharge-record-refund').count()).toBe(0);
     await shot(shopper, 'wallet-07-refund-request');
 
-    // The store's manager sees it; the shopper still does after leaving the page.
-    const manager = await stack.staffToken('manager');
-    const requests = await api<RechargeRefund[]>('GET', '/staff/recharge-refunds?status=requested', manager);
-    const request = requests.find((r) => r.orderNo === order.orderNo)!;
-    expect(request).toMatchObject({ principalFen: back.principalFen, reason: '搬家了，用不上', status: 'requested' });
+    // The shopper still reads it after leaving the page.
     await shopper.reload();
     await shopper.locator(visible('.balance-tab--recharges')).click();
     await waitText(shopper, '.recharge-record-request', asked);
 
-    // Rejected with a reason: the shopper reads it, and may ask again.
-    await api('POST', `/staff/recharge-refunds/${request.id}/decision`, manager, { approve: false, reason: '充值赠送活动期间不支持退款' });
+    // The store's manager approves it on 储值退款审核, reached from the staff home.
+    const manager = await browser.open('staff/login/index');
+    await manager.locator(visible('.staff-username input')).fill(`${stack.usernamePrefix}manager`);
+    await manager.locator(visible('.staff-password input')).fill(STAFF_PASSWORD);
+    await manager.locator(visible('.staff-login-btn')).click();
+    await manager.locator(visible('.staff-link--recharge-refunds')).click();
+    const request = manager.locator(visible('.rr-request')).filter({ hasText: order.orderNo });
+    await request.waitFor();
+    expect(await request.locator('.rr-principal .bill-row__value').textContent()).toBe(formatYuan(back.principalFen));
+    expect(await request.locator('.rr-bonus .bill-row__value').textContent()).toBe(formatYuan(back.bonusForfeitFen));
+    expect(await request.locator('.rr-reason').textContent()).toBe('原因：搬家了，用不上');
+    await shot(manager, 'wallet-08-refund-review');
+    await request.locator('.rr-approve').click();
+    await manager.locator(visible('.rr-decided')).waitFor();
+    expect(await textOf(manager, '.rr-decided')).toMatch(new RegExp(`的 ${formatYuan(back.principalFen).replace('.', '\\.')} 退款：(已同意，退款处理中|已退款)`));
+    await manager.locator(visible('.rr-empty')).waitFor();
+
+    // WeChat Pay refunds it: the shopper's recharge says so, and the balance is what is left.
+    for (const started = Date.now(); (await api<MemberRechargeOrders>('GET', '/member/recharge-orders', memberToken)).orders[0].latestRefund?.status !== 'succeeded'; ) {
+      if (Date.now() - started > 20_000) throw new Error('the refund never succeeded');
+      await shopper.waitForTimeout(500);
+    }
     await shopper.reload();
     await shopper.locator(visible('.balance-tab--recharges')).click();
-    await waitText(shopper, '.recharge-record-request', '退款申请未通过：充值赠送活动期间不支持退款');
-    expect(await textOf(shopper, '.recharge-record-refund')).toBe('申请退款');
-    await shot(shopper, 'wallet-08-refund-rejected');
+    await waitText(shopper, '.recharge-record-request', `已退款：本金 ${formatYuan(back.principalFen)} 已原路退回微信`);
+    expect(await textOf(shopper, '.recharge-record-status')).toBe(back.principalFen === order.payFen ? '已退款' : '部分退款');
+    expect(await textOf(shopper, '.wallet-total')).toBe(formatYuan(wallet.balanceFen - back.principalFen - back.bonusForfeitFen));
+    await shot(shopper, 'wallet-09-refunded');
   });
 });

@@ -111,6 +111,35 @@ describe('weapp: 储值余额, 充值 with wx.requestPayment, the result, a refu
     expect(balance.has('.recharge-record-refund')).toBe(false);
   });
 
+  it('the store manager’s phone rejects the request with a reason; the shopper reads why and may ask again', async () => {
+    const manager = await phones.launch({ path: 'pages/join/index' });
+    await manager.waitForPage('pages/join/index', '员工入口');
+    await manager.page.tap('.staff-entry');
+    await manager.waitForPage('staff/login/index', '员工登录');
+    await manager.page.input('.staff-username', `${stack.usernamePrefix}manager`);
+    await manager.page.input('.staff-password', STAFF_PASSWORD);
+    await manager.page.tap('.staff-login-btn');
+    await manager.waitForPage('staff/scan/index', '储值退款审核');
+    await manager.page.tap('.staff-link--recharge-refunds');
+    const review = await manager.waitForPage('staff/recharge-refunds/index', '要出国了');
+    expect(review.text('.rr-reason')).toBe('原因：要出国了');
+    expect(review.text('.rr-principal .bill-row__value')).toBe('¥500.00');
+    await review.tap('.rr-reject-btn');
+    await review.tap('.rr-reject-confirm');
+    await manager.waitFor(() => review.has('.rr-reason-error'), 'the reason asked for');
+    await review.input('.rr-reject-reason', '充值赠送活动期间不支持退款');
+    await review.tap('.rr-reject-confirm');
+    await manager.waitFor(() => review.has('.rr-decided'), 'the decision');
+    expect(review.text('.rr-decided')).toMatch(/的 ¥500\.00 退款：已拒绝$/);
+    await manager.waitFor(() => review.has('.rr-empty'), 'nothing left to decide');
+
+    // The shopper comes back to WeChat: the balance page reloads with the answer.
+    await shopper.background();
+    await shopper.foreground();
+    await shopper.waitFor(() => shopper.page.text('.recharge-record-request') === '退款申请未通过：充值赠送活动期间不支持退款', 'the rejection');
+    expect(shopper.page.text('.recharge-record-refund')).toBe('申请退款');
+  });
+
   it('我的 leads to 储值余额 and 充值', async () => {
     await shopper.back();
     await shopper.waitForPage('pages/card/index');
