@@ -100,7 +100,8 @@ export default function RechargeRefundsPage() {
           <BillRow label='会员' value={`${refund.memberNo}（${refund.memberPhone}）`} className='rr-member' />
           <BillRow label='充值订单' value={refund.orderNo} className='rr-order' />
           <BillRow label='申请退回本金' value={formatYuan(refund.principalFen)} className='rr-principal bill-row--total' />
-          <BillRow label='扣回赠送金' value={formatYuan(refund.bonusForfeitFen)} className='rr-bonus' />
+          {/* Fixed when approved, from the balances then; a request only names the principal. */}
+          <BillRow label='扣回赠送金' value={refund.bonusForfeitFen ? formatYuan(refund.bonusForfeitFen) : '同意时按比例计算'} className='rr-bonus' />
           <BillRow label='申请时间' value={chinaDateTime(new Date(refund.requestedAt))} />
           <Text className='rr-reason'>{`原因：${refund.reason}`}</Text>
           <Text className='rr-note'>同意后按当时未用完的本金原路退回微信，金额可能少于申请时。</Text>
