@@ -24,3 +24,10 @@ export function formatCount(count: number): string {
   const sign = count < 0 ? '-' : '';
   return sign + Math.trunc(Math.abs(count)).toLocaleString('en-US');
 }
+
+/** floor(a × b / c) for non-negative safe integers, exact even when a × b passes 2^53: shares of an amount. */
+export function mulDiv(a: number, b: number, c: number): number {
+  const product = a * b;
+  if (Number.isSafeInteger(product)) return Math.floor(product / c);
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}

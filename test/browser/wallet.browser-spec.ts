@@ -176,6 +176,7 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     expect(await record.locator('.refund-form-principal').textContent()).toBe(`可退本金 ${formatYuan(back.principalFen)}，原路退回微信`);
     expect(await record.locator('.refund-form-bonus').textContent()).toBe(`赠送金额按退回本金的比例扣回 ${formatYuan(back.bonusForfeitFen)}`);
 
+    await shot(shopper, 'wallet-07-refund-form');
     // A reason is needed.
     await record.locator('.refund-submit').click();
     expect(await record.locator('.refund-reason-error').textContent()).toBe('请填写退款原因（至少 2 个字）');
@@ -184,7 +185,7 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     const asked = `退款申请已提交（本金 ${formatYuan(back.principalFen)}），等待门店审核`;
     await waitText(shopper, '.recharge-record-request', asked);
     expect(await record.locator('.recharge-record-refund').count()).toBe(0);
-    await shot(shopper, 'wallet-07-refund-request');
+    await shot(shopper, 'wallet-08-refund-requested');
 
     // The shopper still reads it after leaving the page.
     await shopper.reload();
@@ -203,7 +204,7 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     expect(await request.locator('.rr-principal .bill-row__value').textContent()).toBe(formatYuan(back.principalFen));
     expect(await request.locator('.rr-bonus .bill-row__value').textContent()).toBe('同意时按比例计算');
     expect(await request.locator('.rr-reason').textContent()).toBe('原因：搬家了，用不上');
-    await shot(manager, 'wallet-08-refund-review');
+    await shot(manager, 'wallet-09-refund-review');
     await request.locator('.rr-approve').click();
     await manager.locator(visible('.rr-decided')).waitFor();
     expect(await textOf(manager, '.rr-decided')).toMatch(new RegExp(`的 ${formatYuan(back.principalFen).replace('.', '\\.')} 退款：(已同意，退款处理中|已退款)`));
@@ -219,6 +220,6 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
     await waitText(shopper, '.recharge-record-request', `已退款：本金 ${formatYuan(back.principalFen)} 已原路退回微信`);
     expect(await textOf(shopper, '.recharge-record-status')).toBe(back.principalFen === order.payFen ? '已退款' : '部分退款');
     expect(await textOf(shopper, '.wallet-total')).toBe(formatYuan(wallet.balanceFen - back.principalFen - back.bonusForfeitFen));
-    await shot(shopper, 'wallet-09-refunded');
+    await shot(shopper, 'wallet-10-refunded');
   });
 });

@@ -1,6 +1,6 @@
 import { daysBetween } from '../china-time';
-import { formatYuan } from '../money';
-import { addDays, mulDiv } from './points';
+import { formatYuan, mulDiv } from '../money';
+import { addDays } from './points';
 
 /*
  * Coupon rules shared by the server (pricing a purchase, checking a redemption) and the miniapp

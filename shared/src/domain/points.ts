@@ -1,4 +1,5 @@
 import { chinaDate, chinaMonth, chinaWeekday } from '../china-time';
+import { mulDiv } from '../money';
 import { type CouponTerms, couponDiscountFen } from './coupons';
 import { type LoyaltyRules, tierRule } from './loyalty-rules';
 import type { TierCode } from './tiers';
@@ -261,13 +262,6 @@ export function pointsExpiryDate(rules: LoyaltyRules, at: Date): string {
 /** Adds whole days to a YYYY-MM-DD date. */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** floor(a × b / c) for non-negative safe integers, exact even when a × b passes 2^53. */
-export function mulDiv(a: number, b: number, c: number): number {
-  const product = a * b;
-  if (Number.isSafeInteger(product)) return Math.floor(product / c);
-  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }
 
 function gcd(a: number, b: number): number {

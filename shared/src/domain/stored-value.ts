@@ -1,5 +1,4 @@
-import { formatYuan } from '../money';
-import { mulDiv } from './points';
+import { formatYuan, mulDiv } from '../money';
 
 /*
  * Stored value (储值): what a member paid in (principal, 本金) and what the brand gave on top (bonus,
