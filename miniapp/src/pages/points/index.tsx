@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import { useDidShow, useReachBottom } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import type { PointEntry, PointsOverview } from '@wemember/shared'
@@ -7,6 +7,7 @@ import { formatCount } from '@wemember/shared/money'
 import { getMemberPoints } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { signedCount } from '../../services/format'
+import { useLedgerPages } from '../../services/ledger-pages'
 import { leaveIfSignedOut, openCouponPage, requireMember } from '../../services/navigation'
 import './index.scss'
 
@@ -35,46 +36,19 @@ function LedgerRow({ entry }: { entry: PointEntry }) {
 
 export default function PointsPage() {
   const [overview, setOverview] = useState<PointsOverview | null>(null)
-  const [entries, setEntries] = useState<PointEntry[]>([])
-  const [nextBefore, setNextBefore] = useState<number | null>(null)
-  const [loadingMore, setLoadingMore] = useState(false)
   const [error, setError] = useState('')
-  /** Bumped on every reload, so an older page arriving late is dropped. */
-  const generation = useRef(0)
 
   function fail(failure: unknown) {
     if (!leaveIfSignedOut(failure)) setError(errorMessage(failure))
   }
 
-  async function load() {
-    const current = ++generation.current
-    try {
-      const first = await getMemberPoints({ limit: PAGE_SIZE })
-      if (current !== generation.current) return
-      setOverview(first)
-      setEntries(first.entries)
-      setNextBefore(first.nextBefore)
-      setError('')
-    } catch (failure) {
-      if (current === generation.current) fail(failure)
-    }
-  }
+  const { entries, nextBefore, loadingMore, load: loadPages, loadMore } = useLedgerPages<PointsOverview>((before) => getMemberPoints({ before, limit: PAGE_SIZE }), fail)
 
-  async function loadMore() {
-    if (loadingMore || nextBefore === null) return
-    const current = generation.current
-    setLoadingMore(true)
-    try {
-      const older = await getMemberPoints({ before: nextBefore, limit: PAGE_SIZE })
-      if (current !== generation.current) return
-      setEntries((shown) => [...shown, ...older.entries])
-      setNextBefore(older.nextBefore)
-      setError('')
-    } catch (failure) {
-      if (current === generation.current) fail(failure)
-    } finally {
-      setLoadingMore(false)
-    }
+  async function load() {
+    const first = await loadPages()
+    if (!first) return
+    setOverview(first)
+    setError('')
   }
 
   // Reloaded whenever the page comes back into view: a purchase may have just added points.

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useState } from 'react'
 import { useDidShow, useReachBottom, useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { RechargeOrder, Wallet, WalletEntry } from '@wemember/shared'
@@ -9,6 +9,7 @@ import BackBar from '../../components/BackBar'
 import { getRechargeOrders, getWallet, requestRechargeRefund } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
 import { signedCount } from '../../services/format'
+import { useLedgerPages } from '../../services/ledger-pages'
 import { leaveIfSignedOut, openTab, openWalletPage, requireMember } from '../../services/navigation'
 import BalanceHead from '../BalanceHead'
 import { RECHARGE_STATUS_NAMES, refundOpen, refundStatusText } from '../names'
@@ -50,9 +51,6 @@ export default function BalancePage() {
   const { params } = useRouter()
   const [tab, setTab] = useState<Tab>(params.tab === 'recharges' ? 'recharges' : 'entries')
   const [wallet, setWallet] = useState<Wallet | null>(null)
-  const [entries, setEntries] = useState<WalletEntry[]>([])
-  const [nextBefore, setNextBefore] = useState<string | null>(null)
-  const [loadingMore, setLoadingMore] = useState(false)
   const [orders, setOrders] = useState<RechargeOrder[] | null>(null)
   /** The recharge whose refund form is open, its reason, and what the server said about it. */
   const [refunding, setRefunding] = useState<RechargeOrder | null>(null)
@@ -60,49 +58,25 @@ export default function BalancePage() {
   const [reasonError, setReasonError] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
-  /** Bumped on every reload, so an older page arriving late is dropped. */
-  const generation = useRef(0)
 
   function fail(failure: unknown) {
     if (!leaveIfSignedOut(failure)) setError(errorMessage(failure))
   }
 
-  async function load() {
-    const current = ++generation.current
-    try {
-      const [first, recharges] = await Promise.all([getWallet({ limit: PAGE_SIZE }), getRechargeOrders()])
-      if (current !== generation.current) return
-      setWallet(first)
-      setEntries(first.entries)
-      setNextBefore(first.nextBefore)
-      setOrders(recharges.orders)
-      setError('')
-    } catch (failure) {
-      if (current === generation.current) fail(failure)
-    }
-  }
+  const { entries, nextBefore, loadingMore, load: loadPages, loadMore } = useLedgerPages<Wallet>((before) => getWallet({ before, limit: PAGE_SIZE }), fail)
 
-  async function loadMore() {
-    if (tab !== 'entries' || loadingMore || nextBefore === null) return
-    const current = generation.current
-    setLoadingMore(true)
-    try {
-      const older = await getWallet({ before: nextBefore, limit: PAGE_SIZE })
-      if (current !== generation.current) return
-      setEntries((shown) => [...shown, ...older.entries])
-      setNextBefore(older.nextBefore)
-    } catch (failure) {
-      if (current === generation.current) fail(failure)
-    } finally {
-      setLoadingMore(false)
-    }
+  async function load() {
+    const [first, recharges] = await Promise.all([loadPages(), getRechargeOrders().catch((failure: unknown) => (fail(failure), null))])
+    if (first) setWallet(first)
+    if (recharges) setOrders(recharges.orders)
+    if (first && recharges) setError('')
   }
 
   // Reloaded whenever the page comes back into view: a recharge or a purchase may have just moved the balance.
   useDidShow(() => {
     if (requireMember()) load()
   })
-  useReachBottom(loadMore)
+  useReachBottom(() => tab === 'entries' && loadMore())
 
   function openRefund(order: RechargeOrder) {
     setRefunding(order)
