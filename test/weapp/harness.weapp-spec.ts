@@ -1,3 +1,4 @@
+import { Recharger } from '../support/recharge';
 import { TestStack } from '../support/stack';
 import { Phones } from './harness/phones';
 
@@ -57,6 +58,32 @@ describe('weapp harness: WeChat’s rules', () => {
     expect(mp.routes).toEqual(['pages/join/index', 'staff/login/index']);
     const getCurrentPages = (mp as unknown as { globals(): { getCurrentPages(): object[] } }).globals().getCurrentPages;
     expect(getCurrentPages().at(-1)).toBe(mp.page.instance);
+  });
+
+  it('pays with wx.requestPayment only what WeChat would accept, and only when the test says the user pays', async () => {
+    const mp = await phones.launch({ path: 'pages/join/index' });
+    await mp.waitForPage('pages/join/index', '员工入口');
+    const wx = mp.wx as Wx;
+    const created = await (await Recharger.join(stack)).order('充300送20');
+    expect(created.status).toBe(201);
+    const { orderNo, payParams } = created.body;
+
+    // The test gave no answer: the sheet is closed and the test is told.
+    expect(await call(wx, 'requestPayment', { ...payParams })).toMatchObject({ ok: false, res: { errMsg: 'requestPayment:fail cancel' } });
+    // Parameters the merchant did not sign: WeChat refuses them before showing anything.
+    mp.device.payAnswers.push('pay');
+    expect(await call(wx, 'requestPayment', { ...payParams, package: 'prepay_id=wx00000000000000000000000000000000' })).toMatchObject({
+      ok: false,
+      res: { errMsg: 'requestPayment:fail 支付验证签名失败' },
+    });
+    expect(mp.errors).toEqual([expect.stringContaining('gave no answer (device.payAnswers)'), expect.stringContaining('the paySign does not verify')]);
+    mp.errors.length = 0;
+    expect((await stack.wechat<{ trade_state: string }>(`/pay/orders/${orderNo}`)).trade_state).toBe('NOTPAY');
+
+    // Called without callbacks it is a promise, as in WeChat; the user pays and WeChat Pay has the money.
+    mp.device.payAnswers.push('pay');
+    await expect(wx.requestPayment({ ...payParams })).resolves.toMatchObject({ errMsg: 'requestPayment:ok' });
+    expect((await stack.wechat<{ trade_state: string }>(`/pay/orders/${orderNo}`)).trade_state).toBe('SUCCESS');
   });
 
   it('keeps storage as copies and runs the app’s long timers only when the test moves the clock', async () => {
