@@ -116,6 +116,8 @@ async function main(): Promise<void> {
         port: sandboxPort,
         apps: [{ appid, secret, kind: 'miniprogram' }],
         pages: ['pages/join/index', 'pages/card/index'],
+        // Where the sandbox's WeChat Pay posts payment and refund results: this server (read back from its merchant).
+        payNotifyUrl: `http://127.0.0.1:${port}/api/wechat/pay/notify`,
         ...payOptionsFromEnv(env),
       }).catch(
         (error: Error) => fail(`the WeChat sandbox could not listen on port ${sandboxPort} (${error.message}); set WECHAT_SANDBOX_PORT`),

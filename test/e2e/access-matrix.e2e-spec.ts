@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
-import { API_ROUTES, type ApiRoute, type ApiRouteName, type StaffRole } from '@wemember/shared';
+import { API_ROUTES, chinaDate, type ApiRoute, type ApiRouteName, type StaffRole } from '@wemember/shared';
 import { hashPassword } from '../../server/src/staff/password-hasher';
 import { Staff } from '../../server/src/staff/staff.entity';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
 import { aTemplate, createTemplate } from '../support/coupons';
 import type { HttpResult } from '../support/http';
 import { TINY_PNG_BASE64 } from '../support/images';
+import { Recharger } from '../support/recharge';
 import { ACCEPTED_AGREEMENTS, aPhone, STAFF_PASSWORD, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
 import { aCouponCode } from '../support/till-coupons';
@@ -88,6 +89,8 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
   let templateId: string;
   let couponId: string;
   let revokableId: string;
+  /** The matrix member's paid recharges: one asked about and refunded by the member, one with a refund to decide, one HQ refunds. */
+  const recharges = { asked: '', refundId: '', direct: '', requestId: randomUUID() };
   const callers: Caller[] = [];
   const tried = { cases: 0, failures: 0 };
 
@@ -236,6 +239,26 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       touches: 'member',
       sample: async () => ({ params: { id: stack.chain.rechargePackages[0].id }, body: { name: '充100元', payFen: 10_000, bonusFen: 0, status: 'active' } }),
     },
+    // A frozen card recharges nothing (403).
+    rechargeCreateOrder: { touches: 'brand', sample: async () => ({ body: { packageId: stack.chain.rechargePackages[0].id } }), alsoOk: [403] },
+    // The matrix member's recharge: anyone else's token finds no such order (404).
+    rechargeGetOrder: { touches: 'brand', sample: async () => ({ params: { no: recharges.asked } }), alsoOk: [404], leaks: { ids: () => [recharges.asked], hiddenFrom: (c) => c.name !== 'member' } },
+    memberRechargeOrders: { touches: 'brand', sample: async () => ({}), leaks: { ids: () => [recharges.asked], hiddenFrom: (c) => c.name !== 'member' } },
+    // The first ask opens the refund; asking again while it is open is a 409; another member's order is a 404.
+    rechargeRequestRefund: { touches: 'brand', sample: async () => ({ params: { no: recharges.asked }, body: { reason: '权限矩阵测试' } }), alsoOk: [404, 409] },
+    // Public, and junk without WeChat Pay's signature is refused (401) to every caller.
+    wechatPayNotify: { touches: 'brand', sample: async () => ({ body: { id: 'matrix', event_type: 'TRANSACTION.SUCCESS' } }), alsoOk: [401] },
+    staffListRechargeRefunds: { touches: 'brand', sample: async () => ({ query: { limit: '100' } }), leaks: { ids: () => [recharges.refundId], hiddenFrom: (c) => !c.seesStoreA } },
+    // The member joined at HZ001: managers elsewhere are refused (403), another brand finds nothing (404). The first decision rejects; later ones are 409.
+    staffDecideRechargeRefund: {
+      touches: 'store',
+      sample: async () => ({ params: { id: recharges.refundId }, body: { approve: false, reason: '权限矩阵测试' } }),
+      alsoOk: [409],
+      outside: (c) => (c.brandA ? { status: 403, code: 'OTHER_STORE' } : { status: 404, code: 'RECHARGE_REFUND_NOT_FOUND' }),
+    },
+    // The same requestId answers the same refund (201, then 200).
+    staffRefundRecharge: { touches: 'member', sample: async () => ({ params: { no: recharges.direct }, body: { requestId: recharges.requestId, reason: '权限矩阵测试' } }) },
+    staffWalletReconciliation: { touches: 'brand', sample: async () => ({ query: { date: chinaDate(new Date()) } }) },
   };
 
   beforeAll(async () => {
@@ -303,6 +326,11 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     const marketer = await stack.staffToken('marketer');
     templateId = (await createTemplate(stack, marketer, { name: '矩阵测试券', stock: 1_000, pointsPrice: 100 })).id;
     couponId = (await stack.api('POST', `/coupons/${stack.chain.couponTemplates.claimable.id}/claim`, { token: member.token })).body.id;
+    const recharger = Recharger.of(stack, member.token);
+    recharges.asked = await recharger.paid('充100元');
+    const toDecide = await recharger.paid('充100元');
+    recharges.refundId = (await stack.api('POST', `/recharge/orders/${toDecide}/refund-request`, { token: member.token, body: { reason: '权限矩阵测试' } })).body.id;
+    recharges.direct = await recharger.paid('充100元');
     revokableId = (await stack.api('POST', `/staff/coupon-templates/${templateId}/grants`, { token: marketer, body: { memberId: member.memberId, requestId: aReceiptNo('GR') } })).body.id;
   });
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { BrandRows, rowChanges } from '../support/brand-rows';
 import { aTemplate, createTemplate } from '../support/coupons';
 import { TINY_PNG_BASE64 } from '../support/images';
 import { rawHttp, type RawAnswer } from '../support/raw-http';
+import { Recharger } from '../support/recharge';
 import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
 import { aCouponCode } from '../support/till-coupons';
@@ -292,6 +293,9 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
   /** A coupon template of the brand, and a coupon of the fuzz member's. */
   let templateId: string;
   let couponId: string;
+  /** The fuzz member's paid recharge, and a refund request on another one. */
+  let rechargeNo: string;
+  let refundId: string;
   const credentials: Record<'anonymous' | 'unjoined' | 'member' | 'hqAdmin' | 'clerk' | 'posKey' | 'closer', Credential> = {} as never;
   /** memberClose closes the card it is sent for: each close that succeeds gets the next case a new member. */
   const newCloser = async (): Promise<Credential> => ({ name: 'member-to-close', headers: { authorization: `Bearer ${(await stack.join(aPhone())).token}` } });
@@ -379,6 +383,16 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
       params: { id: stack.chain.rechargePackages[1].id },
       body: { name: '模糊测试套餐', payFen: 30_000, bonusFen: 2_000, perMemberLimit: 5, status: 'active' },
     }),
+    rechargeCreateOrder: async () => ({ body: { packageId: stack.chain.rechargePackages[0].id } }),
+    rechargeGetOrder: async () => ({ params: { no: rechargeNo } }),
+    memberRechargeOrders: async () => ({}),
+    rechargeRequestRefund: async () => ({ params: { no: rechargeNo }, body: { reason: '模糊测试退款' } }),
+    // Whatever is sent, nothing verifies without WeChat Pay's signature: 4xx, never 5xx.
+    wechatPayNotify: async () => ({ body: { id: 'fuzz', event_type: 'TRANSACTION.SUCCESS', resource: { ciphertext: 'AAAA', nonce: 'n', algorithm: 'AEAD_AES_256_GCM' } } }),
+    staffListRechargeRefunds: async () => ({ query: { status: 'requested', limit: '20' } }),
+    staffDecideRechargeRefund: async () => ({ params: { id: refundId }, body: { approve: false, reason: '模糊测试拒绝' } }),
+    staffRefundRecharge: async () => ({ params: { no: rechargeNo }, body: { requestId: aReceiptNo('RR'), reason: '模糊测试退款' } }),
+    staffWalletReconciliation: async () => ({ query: { date: '2026-01-01' } }),
   };
 
   beforeAll(async () => {
@@ -407,6 +421,9 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     await stack.api('PUT', '/member/avatar', { token: member.token, body: { image: TINY_PNG_BASE64 } });
     templateId = (await createTemplate(stack, till.adminToken, { name: '模糊测试券', stock: 100_000, perMemberLimit: 100, pointsPrice: 1 })).id;
     couponId = (await stack.api('POST', `/coupons/${templateId}/claim`, { token: member.token })).body.id;
+    const recharger = Recharger.of(stack, member.token);
+    rechargeNo = await recharger.paid('充100元');
+    refundId = (await stack.api('POST', `/recharge/orders/${await recharger.paid('充100元')}/refund-request`, { token: member.token, body: { reason: '模糊测试' } })).body.id;
     rows = await BrandRows.of(stack.db);
     console.log(`fuzz: FUZZ_SEED=${SEED}, ${GENERATED} generated per schema, ${MUTATED} random mutations per sample; counting ${rows.tables.join(', ')}`);
   });

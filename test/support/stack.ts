@@ -58,6 +58,8 @@ export class TestStack {
       apps: [{ appid, secret, kind: 'miniprogram' }],
       pages: ['pages/join/index', 'pages/card/index'],
       now: clock.now,
+      // WeChat Pay's retry schedule (15 s, 15 s, 30 s, 3 min …) in milliseconds.
+      payTimeScale: 0.001,
     });
     const tempDir = mkdtempSync(join(tmpdir(), 'wemember-e2e-'));
     const config = loadConfig({
@@ -81,6 +83,8 @@ export class TestStack {
     const app = await createApp(config, { now: clock.now });
     await app.listen(0, '127.0.0.1');
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    // The merchant platform's notify URL: where the server (reading the sandbox's merchant) sends WeChat Pay.
+    await http('POST', `${sandbox.url}/__sandbox/merchant`, { body: { notifyUrl: `${url}/api/wechat/pay/notify` } });
     const usernamePrefix = `t${run}-`;
     const chain = await setUpBrand(app.get(UnitOfWork), demoBrandPlan(appid, STAFF_PASSWORD, usernamePrefix));
     return new TestStack(app, config, url, sandbox, clock, chain, usernamePrefix, tempDir);

@@ -1,4 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { ConfigError, loadConfig } from './app-config';
 
 const secrets = () => ({
@@ -6,6 +10,29 @@ const secrets = () => ({
   PII_KEY: randomBytes(32).toString('base64url'),
   MEMBER_CODE_SECRET: randomBytes(32).toString('base64url'),
 });
+
+/** A merchant key and certificate as the merchant platform issues them (not the sandbox's). */
+function merchantKeys(subject: Array<[string, string]>): { keyPem: string; certPem: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'wemember-cert-'));
+  const subj = subject.map(([k, v]) => `/${k}=${v}`).join('');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-utf8', '-subj', subj, '-days', '2', '-set_serial', `0x${SERIAL}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  const keys = { keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'), certPem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  rmSync(dir, { recursive: true, force: true });
+  return keys;
+}
+
+const SERIAL = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
+const REAL_MERCHANT = merchantKeys([['C', 'CN'], ['O', '微信商户系统'], ['OU', '杭州某某零售有限公司'], ['CN', '1900000109']]);
+
+const REAL_PAY = {
+  WECHAT_PAY_BASE: 'https://api.mch.weixin.qq.com',
+  WECHAT_PAY_MCHID: '1900000109',
+  WECHAT_PAY_SERIAL_NO: SERIAL,
+  WECHAT_PAY_PRIVATE_KEY: REAL_MERCHANT.keyPem,
+  WECHAT_PAY_CERT: REAL_MERCHANT.certPem,
+  WECHAT_PAY_API_V3_KEY: 'Vb3kQ9xZ2mLp7RtY4wN8cJ6hF1sD5gA0',
+  WECHAT_PAY_NOTIFY_URL: 'https://member.example.com/api/wechat/pay/notify',
+};
 
 const REAL_WECHAT = {
   WECHAT_APPID: 'wx1234567890abcdef',
@@ -33,7 +60,7 @@ describe('loadConfig: WeChat settings in production', () => {
 
   it.each(['WECHAT_APPID', 'WECHAT_SECRET', 'WECHAT_API_BASE'] as const)('names only the missing one when %s alone is unset or blank', (name) => {
     for (const value of [undefined, '', '  ']) {
-      const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, [name]: value };
+      const env: NodeJS.ProcessEnv = { NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, ...REAL_PAY, [name]: value };
 
       const error = configError(env);
 
@@ -49,7 +76,7 @@ describe('loadConfig: WeChat settings in production', () => {
   });
 
   it('starts in production with all three set, using them as given', () => {
-    const config = loadConfig({ NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, WECHAT_API_BASE: 'https://api.weixin.qq.com/' });
+    const config = loadConfig({ NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, ...REAL_PAY, WECHAT_API_BASE: 'https://api.weixin.qq.com/' });
 
     expect(config.wechat).toMatchObject({ appid: REAL_WECHAT.WECHAT_APPID, secret: REAL_WECHAT.WECHAT_SECRET, apiBase: 'https://api.weixin.qq.com' });
   });
@@ -66,18 +93,18 @@ describe('loadConfig: WeChat settings in production', () => {
 describe('loadConfig: secrets must be real', () => {
   it('refuses a secret of one repeated character, naming it but never echoing it', () => {
     const weak = 'a'.repeat(40);
-    const error = configError({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), JWT_SECRET: weak });
+    const error = configError({ NODE_ENV: 'production', ...REAL_WECHAT, ...REAL_PAY, ...secrets(), JWT_SECRET: weak });
     expect(error.message).toContain('JWT_SECRET looks guessable');
     expect(error.message).not.toContain(weak);
   });
 
   it('refuses a short phrase repeated to length', () => {
-    expect(configError({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), PII_KEY: 'abcd1234'.repeat(5) }).message).toContain('PII_KEY looks guessable');
+    expect(configError({ NODE_ENV: 'production', ...REAL_WECHAT, ...REAL_PAY, ...secrets(), PII_KEY: 'abcd1234'.repeat(5) }).message).toContain('PII_KEY looks guessable');
   });
 
   it('accepts random base64 and hex secrets, whatever the environment', () => {
     for (let i = 0; i < 200; i++) {
-      const env = { NODE_ENV: 'production', ...REAL_WECHAT, JWT_SECRET: randomBytes(32).toString('base64url'), PII_KEY: randomBytes(32).toString('hex'), MEMBER_CODE_SECRET: randomBytes(24).toString('base64') };
+      const env = { NODE_ENV: 'production', ...REAL_WECHAT, ...REAL_PAY, JWT_SECRET: randomBytes(32).toString('base64url'), PII_KEY: randomBytes(32).toString('hex'), MEMBER_CODE_SECRET: randomBytes(24).toString('base64') };
       expect(() => loadConfig(env)).not.toThrow();
     }
   });
@@ -101,7 +128,61 @@ describe('loadConfig: which proxies are trusted', () => {
 describe('loadConfig: the API document', () => {
   it('is served outside production, off in production unless API_DOCS=true', () => {
     expect(loadConfig({ NODE_ENV: 'test', DATA_DIR: '/nonexistent-never-written', ...secrets() }).apiDocs).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets() }).apiDocs).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...secrets(), API_DOCS: 'true' }).apiDocs).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...REAL_PAY, ...secrets() }).apiDocs).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL_WECHAT, ...REAL_PAY, ...secrets(), API_DOCS: 'true' }).apiDocs).toBe(true);
+  });
+});
+
+describe('loadConfig: WeChat Pay', () => {
+  const production = (pay: Record<string, string | undefined>) => ({ NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, ...pay });
+
+  it('refuses to start in production without the merchant settings, naming each', () => {
+    const error = configError(production({}));
+
+    expect(error.message).toMatch(/^Set WECHAT_PAY_BASE, WECHAT_PAY_MCHID, WECHAT_PAY_SERIAL_NO, WECHAT_PAY_PRIVATE_KEY, WECHAT_PAY_CERT, WECHAT_PAY_API_V3_KEY, WECHAT_PAY_NOTIFY_URL in production/);
+  });
+
+  it("refuses the sandbox's merchant certificate in production", () => {
+    const sandbox = merchantKeys([['C', 'CN'], ['O', '微信商户系统'], ['OU', '沙箱商户'], ['CN', '1600000001']]);
+
+    const error = configError(production({ ...REAL_PAY, WECHAT_PAY_PRIVATE_KEY: sandbox.keyPem, WECHAT_PAY_CERT: sandbox.certPem }));
+
+    expect(error.message).toContain("WECHAT_PAY_CERT is the WeChat sandbox's merchant certificate");
+    expect(error.message).not.toContain('PRIVATE KEY');
+  });
+
+  it.each(['http://127.0.0.1:3100', 'http://localhost:3100', 'http://api.mch.weixin.qq.com'])('refuses WECHAT_PAY_BASE=%s in production', (base) => {
+    expect(configError(production({ ...REAL_PAY, WECHAT_PAY_BASE: base })).message).toContain('WECHAT_PAY_BASE must be WeChat Pay over https');
+  });
+
+  it('starts in production with real settings, the keys given inline or as files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wemember-pay-'));
+    writeFileSync(join(dir, 'apiclient_key.pem'), REAL_MERCHANT.keyPem);
+    writeFileSync(join(dir, 'apiclient_cert.pem'), REAL_MERCHANT.certPem);
+
+    const inline = loadConfig(production(REAL_PAY));
+    const files = loadConfig(production({ ...REAL_PAY, WECHAT_PAY_PRIVATE_KEY: join(dir, 'apiclient_key.pem'), WECHAT_PAY_CERT: join(dir, 'apiclient_cert.pem') }));
+
+    for (const config of [inline, files]) {
+      expect(config.pay).toMatchObject({ base: 'https://api.mch.weixin.qq.com', sandboxUrl: null, notifyUrl: REAL_PAY.WECHAT_PAY_NOTIFY_URL });
+      expect(config.pay.merchant).toMatchObject({ mchid: '1900000109', serialNo: SERIAL, privateKeyPem: REAL_MERCHANT.keyPem, certPem: REAL_MERCHANT.certPem, publicKey: null });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the WeChat Pay public key (PUB_KEY_ID_…) only with its id', () => {
+    const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+
+    const config = loadConfig(production({ ...REAL_PAY, WECHAT_PAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0119000001092025', WECHAT_PAY_PUBLIC_KEY: publicKey }));
+
+    expect(config.pay.merchant?.publicKey).toEqual({ id: 'PUB_KEY_ID_0119000001092025', pem: publicKey });
+    expect(configError(production({ ...REAL_PAY, WECHAT_PAY_PUBLIC_KEY_ID: 'PUB_KEY_ID_0119000001092025' })).message).toContain('WECHAT_PAY_PUBLIC_KEY');
+  });
+
+  it('reads the merchant from the sandbox outside production, and refuses half a merchant', () => {
+    const config = loadConfig({ NODE_ENV: 'development', ...secrets(), WECHAT_SANDBOX_URL: 'http://127.0.0.1:3999' });
+
+    expect(config.pay).toMatchObject({ base: 'http://127.0.0.1:3999', merchant: null, sandboxUrl: 'http://127.0.0.1:3999' });
+    expect(configError({ NODE_ENV: 'development', ...secrets(), WECHAT_PAY_MCHID: '1900000109' }).message).toContain('missing WECHAT_PAY_SERIAL_NO');
   });
 });

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -96,6 +96,29 @@ const envSchema = z.object({
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
   /** How often each instance checks that the schedule is in Redis and that no run was missed. */
   SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /** WeChat Pay API v3's host (https://api.mch.weixin.qq.com); unset, the sandbox (WECHAT_SANDBOX_URL, else port 3100). */
+  WECHAT_PAY_BASE: z.string().url().optional(),
+  WECHAT_PAY_MCHID: z.string().regex(/^\d{8,12}$/, 'WECHAT_PAY_MCHID must be the merchant number (digits)').optional(),
+  /** The merchant API certificate's serial (40 hex digits). */
+  WECHAT_PAY_SERIAL_NO: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'WECHAT_PAY_SERIAL_NO must be the certificate serial in hex').optional(),
+  /** The merchant API private key (apiclient_key.pem): PEM text or a file path. */
+  WECHAT_PAY_PRIVATE_KEY: z.string().optional(),
+  /** The merchant API certificate (apiclient_cert.pem): PEM text or a file path. */
+  WECHAT_PAY_CERT: z.string().optional(),
+  WECHAT_PAY_API_V3_KEY: z.string().length(32, 'WECHAT_PAY_API_V3_KEY must be the 32-character APIv3 key').optional(),
+  /** WeChat Pay public key mode: its id (PUB_KEY_ID_…) and the key (PEM or path). Without them, platform certificates are downloaded. */
+  WECHAT_PAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_\w+$/, 'WECHAT_PAY_PUBLIC_KEY_ID must start with PUB_KEY_ID_').optional(),
+  WECHAT_PAY_PUBLIC_KEY: z.string().optional(),
+  /** Where WeChat Pay posts payment and refund results: https://<host>/api/wechat/pay/notify (no query). */
+  WECHAT_PAY_NOTIFY_URL: z.string().url().optional(),
+  /** Recharges unpaid this long are left to WeChat Pay's own payment page no longer (time_expire). */
+  WECHAT_PAY_ORDER_EXPIRE_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(30),
+  /** How often the sweeper looks for recharges and refunds WeChat Pay has not told us about. */
+  WECHAT_PAY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** How long a recharge waits for its notification before the sweeper asks WeChat Pay. */
+  WECHAT_PAY_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(180),
+  /** A member's result page asks WeChat Pay about one order at most this often. */
+  WECHAT_PAY_QUERY_EVERY_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
 });
 
 export type DatabaseConfig =
@@ -129,6 +152,31 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   apiDocs: boolean;
   jobs: { schedule: boolean; checkSeconds: number };
+  pay: PayConfig;
+}
+
+/** The merchant's WeChat Pay identity and keys. */
+export interface PayMerchant {
+  mchid: string;
+  serialNo: string;
+  privateKeyPem: string;
+  certPem: string;
+  apiV3Key: string;
+  /** WeChat Pay public key mode (PUB_KEY_ID_…); null when platform certificates verify answers. */
+  publicKey: { id: string; pem: string } | null;
+}
+
+export interface PayConfig {
+  base: string;
+  /** From the settings; null in development and tests, where the sandbox at `sandboxUrl` hands them out. */
+  merchant: PayMerchant | null;
+  sandboxUrl: string | null;
+  /** WECHAT_PAY_NOTIFY_URL; in development the sandbox merchant's notifyUrl when unset. */
+  notifyUrl: string | null;
+  orderExpireMinutes: number;
+  sweepSeconds: number;
+  sweepAfterSeconds: number;
+  queryEveryMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -137,7 +185,10 @@ export class ConfigError extends Error {}
 
 /** Reads and validates the environment. Secrets left unset are generated once into DATA_DIR (never in production). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  if (env.NODE_ENV === 'production') requireProductionWechat(env);
+  if (env.NODE_ENV === 'production') {
+    requireProductionWechat(env);
+    requireProductionPay(env);
+  }
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -178,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     apiDocs: (e.API_DOCS ?? (e.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
     jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
+    pay: payConfig(e),
   };
 }
 
@@ -197,6 +249,82 @@ function requireProductionWechat(env: NodeJS.ProcessEnv): void {
   if (!missing.length) return;
   const lines = missing.map(([name, what]) => `  ${name}: ${what}`);
   throw new ConfigError(`Set ${missing.map(([name]) => name).join(', ')} in production (the defaults are the local WeChat sandbox):\n${lines.join('\n')}`);
+}
+
+/** Every WeChat Pay setting production must give: the defaults are the sandbox's generated merchant. */
+const PRODUCTION_PAY_SETTINGS = [
+  ['WECHAT_PAY_BASE', "WeChat Pay's host, https://api.mch.weixin.qq.com"],
+  ['WECHAT_PAY_MCHID', 'the merchant number'],
+  ['WECHAT_PAY_SERIAL_NO', 'the merchant API certificate serial'],
+  ['WECHAT_PAY_PRIVATE_KEY', 'apiclient_key.pem (PEM or path)'],
+  ['WECHAT_PAY_CERT', 'apiclient_cert.pem (PEM or path)'],
+  ['WECHAT_PAY_API_V3_KEY', 'the APIv3 key'],
+  ['WECHAT_PAY_NOTIFY_URL', 'https://<host>/api/wechat/pay/notify'],
+] as const;
+
+/** What the sandbox writes into the certificates it makes (scripts/wechat-sandbox pay-keys). */
+const SANDBOX_CERT_MARK = '沙箱商户';
+
+function requireProductionPay(env: NodeJS.ProcessEnv): void {
+  const missing = PRODUCTION_PAY_SETTINGS.filter(([name]) => !env[name]?.trim());
+  if (missing.length) {
+    const lines = missing.map(([name, what]) => `  ${name}: ${what}`);
+    throw new ConfigError(`Set ${missing.map(([name]) => name).join(', ')} in production (the defaults are the WeChat sandbox's merchant):\n${lines.join('\n')}`);
+  }
+  const base = new URL(env.WECHAT_PAY_BASE as string);
+  if (base.protocol !== 'https:' || isLoopback(base.hostname)) throw new ConfigError('WECHAT_PAY_BASE must be WeChat Pay over https in production, not the sandbox');
+  if (env.WECHAT_PAY_PUBLIC_KEY_ID?.trim() && !env.WECHAT_PAY_PUBLIC_KEY?.trim()) throw new ConfigError('Set WECHAT_PAY_PUBLIC_KEY with WECHAT_PAY_PUBLIC_KEY_ID');
+  const cert = pemOrFile('WECHAT_PAY_CERT', env.WECHAT_PAY_CERT as string);
+  if (new X509Certificate(cert).subject.includes(SANDBOX_CERT_MARK)) throw new ConfigError('WECHAT_PAY_CERT is the WeChat sandbox\'s merchant certificate: production needs the real one');
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '[::1]' || host.endsWith('.invalid');
+}
+
+/** A key or certificate given inline (PEM) or as the path of its file. */
+function pemOrFile(name: string, value: string): string {
+  const text = value.includes('-----BEGIN') ? value : readPemFile(name, value);
+  if (!text.includes('-----BEGIN')) throw new ConfigError(`${name} must be PEM text or the path of a PEM file`);
+  return text.replace(/\\n/g, '\n');
+}
+
+function readPemFile(name: string, path: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch {
+    throw new ConfigError(`${name}: cannot read ${path}`);
+  }
+}
+
+function payConfig(e: z.infer<typeof envSchema>): PayConfig {
+  const given = ['WECHAT_PAY_MCHID', 'WECHAT_PAY_SERIAL_NO', 'WECHAT_PAY_PRIVATE_KEY', 'WECHAT_PAY_CERT', 'WECHAT_PAY_API_V3_KEY'] as const;
+  const set = given.filter((n) => e[n]);
+  if (set.length && set.length < given.length) {
+    throw new ConfigError(`WeChat Pay needs all of ${given.join(', ')}; missing ${given.filter((n) => !e[n]).join(', ')}`);
+  }
+  if (!!e.WECHAT_PAY_PUBLIC_KEY_ID !== !!e.WECHAT_PAY_PUBLIC_KEY) throw new ConfigError('Set WECHAT_PAY_PUBLIC_KEY_ID and WECHAT_PAY_PUBLIC_KEY together');
+  const merchant: PayMerchant | null = set.length
+    ? {
+        mchid: e.WECHAT_PAY_MCHID as string,
+        serialNo: (e.WECHAT_PAY_SERIAL_NO as string).toUpperCase(),
+        privateKeyPem: pemOrFile('WECHAT_PAY_PRIVATE_KEY', e.WECHAT_PAY_PRIVATE_KEY as string),
+        certPem: pemOrFile('WECHAT_PAY_CERT', e.WECHAT_PAY_CERT as string),
+        apiV3Key: e.WECHAT_PAY_API_V3_KEY as string,
+        publicKey: e.WECHAT_PAY_PUBLIC_KEY_ID ? { id: e.WECHAT_PAY_PUBLIC_KEY_ID, pem: pemOrFile('WECHAT_PAY_PUBLIC_KEY', e.WECHAT_PAY_PUBLIC_KEY as string) } : null,
+      }
+    : null;
+  const base = (e.WECHAT_PAY_BASE ?? e.WECHAT_SANDBOX_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, '');
+  return {
+    base,
+    merchant,
+    sandboxUrl: merchant ? null : (e.WECHAT_SANDBOX_URL ?? base).replace(/\/+$/, ''),
+    notifyUrl: e.WECHAT_PAY_NOTIFY_URL ?? null,
+    orderExpireMinutes: e.WECHAT_PAY_ORDER_EXPIRE_MINUTES,
+    sweepSeconds: e.WECHAT_PAY_SWEEP_SECONDS,
+    sweepAfterSeconds: e.WECHAT_PAY_SWEEP_AFTER_SECONDS,
+    queryEveryMs: e.WECHAT_PAY_QUERY_EVERY_MS,
+  };
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {

@@ -88,6 +88,22 @@ export class MiniProgramClient {
   }
 
   /**
+   * Tells WeChat a mini-program payment's goods were delivered (§H, 发货信息录入), which it wants
+   * before it settles the money to the merchant. Any errcode is an error: the caller's job retries.
+   */
+  async uploadShippingInfo(body: Record<string, unknown>): Promise<void> {
+    const answer = await this.call(async () => {
+      const { accessToken } = await this.api.ensureAccessToken();
+      return this.api.request(`${this.api.wxaPrefix}sec/order/upload_shipping_info?access_token=${encodeURIComponent(accessToken)}`, {
+        method: 'POST',
+        data: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    }, {});
+    if (!answer || Buffer.isBuffer(answer) || (answer as { errcode?: number }).errcode !== 0) throw new DomainError('WECHAT_UNAVAILABLE');
+  }
+
+  /**
    * Known errcodes become domain errors a user can act on; a token WeChat refuses is its own 503;
    * anything else is WeChat being unavailable. Logged messages are redacted: they hold URLs.
    */

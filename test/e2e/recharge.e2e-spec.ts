@@ -1,0 +1,3 @@
+import { describeRechargeJourney } from './recharge-journey';
+
+describeRechargeJourney('mysql');
