@@ -11,6 +11,7 @@ import { openDatabase } from '../../server/src/database/data-source';
 import { MemberCodes } from '../../server/src/members/member-code.service';
 import { demoBrandPlan, setUpBrand, type BrandSetup } from '../../server/src/seed/brand-setup';
 import { OwnMariaDb } from './own-mariadb';
+import { productionPayEnv } from './production-pay';
 import { freePort, OwnRedis } from './own-redis';
 import { ServerProcess } from './server-process';
 import { WechatRecorder } from './wechat-recorder';
@@ -55,6 +56,8 @@ export class FaultStack {
     PII_KEY: randomBytes(32).toString('base64url'),
     MEMBER_CODE_SECRET: randomBytes(32).toString('base64url'),
   };
+  /** The server runs as in production, so WeChat Pay needs settings that are not the sandbox's. */
+  readonly pay = productionPayEnv('wemember.example.com');
   readonly usernamePrefix = `f${this.run}-`;
   readonly redisPrefix = `wemember-faults:${this.run}:`;
   readonly databaseName = `wemember_faults_test_${this.run}`;
@@ -128,6 +131,7 @@ export class FaultStack {
       LOG_LEVEL: 'debug',
       SCHEDULE_JOBS: 'true',
       SCHEDULE_CHECK_SECONDS: '2',
+      ...this.pay.env,
       ...this.options.env,
     });
     await this.server.start();
@@ -234,6 +238,7 @@ export class FaultStack {
       'phone number': this.minted.phones,
       token: this.minted.tokens,
       'POS key': this.minted.apiKeys,
+      ...this.pay.secrets,
       ...(this.recorder && {
         'access token': this.recorder.values('access_token'),
         'session key': this.recorder.values('session_key'),
