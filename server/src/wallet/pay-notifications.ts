@@ -32,7 +32,8 @@ interface Handled {
  * off, unknown serials and bad signatures → 401), the envelope, the resource decrypted with the GCM
  * tag checked, then the content against our order (mchid, appid, out_trade_no, amount). Only then
  * the credit (or the refund's end), and 204 after it committed. WeChat Pay retries anything else, so
- * a notification refused for a transient reason comes back. Every one is recorded with its outcome.
+ * a notification refused for a transient reason comes back. Every signed one is recorded with its
+ * outcome; unsigned or forged posts are only logged, so junk cannot grow the table.
  */
 @Injectable()
 export class PayNotifications {
@@ -62,7 +63,7 @@ export class PayNotifications {
     const base = { eventId: str(envelope.id).slice(0, 64) || '-', eventType: str(envelope.event_type).slice(0, 40) || '-', outTradeNo: null, outRefundNo: null };
     const problem = signed ? await this.pay.checkSignature(signed, rawBody) : 'no Wechatpay signature headers';
     if (problem) {
-      await this.record({ ...base, outcome: `rejected:signature` });
+      // Logged, not stored: anyone can post here, and only what WeChat Pay signed earns a row.
       this.logger.warn(`pay notification refused: ${problem}`);
       throw new DomainError('PAY_SIGNATURE_INVALID');
     }
