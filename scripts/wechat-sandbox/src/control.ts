@@ -2,9 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ControlError } from './errors';
 import { clearFaults, injectFault, listFaults } from './faults';
 import { mintLoginCode } from './login';
-import { acceptSubscription } from './messages';
+import { acceptSubscription, failTemplateSends } from './messages';
 import type { OfficialAccountPusher } from './oa-push';
-import { block, follow, unfollow } from './official-account';
+import { block, configureOfficialAccount, follow, officialAccountView, unfollow } from './official-account';
 import { registerPayControlRoutes } from './pay-control';
 import type { PayContext } from './pay-http';
 import { mintPhoneCode } from './phone';
@@ -119,7 +119,26 @@ export function controlApi(state: SandboxState, pusher: OfficialAccountPusher, p
 
     scope.post('/unfollow', async (request) => {
       const body = bodyOf(request);
-      return unfollow(state, pusher, state.resolveApp(body.appid, 'official_account'), body.openid);
+      return unfollow(state, pusher, state.resolveApp(body.appid, 'official_account'), body);
+    });
+
+    scope.get('/official-account', async (request) => officialAccountView(state.resolveApp(queryOf(request).appid, 'official_account')));
+
+    scope.post('/official-account', async (request) => {
+      const body = bodyOf(request);
+      return configureOfficialAccount(state, state.resolveApp(body.appid, 'official_account'), body);
+    });
+
+    scope.post('/verify-url', async (request) => {
+      const appState = state.resolveApp(bodyOf(request).appid, 'official_account');
+      const result = await pusher.verifyUrl(appState.app);
+      if (!result) throw new ControlError(409, `official account ${appState.app.appid} has no serverUrl (push URL) to verify`);
+      return result;
+    });
+
+    scope.post('/template-finish', async (request) => {
+      const body = bodyOf(request);
+      return failTemplateSends(state.resolveApp(body.appid, 'official_account'), body.times ?? 1);
     });
 
     scope.post('/block', async (request) => {

@@ -17,13 +17,29 @@ export function postOnce(
   timeoutMs: number,
   cancel: AbortSignal,
 ): Promise<PostAnswer> {
+  return requestOnce('POST', target, body, headers, timeoutMs, cancel);
+}
+
+/** One GET, as postOnce (the official account's URL verification, §G.1). */
+export function getOnce(target: URL, headers: Record<string, string>, timeoutMs: number, cancel: AbortSignal): Promise<PostAnswer> {
+  return requestOnce('GET', target, '', headers, timeoutMs, cancel);
+}
+
+function requestOnce(
+  method: 'GET' | 'POST',
+  target: URL,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  cancel: AbortSignal,
+): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
     const client = target.protocol === 'https:' ? https : http;
     const request = client.request(target, {
-      method: 'POST',
+      method,
       agent: false,
       signal: cancel,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      headers: method === 'POST' ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers,
     });
     const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     const fail = (error: Error): void => {

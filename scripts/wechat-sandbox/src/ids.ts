@@ -52,3 +52,8 @@ export function newNonce(): string {
 export function originalIdFor(appid: string): string {
   return 'gh_' + createHash('sha1').update(`gh:${appid}`).digest('hex').slice(0, 12);
 }
+
+/** The openid an app gives the person behind `unionid` when only the unionid is known: stable per app. */
+export function openidForUnionid(appid: string, unionid: string): string {
+  return 'o' + createHash('sha256').update(`openid:${appid}:${unionid}`).digest('base64url').slice(0, 27);
+}

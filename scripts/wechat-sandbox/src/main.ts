@@ -1,4 +1,5 @@
 import { payOptionsFromEnv, startSandbox, type SandboxApp } from './index';
+import type { PushMode } from './state';
 
 /** Demo credentials: harmless, and only ever accepted by this sandbox. */
 const DEMO = {
@@ -22,6 +23,10 @@ function appsFromEnv(env: NodeJS.ProcessEnv): SandboxApp[] {
     pushToken: env.WECHAT_OA_TOKEN || DEMO.oaToken,
   };
   if (env.WECHAT_OA_PUSH_URL) officialAccount.pushUrl = env.WECHAT_OA_PUSH_URL;
+  // Checked by registerApp, which names the bad setting.
+  if (env.WECHAT_OA_ENCODING_AES_KEY) officialAccount.encodingAESKey = env.WECHAT_OA_ENCODING_AES_KEY;
+  if (env.WECHAT_OA_PUSH_MODE) officialAccount.pushMode = env.WECHAT_OA_PUSH_MODE as PushMode;
+  if (env.WECHAT_OA_TEMPLATE_DAILY_QUOTA) officialAccount.templateDailyQuota = Number(env.WECHAT_OA_TEMPLATE_DAILY_QUOTA);
   return [miniProgram, officialAccount];
 }
 

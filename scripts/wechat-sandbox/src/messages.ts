@@ -3,8 +3,9 @@ import { ControlError, WechatError } from './errors';
 import { newTemplateMsgid } from './ids';
 import { eventXml, type OfficialAccountPusher } from './oa-push';
 import { isBlocked, isFollowing } from './official-account';
-import type { AppState, SandboxState, SubscribeMessage, TemplateMessage } from './state';
-import { authenticate } from './tokens';
+import type { AppState, SandboxState, SubscribeMessage, TemplateFinishStatus, TemplateMessage } from './state';
+import { checkTemplateData } from './template-data';
+import { authenticate, chinaDay } from './tokens';
 import { jsonObjectBody, queryOf, wechatRoute } from './wechat-http';
 
 /** The same openid + client_msg_id sends only once within 10 minutes (§D). */
@@ -41,9 +42,38 @@ export function acceptSubscription(
   return { appid: appState.app.appid, openid, templateId, credits };
 }
 
+/** Openids are per app (§D.2): one another app of the sandbox issued is not this account's. */
+function isAnotherAppsOpenid(state: SandboxState, appState: AppState, openid: string): boolean {
+  if (appState.followers.has(openid)) return false;
+  return state.allApps().some((other) => other !== appState && (other.unionids.has(openid) || other.followers.has(openid)));
+}
+
+/** Spends one of today's sends of the template (China calendar day), or 45009 when none is left. */
+function spendDailyQuota(state: SandboxState, appState: AppState, templateId: string): void {
+  const today = chinaDay(state.now());
+  const sends = appState.templateSends;
+  if (sends.day !== today) {
+    sends.day = today;
+    sends.counts.clear();
+  }
+  const sent = sends.counts.get(templateId) ?? 0;
+  if (sent >= (appState.app.templateDailyQuota ?? Infinity)) throw new WechatError(45009);
+  sends.counts.set(templateId, sent + 1);
+}
+
+function finishStatus(appState: AppState, touser: string): TemplateFinishStatus {
+  if (appState.systemFailures > 0) {
+    appState.systemFailures -= 1;
+    return 'failed: system failed';
+  }
+  return isBlocked(appState, touser) ? 'failed:user block' : 'success';
+}
+
 /**
- * `message/template/send` (§D). A non-follower is 43004; a user who blocked the account still
- * gets errcode 0, and the TEMPLATESENDJOBFINISH push that follows says `failed:user block` (§D.1).
+ * `message/template/send` (§D). A mini-program's openid is 40003, a non-follower 43004, data that
+ * breaks its key types 47003, past the template's daily quota 45009. A user who blocked the account
+ * still gets errcode 0, and the TEMPLATESENDJOBFINISH push that follows says `failed:user block`
+ * (§D.1); `/__sandbox/template-finish` makes sends finish `failed: system failed`.
  */
 export function sendTemplateMessage(
   state: SandboxState,
@@ -53,15 +83,18 @@ export function sendTemplateMessage(
 ): bigint {
   const touser = requiredString(body.touser, 40003);
   const templateId = requiredString(body.template_id, 40037);
+  if (isAnotherAppsOpenid(state, appState, touser)) throw new WechatError(40003, 'the openid belongs to another app');
   if (!isFollowing(appState, touser)) throw new WechatError(43004);
+  checkTemplateData(body.data);
   const clientMsgId = optionalString(body.client_msg_id);
   const duplicateKey = clientMsgId ? `${touser}\t${clientMsgId}` : null;
   const earlier = duplicateKey ? appState.templateClientMsgIds.get(duplicateKey) : undefined;
   if (earlier && state.now() - earlier.at < CLIENT_MSG_ID_WINDOW_MS) return BigInt(earlier.msgid);
 
+  spendDailyQuota(state, appState, templateId);
   const msgid = newTemplateMsgid();
   if (duplicateKey) appState.templateClientMsgIds.set(duplicateKey, { msgid: msgid.toString(), at: state.now() });
-  const status = isBlocked(appState, touser) ? 'failed:user block' : 'success';
+  const status = finishStatus(appState, touser);
   const message: TemplateMessage = {
     kind: 'template',
     appid: appState.app.appid,
@@ -89,7 +122,8 @@ export function sendTemplateMessage(
 
 /**
  * `message/subscribe/send` (§E): spends one credit of (openid, template); none left is 43101.
- * With configured pages, a formal-version `page` must be one of them (41030).
+ * With configured pages, a formal-version `page` must be one of them (41030); data follows the key
+ * types (47003). A refused send spends nothing.
  */
 export function sendSubscribeMessage(state: SandboxState, appState: AppState, body: Record<string, unknown>): void {
   const touser = requiredString(body.touser, 40003);
@@ -99,6 +133,7 @@ export function sendSubscribeMessage(state: SandboxState, appState: AppState, bo
   const pagePath = page?.split('?')[0] ?? '';
   const checksPage = (miniprogramState ?? 'formal') === 'formal' && state.pages.length > 0;
   if (page && checksPage && !state.pages.includes(pagePath)) throw new WechatError(41030);
+  checkTemplateData(body.data);
   const key = creditKey(touser, templateId);
   const credits = appState.subscribeCredits.get(key) ?? 0;
   if (credits <= 0) throw new WechatError(43101);
@@ -129,4 +164,13 @@ export function registerMessageRoutes(scope: FastifyInstance, state: SandboxStat
     sendSubscribeMessage(state, appState, jsonObjectBody(request));
     return { json: { errcode: 0, errmsg: 'ok' } };
   });
+}
+
+/** `POST /__sandbox/template-finish {times}`: the next `times` template sends finish `failed: system failed` (§D.1). */
+export function failTemplateSends(appState: AppState, times: unknown = 1): { appid: string; systemFailures: number } {
+  if (typeof times !== 'number' || !Number.isSafeInteger(times) || times < 0) {
+    throw new ControlError(400, 'times must be an integer, 0 or more (0 cancels)');
+  }
+  appState.systemFailures = times;
+  return { appid: appState.app.appid, systemFailures: times };
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { ControlError, WechatError } from './errors';
+import { openidForUnionid } from './ids';
 import { resolveUnionid } from './login';
 import { eventXml, type OfficialAccountPusher, type XmlValue } from './oa-push';
-import type { AppState, DeliveryResult, Follower, SandboxState } from './state';
+import type { AppState, DeliveryResult, Follower, PushMode, SandboxState } from './state';
 import { authenticate } from './tokens';
 import { queryOf, wechatRoute } from './wechat-http';
 
@@ -23,6 +24,15 @@ export interface FollowOutcome {
   /** The event pushed (null when nothing changed, e.g. following twice without a QR scene). */
   event: string | null;
   delivery: DeliveryResult | null;
+}
+
+/** `POST /__sandbox/follow` may name the user by unionid alone: their openid here, found or made (§D.2). */
+function openidOf(appState: AppState, request: FollowRequest): string {
+  if (request.openid !== undefined && request.openid !== null && request.openid !== '') return requireOpenid(request.openid);
+  const unionid = optionalString(request.unionid, 'unionid');
+  if (!unionid) throw new ControlError(400, 'openid or unionid is required');
+  for (const follower of appState.followers.values()) if (follower.unionid === unionid) return follower.openid;
+  return openidForUnionid(appState.app.appid, unionid);
 }
 
 function requireOpenid(openid: unknown): string {
@@ -66,7 +76,7 @@ async function push(
 }
 
 /**
- * The user follows the account: a `subscribe` event (with `EventKey`/`Ticket` when `eventKey` is
+ * The user (by openid, or unionid alone) follows the account: a `subscribe` event (with `EventKey`/`Ticket` when `eventKey` is
  * given, e.g. `qrscene_123`). A user who already follows and scans a parametric QR code sends `SCAN`
  * with the bare scene instead; following twice without a scene pushes nothing.
  */
@@ -76,7 +86,7 @@ export function follow(
   appState: AppState,
   request: FollowRequest,
 ): Promise<FollowOutcome> {
-  const openid = requireOpenid(request.openid);
+  const openid = openidOf(appState, request);
   const eventKey = optionalString(request.eventKey, 'eventKey');
   const follower = followerOf(appState, openid);
   follower.unionid = resolveUnionid(appState, openid, optionalString(request.unionid, 'unionid'));
@@ -95,14 +105,14 @@ export function follow(
   return push(state, pusher, appState, follower, 'subscribe', eventKey ? qrFields(eventKey) : []);
 }
 
-/** The user unfollows: an `unsubscribe` event; nothing if they did not follow. */
+/** The user (by openid or unionid) unfollows: an `unsubscribe` event; nothing if they did not follow. */
 export function unfollow(
   state: SandboxState,
   pusher: OfficialAccountPusher,
   appState: AppState,
-  openidValue: unknown,
+  request: FollowRequest,
 ): Promise<FollowOutcome> {
-  const follower = followerOf(appState, requireOpenid(openidValue));
+  const follower = followerOf(appState, openidOf(appState, request));
   if (!follower.following) return push(state, pusher, appState, follower, null, []);
   follower.following = false;
   follower.subscribedAt = null;
@@ -155,4 +165,44 @@ export function registerOfficialAccountRoutes(scope: FastifyInstance, state: San
     const appState = authenticate(state, query, 'official_account');
     return { json: userInfo(state, appState, query.openid) };
   });
+}
+
+/** `GET /__sandbox/official-account`: what a client needs to sign and encrypt pushes as WeChat does (§G). */
+export interface OfficialAccountView {
+  appid: string;
+  token: string | null;
+  encodingAESKey: string | null;
+  serverUrl: string | null;
+  pushMode: PushMode;
+  templateDailyQuota: number | null;
+}
+
+export function officialAccountView(appState: AppState): OfficialAccountView {
+  const { app } = appState;
+  return {
+    appid: app.appid,
+    token: app.pushToken ?? null,
+    encodingAESKey: app.encodingAESKey ?? null,
+    serverUrl: app.pushUrl ?? null,
+    pushMode: app.pushMode ?? 'plain',
+    templateDailyQuota: app.templateDailyQuota ?? null,
+  };
+}
+
+/**
+ * `POST /__sandbox/official-account {pushMode?, encodingAESKey?, serverUrl?, token?, templateDailyQuota?}`:
+ * changes the MP console's settings of the account, keeping the rest (and its followers).
+ */
+export function configureOfficialAccount(state: SandboxState, appState: AppState, body: Record<string, unknown>): OfficialAccountView {
+  const { app } = appState;
+  const pick = <T>(key: string, current: T): T => (body[key] === undefined ? current : (body[key] as T));
+  state.registerApp({
+    ...app,
+    pushUrl: pick('serverUrl', app.pushUrl),
+    pushToken: pick('token', app.pushToken),
+    encodingAESKey: pick('encodingAESKey', app.encodingAESKey),
+    pushMode: pick('pushMode', app.pushMode),
+    templateDailyQuota: pick('templateDailyQuota', app.templateDailyQuota),
+  });
+  return officialAccountView(appState);
 }

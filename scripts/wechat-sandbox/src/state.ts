@@ -1,7 +1,19 @@
+import { createHash } from 'node:crypto';
 import { ControlError, type WechatErrcode } from './errors';
+import { isEncodingAESKey } from './oa-crypto';
 import { PayLedger } from './pay-state';
 
 export type AppKind = 'miniprogram' | 'official_account';
+
+/** How pushes are written (§G.4): plain XML, plain plus `Encrypt` (compatible), or only `Encrypt` (safe). */
+export const PUSH_MODES = ['plain', 'compatible', 'safe'] as const;
+export type PushMode = (typeof PUSH_MODES)[number];
+
+/** Template sends a day per account by default (§D: 100,000 until the account has 100k followers). */
+export const DEFAULT_TEMPLATE_DAILY_QUOTA = 100_000;
+
+/** How a TEMPLATESENDJOBFINISH push reports the send (§D.1; note the space only in the last one). */
+export type TemplateFinishStatus = 'success' | 'failed:user block' | 'failed: system failed';
 
 export interface SandboxApp {
   appid: string;
@@ -11,6 +23,12 @@ export interface SandboxApp {
   pushUrl?: string;
   /** Official account only: the token that signs pushes (§G.1). */
   pushToken?: string;
+  /** Official account only: the 43-character key of safe mode (default: one derived from the appid). */
+  encodingAESKey?: string;
+  /** Official account only: default `plain`. */
+  pushMode?: PushMode;
+  /** Official account only: template sends per template per China day before 45009. */
+  templateDailyQuota?: number;
 }
 
 export interface AccessTokenRecord {
@@ -63,6 +81,10 @@ export interface AppState {
   subscribeCredits: Map<string, number>;
   /** `openid\tclient_msg_id` → the msgid of the template message it already sent (§D). */
   templateClientMsgIds: Map<string, { msgid: string; at: number }>;
+  /** Template sends today (a China-time date), per template id, for the daily quota (45009). */
+  templateSends: { day: string; counts: Map<string, number> };
+  /** `/__sandbox/template-finish`: how many of the next template sends finish `failed: system failed`. */
+  systemFailures: number;
   /** stable_token force refreshes: the last one, and how many on `day` (a China-time date), for §C.2's limits. */
   forceRefreshes: { lastAt: number | null; day: string; count: number };
 }
@@ -112,7 +134,7 @@ export interface TemplateMessage {
   msgid: string;
   at: string;
   /** The TEMPLATESENDJOBFINISH outcome (§D.1); delivery is filled in once the push ends. */
-  finish: { status: 'success' | 'failed:user block'; delivery: DeliveryResult | null };
+  finish: { status: TemplateFinishStatus; delivery: DeliveryResult | null };
 }
 
 export interface SubscribeMessage {
@@ -155,6 +177,8 @@ function newAppState(app: SandboxApp): AppState {
     followers: new Map(),
     subscribeCredits: new Map(),
     templateClientMsgIds: new Map(),
+    templateSends: { day: '', counts: new Map() },
+    systemFailures: 0,
     forceRefreshes: { lastAt: null, day: '', count: 0 },
   };
 }
@@ -169,6 +193,21 @@ function validateApp(app: SandboxApp): void {
     if (!/^https?:\/\//.test(app.pushUrl)) throw new ControlError(400, 'pushUrl must be an http(s) URL');
     if (!app.pushToken) throw new ControlError(400, 'pushToken is required with pushUrl (it signs every push)');
   }
+  if (app.encodingAESKey !== undefined && !isEncodingAESKey(app.encodingAESKey)) {
+    throw new ControlError(400, 'encodingAESKey must be 43 characters of [A-Za-z0-9+/]');
+  }
+  if (app.pushMode !== undefined && !(PUSH_MODES as readonly string[]).includes(app.pushMode)) {
+    throw new ControlError(400, `pushMode must be one of ${PUSH_MODES.join(', ')}`);
+  }
+  const quota = app.templateDailyQuota;
+  if (quota !== undefined && (typeof quota !== 'number' || !Number.isSafeInteger(quota) || quota < 0)) {
+    throw new ControlError(400, 'templateDailyQuota must be an integer, 0 or more');
+  }
+}
+
+/** A stable default EncodingAESKey per appid, so a restarted sandbox still matches the server's configuration. */
+function defaultEncodingAESKey(appid: string): string {
+  return createHash('sha256').update(`encodingAESKey:${appid}`).digest('base64').slice(0, 43);
 }
 
 export class SandboxState {
@@ -200,6 +239,11 @@ export class SandboxState {
     const registered: SandboxApp = { appid: app.appid, secret: app.secret, kind: app.kind };
     if (app.pushUrl) registered.pushUrl = app.pushUrl;
     if (app.pushToken) registered.pushToken = app.pushToken;
+    if (app.kind === 'official_account') {
+      registered.encodingAESKey = app.encodingAESKey ?? defaultEncodingAESKey(app.appid);
+      registered.pushMode = app.pushMode ?? 'plain';
+      registered.templateDailyQuota = app.templateDailyQuota ?? DEFAULT_TEMPLATE_DAILY_QUOTA;
+    }
     const existing = this.apps.get(app.appid);
     if (existing) existing.app = registered;
     else this.apps.set(app.appid, newAppState(registered));

@@ -60,7 +60,7 @@ const FORCE_REFRESH_INTERVAL_MS = 30 * 1000;
 /** WeChat's daily quotas follow the China calendar day (UTC+8, no daylight saving). */
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
-function chinaDay(at: number): string {
+export function chinaDay(at: number): string {
   return new Date(at + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
