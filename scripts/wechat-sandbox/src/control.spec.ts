@@ -53,7 +53,7 @@ describe('control API (/__sandbox)', () => {
   it('answers 404 for an unknown appid and 400 for the wrong kind or a malformed body', async () => {
     expect((await control(sandbox, 'POST', '/login-code', { appid: 'wxnobody' })).status).toBe(404);
     expect((await control(sandbox, 'POST', '/login-code', { appid: officialAccount.appid })).status).toBe(400);
-    expect((await control(sandbox, 'POST', '/follow', {})).body).toEqual({ error: 'openid is required' });
+    expect((await control(sandbox, 'POST', '/follow', {})).body).toEqual({ error: 'openid or unionid is required' });
     const malformed = await fetch(`${sandbox.url}/__sandbox/phone-code`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(malformed.status).toBe(400);
   });

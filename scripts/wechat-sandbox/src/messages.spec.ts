@@ -8,6 +8,7 @@ import {
   postWithToken,
   PushReceiver,
   startTestSandbox,
+  TestClock,
   wechatClient,
   xmlField,
   type WechatApiClient,
@@ -77,6 +78,39 @@ describe('official-account template messages (§D)', () => {
     ]);
   });
 
+  it('answers 47003 naming the key for data that breaks its key type, and sends nothing', async () => {
+    const openid = await aFollower();
+    const already = receiver.received.length;
+
+    const call = api.sendTemplate(openid, TEMPLATE_ID, '', '', { thing1: { value: '您的积分已经到账了，请在会员中心查看明细哦' } });
+
+    const error = await call.catch((caught: { code: number; message: string }) => caught);
+    expect(error).toMatchObject({ code: 47003, message: expect.stringContaining('data.thing1.value invalid') });
+    expect(await errcodeOf(api.sendTemplate(openid, TEMPLATE_ID, '', '', { amount2: { value: '约39元' } }))).toBe(47003);
+    const sent = await control<{ messages: unknown[] }>(sandbox, 'GET', `/messages?touser=${openid}`);
+    expect(sent.body.messages).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receiver.received).toHaveLength(already);
+  });
+
+  it('finishes "failed: system failed" (with the space) for as many sends as the control asks', async () => {
+    const openid = await aFollower();
+    const failing = await control(sandbox, 'POST', '/template-finish', { appid: officialAccount.appid, times: 1 });
+    expect(failing.body).toEqual({ appid: officialAccount.appid, systemFailures: 1 });
+    const already = receiver.received.length;
+
+    const failed = await api.sendTemplate(openid, TEMPLATE_ID, '', '', POINTS_DATA);
+    const next = await api.sendTemplate(openid, TEMPLATE_ID, '', '', POINTS_DATA);
+
+    expect(failed.errcode).toBe(0); // WeChat accepts the send; only the job fails
+    const pushes = (await receiver.waitFor(already + 2)).slice(already);
+    const statusOf = (msgid: unknown) => xmlField(pushes.find((push) => xmlField(push.body, 'MsgID') === String(msgid))!.body, 'Status');
+    expect(statusOf(failed.msgid)).toBe('failed: system failed');
+    expect(statusOf(next.msgid)).toBe('success');
+    const sent = await control<{ messages: Array<{ msgid: string; finish: { status: string } }> }>(sandbox, 'GET', `/messages?touser=${openid}`);
+    expect(sent.body.messages.map((message) => message.finish.status)).toEqual(['failed: system failed', 'success']);
+  });
+
   it('answers 0 to a user who blocked the account, and the job finishes "failed:user block"', async () => {
     const openid = await aFollower();
     await control(sandbox, 'POST', '/block', { openid, appid: officialAccount.appid });
@@ -99,6 +133,49 @@ describe('official-account template messages (§D)', () => {
     expect(String(second.msgid)).toBe(String(first.msgid));
     const sent = await control<{ messages: unknown[] }>(sandbox, 'GET', `/messages?touser=${openid}`);
     expect(sent.body.messages).toHaveLength(1);
+  });
+});
+
+describe('template sends across apps and days (§D, §D.2)', () => {
+  const miniProgram = aMiniProgram();
+  const officialAccount = { ...anOfficialAccount(), templateDailyQuota: 2 };
+  let sandbox: RunningSandbox;
+  let clock: TestClock;
+  let api: WechatApiClient;
+
+  beforeAll(async () => {
+    ({ sandbox, clock } = await startTestSandbox({ apps: [miniProgram, officialAccount] }));
+    api = wechatClient(sandbox, officialAccount);
+  });
+  afterAll(() => sandbox.close());
+
+  it("answers 40003 to the mini-program's openid of a follower: openids are per app", async () => {
+    const login = await control<{ openid: string; unionid: string }>(sandbox, 'POST', '/login-code', { appid: miniProgram.appid });
+    const followed = await control<{ openid: string }>(sandbox, 'POST', '/follow', { unionid: login.body.unionid });
+
+    expect(followed.body.openid).not.toBe(login.body.openid);
+    expect(await errcodeOf(api.sendTemplate(login.body.openid, TEMPLATE_ID, '', '', POINTS_DATA))).toBe(40003);
+    expect((await api.sendTemplate(followed.body.openid, TEMPLATE_ID, '', '', POINTS_DATA)).errcode).toBe(0);
+  });
+
+  it('answers 45009 past the daily quota of a template, counts other templates apart, and starts again the next China day', async () => {
+    clock.travelTo('2026-11-29T15:00:00Z'); // 23:00 in Shanghai
+    const { body } = await control<{ openid: string }>(sandbox, 'POST', '/follow', { unionid: 'oUnionQuota00000000000000001' });
+    const send = (templateId: string) => api.sendTemplate(body.openid, templateId, '', '', POINTS_DATA);
+
+    expect((await send('tplQuotaA')).errcode).toBe(0);
+    expect((await send('tplQuotaA')).errcode).toBe(0);
+    expect(await errcodeOf(send('tplQuotaA'))).toBe(45009);
+    expect((await send('tplQuotaB')).errcode).toBe(0);
+
+    clock.travelTo('2026-11-29T16:00:01Z'); // past midnight in Shanghai, still the 29th in UTC
+    expect((await send('tplQuotaA')).errcode).toBe(0);
+  });
+
+  it('shows the quota and safe-mode settings in GET /official-account', async () => {
+    const { body } = await control(sandbox, 'GET', '/official-account');
+    expect(body).toMatchObject({ appid: officialAccount.appid, templateDailyQuota: 2, pushMode: 'plain', serverUrl: null });
+    expect(body.encodingAESKey).toMatch(/^[A-Za-z0-9+/]{43}$/);
   });
 });
 
@@ -134,6 +211,15 @@ describe('mini-program subscribe messages (§E)', () => {
       expect.objectContaining({ kind: 'subscribe', templateId: TEMPLATE_ID, page: 'pages/points/index?from=msg', data: POINTS_DATA }),
       expect.objectContaining({ kind: 'subscribe', page: null }),
     ]);
+  });
+
+  it('answers 47003 for data that breaks its key type, without spending the credit', async () => {
+    await accept();
+
+    expect(await errcodeOf(api.sendSubscribeMessage(openid, TEMPLATE_ID, undefined, { phrase1: { value: '积分已经到账' } }))).toBe(47003);
+    expect(await errcodeOf(api.sendSubscribeMessage(openid, TEMPLATE_ID, undefined, { date2: { value: '明天' } }))).toBe(47003);
+    expect((await api.sendSubscribeMessage(openid, TEMPLATE_ID, undefined, { phrase1: { value: '已到账' } })).errcode).toBe(0);
+    expect(await errcodeOf(api.sendSubscribeMessage(openid, TEMPLATE_ID, undefined, POINTS_DATA))).toBe(43101);
   });
 
   it('answers 41030 for a page the released version does not have, without spending the credit', async () => {
