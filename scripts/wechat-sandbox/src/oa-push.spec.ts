@@ -1,6 +1,7 @@
 import type { RunningSandbox } from './index';
+import { decryptMessage, msgSignature } from './oa-crypto';
 import { pushSignature } from './oa-push';
-import { anOfficialAccount, control, PushReceiver, startTestSandbox, wechatClient, xmlField } from './spec-support';
+import { anOfficialAccount, control, PushReceiver, startTestSandbox, wechatClient, xmlField, type ReceivedPush } from './spec-support';
 
 interface FollowOutcome {
   openid: string;
@@ -111,5 +112,150 @@ describe('official-account push (§G)', () => {
     const answer = await follow({ openid: 'oOaUnreachable0000000000001', appid: unreachable.appid });
 
     expect(answer.body.delivery).toMatchObject({ status: null, attempts: 3, error: expect.any(String) });
+  });
+});
+
+interface AccountSettings {
+  appid: string;
+  token: string;
+  encodingAESKey: string;
+  serverUrl: string | null;
+  pushMode: string;
+}
+
+interface Verification {
+  url: string;
+  status: number | null;
+  body: string | null;
+  echostr: string;
+  verified: boolean;
+}
+
+describe('safe mode and URL verification (§G.1, §G.4)', () => {
+  const receiver = new PushReceiver();
+  let sandbox: RunningSandbox;
+  let account: AccountSettings;
+
+  beforeAll(async () => {
+    ({ sandbox } = await startTestSandbox({ apps: [anOfficialAccount(await receiver.start())], pushTimeoutMs: 300 }));
+    account = (await control<AccountSettings>(sandbox, 'GET', '/official-account')).body;
+  });
+  afterAll(async () => {
+    await sandbox.close();
+    await receiver.close();
+  });
+  beforeEach(async () => {
+    receiver.received.length = 0;
+    receiver.answer = () => ({ status: 200, body: 'success' });
+    await control(sandbox, 'POST', '/official-account', { pushMode: 'plain' });
+  });
+
+  /** What the account's server does with a push in safe mode: check both signatures, decrypt. */
+  function openSafePush(push: ReceivedPush): { message: string; appid: string } {
+    const [timestamp, nonce] = [push.query.get('timestamp')!, push.query.get('nonce')!];
+    const encrypt = xmlField(push.body, 'Encrypt')!;
+    expect(push.query.get('signature')).toBe(pushSignature(account.token, timestamp, nonce));
+    expect(push.query.get('encrypt_type')).toBe('aes');
+    expect(push.query.get('msg_signature')).toBe(msgSignature(account.token, timestamp, nonce, encrypt));
+    return decryptMessage(account.encodingAESKey, encrypt);
+  }
+
+  /** A server answering URL verification as it should: the echostr, decrypted in safe mode, only when signed. */
+  function answerVerification(_attempt: number, request: ReceivedPush) {
+    const [timestamp, nonce, echostr] = ['timestamp', 'nonce', 'echostr'].map((name) => request.query.get(name)!);
+    if (request.query.get('signature') !== pushSignature(account.token, timestamp, nonce)) return { status: 403, body: 'bad signature' };
+    if (request.query.get('encrypt_type') !== 'aes') return { status: 200, body: echostr };
+    if (request.query.get('msg_signature') !== msgSignature(account.token, timestamp, nonce, echostr)) {
+      return { status: 403, body: 'bad msg_signature' };
+    }
+    return { status: 200, body: decryptMessage(account.encodingAESKey, echostr).message };
+  }
+
+  it('tells any client how to sign and encrypt pushes as WeChat would', () => {
+    expect(account).toEqual({
+      appid: expect.stringMatching(/^wxtest/),
+      token: expect.stringMatching(/^push-token-/),
+      encodingAESKey: expect.stringMatching(/^[A-Za-z0-9+/]{43}$/),
+      serverUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/wechat\/push\?brand=test$/),
+      pushMode: 'plain',
+      templateDailyQuota: 100000,
+    });
+  });
+
+  it('pushes only ToUserName and Encrypt in safe mode, signed twice; the plaintext ends with the appid', async () => {
+    await control(sandbox, 'POST', '/official-account', { pushMode: 'safe' });
+
+    const answer = await control<FollowOutcome>(sandbox, 'POST', '/follow', { unionid: 'oUnionSafe000000000000000001' });
+
+    const [push] = receiver.received;
+    expect(push.body).toMatch(/^<xml><ToUserName><!\[CDATA\[gh_[0-9a-f]{12}\]\]><\/ToUserName><Encrypt><!\[CDATA\[[A-Za-z0-9+/=]+\]\]><\/Encrypt><\/xml>$/);
+    const { message, appid } = openSafePush(push);
+    expect(appid).toBe(account.appid);
+    expect(xmlField(message, 'Event')).toBe('subscribe');
+    expect(xmlField(message, 'FromUserName')).toBe(answer.body.openid);
+    expect(answer.body).toMatchObject({ unionid: 'oUnionSafe000000000000000001', following: true });
+  });
+
+  it('pushes the plain fields and Encrypt together in compatible mode', async () => {
+    await control(sandbox, 'POST', '/official-account', { pushMode: 'compatible' });
+
+    await control(sandbox, 'POST', '/follow', { openid: 'oOaCompatible00000000000001' });
+
+    const [push] = receiver.received;
+    expect(xmlField(push.body, 'Event')).toBe('subscribe');
+    expect(xmlField(openSafePush(push).message, 'FromUserName')).toBe('oOaCompatible00000000000001');
+  });
+
+  it('follows and unfollows by unionid alone: one openid per unionid', async () => {
+    const first = await control<FollowOutcome>(sandbox, 'POST', '/follow', { unionid: 'oUnionOnly000000000000000001' });
+    const left = await control<FollowOutcome>(sandbox, 'POST', '/unfollow', { unionid: 'oUnionOnly000000000000000001' });
+    const again = await control<FollowOutcome>(sandbox, 'POST', '/follow', { unionid: 'oUnionOnly000000000000000001' });
+
+    expect(first.body.openid).toMatch(/^o[A-Za-z0-9_-]{27}$/);
+    expect(left.body).toMatchObject({ openid: first.body.openid, following: false, event: 'unsubscribe' });
+    expect(again.body).toMatchObject({ openid: first.body.openid, following: true, event: 'subscribe' });
+  });
+
+  it('verifies the URL in plain mode: a GET with signature, timestamp, nonce and echostr', async () => {
+    receiver.answer = answerVerification;
+
+    const { body } = await control<Verification>(sandbox, 'POST', '/verify-url', {});
+
+    expect(body).toMatchObject({ status: 200, verified: true });
+    expect(body.body).toBe(body.echostr);
+    const [request] = receiver.received;
+    expect(request.query.get('echostr')).toBe(body.echostr);
+    expect(request.query.has('openid')).toBe(false);
+  });
+
+  it('verifies the URL in safe mode with an encrypted echostr the server must decrypt', async () => {
+    await control(sandbox, 'POST', '/official-account', { pushMode: 'safe' });
+    receiver.answer = answerVerification;
+
+    const { body } = await control<Verification>(sandbox, 'POST', '/verify-url', {});
+
+    expect(body).toMatchObject({ status: 200, verified: true });
+    expect(receiver.received[0].query.get('echostr')).not.toBe(body.echostr);
+  });
+
+  it('reports a server that echoes the wrong text as not verified', async () => {
+    await control(sandbox, 'POST', '/official-account', { pushMode: 'safe' });
+    receiver.answer = (_attempt, request) => ({ status: 200, body: request.query.get('echostr')! }); // not decrypted
+
+    const { body } = await control<Verification>(sandbox, 'POST', '/verify-url', {});
+
+    expect(body).toMatchObject({ status: 200, verified: false });
+  });
+
+  it('refuses bad settings with 400, and verification without a server URL with 409', async () => {
+    expect((await control(sandbox, 'POST', '/official-account', { pushMode: 'aes' })).body).toEqual({
+      error: 'pushMode must be one of plain, compatible, safe',
+    });
+    expect((await control(sandbox, 'POST', '/official-account', { encodingAESKey: 'too-short' })).status).toBe(400);
+    expect((await control(sandbox, 'POST', '/official-account', { templateDailyQuota: -1 })).status).toBe(400);
+    const bare = anOfficialAccount();
+    await control(sandbox, 'POST', '/apps', bare);
+    expect((await control(sandbox, 'POST', '/verify-url', { appid: bare.appid })).status).toBe(409);
+    expect((await control<AccountSettings>(sandbox, 'GET', '/official-account')).body.pushMode).toBe('plain');
   });
 });
