@@ -99,7 +99,8 @@ export class OfficialAccountPusher {
     const cancel = this.track();
     try {
       const answer = await getOnce(target, { 'user-agent': PUSH_HEADERS['user-agent'] }, this.timeoutMs, cancel.signal);
-      return { url: target.toString(), status: answer.status, body: answer.body, echostr, verified: answer.status === 200 && answer.body === echostr };
+      const verified = answer.status === 200 && answer.body === echostr;
+      return { url: target.toString(), status: answer.status, body: answer.body, echostr, verified };
     } catch (error) {
       return { url: target.toString(), status: null, body: null, echostr, verified: false, error: (error as Error).message };
     } finally {
