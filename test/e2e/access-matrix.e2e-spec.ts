@@ -227,8 +227,8 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     staffLookupCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }) },
     staffRedeemCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }) },
     memberWallet: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }) },
-    // The first member caller checks in (201), the next ones the same day get the day's result (200).
-    memberCheckIn: { touches: 'brand', sample: async () => ({}) },
+    // Each member caller checks in once (201); a frozen card earns nothing (403).
+    memberCheckIn: { touches: 'brand', sample: async () => ({}), alsoOk: [403] },
     memberCheckins: { touches: 'brand', sample: async () => ({ query: { month: '2026-11' } }) },
     staffCheckinSettings: { touches: 'brand', sample: async () => ({}) },
     staffUpdateCheckinSettings: {
