@@ -22,6 +22,11 @@ export default defineAppConfig({
       pages: ['balance/index', 'recharge/index', 'result/index'],
     },
     {
+      // Daily check-in: the month calendar and today's button; opened from the card and 我的.
+      root: 'checkin',
+      pages: ['calendar/index'],
+    },
+    {
       root: 'staff',
       pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index', 'recharge-refunds/index'],
     },

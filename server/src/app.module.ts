@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
+import { CheckinModule } from './checkin/checkin.module';
 import { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -42,6 +43,7 @@ export class AppModule {
         PointsModule,
         CouponsModule,
         WalletModule,
+        CheckinModule,
         OrdersModule,
         JobsModule,
         DocsModule,

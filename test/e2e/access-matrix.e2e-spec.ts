@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
-import { API_ROUTES, chinaDate, type ApiRoute, type ApiRouteName, type StaffRole } from '@wemember/shared';
+import { API_ROUTES, chinaDate, DEFAULT_CHECKIN_RULES, type ApiRoute, type ApiRouteName, type StaffRole } from '@wemember/shared';
 import { hashPassword } from '../../server/src/staff/password-hasher';
 import { Staff } from '../../server/src/staff/staff.entity';
 import { BrandSetup, demoBrandPlan, setUpBrand } from '../../server/src/seed/brand-setup';
@@ -227,6 +227,19 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     staffLookupCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }) },
     staffRedeemCoupon: { touches: 'store', sample: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }) },
     memberWallet: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }) },
+    // Each member caller checks in once (201); a frozen card earns nothing (403).
+    memberCheckIn: { touches: 'brand', sample: async () => ({}), alsoOk: [403] },
+    memberCheckins: { touches: 'brand', sample: async () => ({ query: { month: '2026-11' } }) },
+    staffCheckinSettings: { touches: 'brand', sample: async () => ({}) },
+    staffUpdateCheckinSettings: {
+      touches: 'brand',
+      // The caller's own brand's rules, sent back unchanged with their version.
+      sample: async (caller) => {
+        const current = await stack.api('GET', '/staff/settings/checkin', { token: caller.token });
+        const { version, enabled, basePoints, ladder, cycle } = current.status === 200 ? current.body : { version: 0, ...DEFAULT_CHECKIN_RULES };
+        return { body: { version, enabled, basePoints, ladder, cycle } };
+      },
+    },
     rechargePackages: { touches: 'brand', sample: async () => ({}) },
     staffCreateRechargePackage: { touches: 'brand', sample: async () => ({ body: { name: '矩阵充值套餐', payFen: 10_000, bonusFen: 500 } }) },
     staffListRechargePackages: {

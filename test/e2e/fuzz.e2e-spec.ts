@@ -374,6 +374,13 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     staffLookupCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id } }),
     staffRedeemCoupon: async () => ({ body: { code: await aCouponCode(stack, member.token), storeId: storeA().id, externalNo: aReceiptNo('V') } }),
     memberWallet: async () => ({ query: { limit: '5' } }),
+    memberCheckIn: async () => ({}),
+    memberCheckins: async () => ({ query: { month: '2026-11' } }),
+    staffCheckinSettings: async () => ({}),
+    staffUpdateCheckinSettings: async () => {
+      const current = await stack.api('GET', '/staff/settings/checkin', { token: till.adminToken });
+      return { body: { version: current.body.version, enabled: true, basePoints: 5, ladder: [{ day: 3, points: 5, templateId }, { day: 7, points: 20, templateId: null }], cycle: true } };
+    },
     rechargePackages: async () => ({}),
     staffCreateRechargePackage: async () => ({
       body: { name: '模糊测试套餐', payFen: 20_000, bonusFen: 1_000, validFrom: '2026-01-01', validTo: '2099-12-31', perMemberLimit: 3, description: '测试' },

@@ -35,6 +35,8 @@ const ROUTES = {
   memberExchanges: 'GET /member/exchanges',
   welcomeGift: 'GET /member/welcome-gift',
   memberWallet: 'GET /member/wallet',
+  memberCheckIn: 'POST /member/checkins',
+  memberCheckins: 'GET /member/checkins',
   rechargePackages: 'GET /recharge/packages',
   rechargeCreateOrder: 'POST /recharge/orders',
   rechargeGetOrder: 'GET /recharge/orders/:no',
@@ -212,6 +214,14 @@ export function getWelcomeGift(loginToken: string) {
 }
 
 /** The stored-value balance (本金 + 赠送), the rules and one page of its movements, newest first; `before` is the previous page's `nextBefore`. */
+export function checkIn() {
+  return call('memberCheckIn')
+}
+
+export function getCheckins(query: RouteQuery<'memberCheckins'> = {}) {
+  return call('memberCheckins', { query })
+}
+
 export function getWallet(page: RouteQuery<'memberWallet'> = {}) {
   return call('memberWallet', { query: page })
 }

@@ -42,6 +42,11 @@ export function openWalletPage(page: keyof typeof WALLET_PAGES, query = '') {
   Taro.navigateTo({ url: query ? `${WALLET_PAGES[page]}?${query}` : WALLET_PAGES[page] })
 }
 
+/** The check-in calendar (the `checkin` subpackage), opened from the card and 我的. */
+export function openCheckin() {
+  Taro.navigateTo({ url: '/checkin/calendar/index' })
+}
+
 /** Back to the join page, closing every page (the tab pages too: they need a member). */
 export function goJoin() {
   Taro.reLaunch({ url: '/pages/join/index' })

@@ -11,33 +11,18 @@ import {
 } from '@wemember/shared';
 import { In, type EntityManager } from 'typeorm';
 import type { StaffActor } from '../access/actors';
-import { recordAudit } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { dbTime, execute, fromDbTime, toInt } from '../database/sql';
-import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
+import { readVersioned, saveVersioned } from '../database/versioned-settings';
 import { CouponTemplate } from './coupon.entity';
-
-interface SettingsRow {
-  settings: string;
-  version: string | number;
-  updated_at: Date | string | null;
-  updated_by: string | null;
-}
 
 /** Until a brand saves its own: no welcome gift, no monthly packs. */
 export const NO_GIFTS: GiftSettingsBody = { welcome: { points: 0, coupons: [] }, tierPacks: [] };
 
 /** A brand's gift settings, read through `reader` (the member centre reads them without this module). */
-export async function readGiftSettings(reader: EntityManager, brandId: string): Promise<GiftSettings> {
-  const [row] = (await reader.query('SELECT settings, version, updated_at, updated_by FROM gift_settings WHERE brand_id = ?', [brandId])) as SettingsRow[];
-  if (!row) return { ...NO_GIFTS, version: 0, updatedAt: null, updatedBy: null };
-  return {
-    ...giftSettingsBodySchema.parse(JSON.parse(row.settings)),
-    version: toInt(row.version),
-    updatedAt: row.updated_at ? fromDbTime(row.updated_at).toISOString() : null,
-    updatedBy: row.updated_by,
-  };
+export function readGiftSettings(reader: EntityManager, brandId: string): Promise<GiftSettings> {
+  return readVersioned(reader, 'gift_settings', brandId, (json) => giftSettingsBodySchema.parse(json), NO_GIFTS);
 }
 
 /** Whether a template can still give a coupon today: active, in stock, its window not over. */
@@ -50,6 +35,13 @@ export async function giftTemplates(reader: EntityManager, brandId: string, line
   if (lines.length === 0) return new Map();
   const found = await reader.getRepository(CouponTemplate).findBy({ brandId, id: In([...new Set(lines.map((l) => l.templateId))]) });
   return new Map(found.map((t) => [t.id, t]));
+}
+
+/** Every template a setting names must be the brand's: 400 naming each `field` whose template is not. */
+export async function assertBrandTemplates(reader: EntityManager, brandId: string, lines: { field: string; templateId: string }[]): Promise<void> {
+  const known = await giftTemplates(reader, brandId, lines);
+  const issues: FieldIssue[] = lines.filter((l) => !known.has(l.templateId)).map((l) => ({ field: l.field, message: `券模板 ${l.templateId} 不存在` }));
+  if (issues.length > 0) throw new DomainError('VALIDATION_FAILED', issues.map((i) => i.message).join('；'), issues);
 }
 
 /** A gift's lines as a shopper reads them, leaving out what can no longer be given: only what is promised can be kept. */
@@ -80,36 +72,14 @@ export class GiftSettingsService {
   async update(actor: StaffActor, request: UpdateGiftSettingsRequest): Promise<GiftSettings> {
     const { version, ...body } = request;
     await this.checkTemplates(actor.brandId, body);
-    const now = this.clock.now();
     const before = await this.settings(actor.brandId);
-    const settings = JSON.stringify(body);
-    try {
-      await this.uow.transaction(async (m) => {
-        const changed =
-          version === 0
-            ? await execute(m, 'INSERT INTO gift_settings (brand_id, settings, version, updated_at, updated_by) VALUES (?, ?, 1, ?, ?)', [actor.brandId, settings, dbTime(now), actor.id])
-            : await execute(m, 'UPDATE gift_settings SET settings = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE brand_id = ? AND version = ?', [
-                settings,
-                dbTime(now),
-                actor.id,
-                actor.brandId,
-                version,
-              ]);
-        if (changed !== 1) throw new DomainError('SETTINGS_CONFLICT');
-        await recordAudit(m, {
-          brandId: actor.brandId,
-          staffId: actor.id,
-          action: 'gift_settings.update',
-          targetType: 'brand',
-          targetId: actor.brandId,
-          detail: { fromVersion: version, before: { welcome: before.welcome, tierPacks: before.tierPacks }, after: body },
-          at: now,
-        });
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('SETTINGS_CONFLICT');
-      throw error;
-    }
+    await saveVersioned(this.uow, 'gift_settings', actor, {
+      version,
+      body,
+      before: { welcome: before.welcome, tierPacks: before.tierPacks },
+      action: 'gift_settings.update',
+      at: this.clock.now(),
+    });
     return this.settings(actor.brandId);
   }
 
@@ -119,8 +89,6 @@ export class GiftSettingsService {
       ...body.welcome.coupons.map((line, i) => ({ field: `welcome.coupons.${i}.templateId`, templateId: line.templateId })),
       ...body.tierPacks.flatMap((pack, p) => pack.coupons.map((line, i) => ({ field: `tierPacks.${p}.coupons.${i}.templateId`, templateId: line.templateId }))),
     ];
-    const known = await giftTemplates(this.uow.reader, brandId, lines);
-    const issues: FieldIssue[] = lines.filter((l) => !known.has(l.templateId)).map((l) => ({ field: l.field, message: `券模板 ${l.templateId} 不存在` }));
-    if (issues.length > 0) throw new DomainError('VALIDATION_FAILED', issues.map((i) => i.message).join('；'), issues);
+    await assertBrandTemplates(this.uow.reader, brandId, lines);
   }
 }

@@ -117,6 +117,8 @@ export const API_ERRORS = {
   PAY_SIGNATURE_INVALID: { status: 401, message: '微信支付通知验签失败' },
   PAY_NOTIFY_INVALID: { status: 400, message: '微信支付通知内容无效' },
 
+  CHECKIN_DISABLED: { status: 409, message: '本品牌暂未开放签到' },
+
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },
 } as const satisfies Record<string, ApiErrorEntry>;

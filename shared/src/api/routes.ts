@@ -13,6 +13,7 @@ import {
   setAvatarRequestSchema,
   updateProfileRequestSchema,
 } from './member-centre';
+import { checkinCalendarSchema, checkinMonthQuerySchema, checkinResultSchema, checkinSettingsSchema, updateCheckinSettingsRequestSchema } from './checkin';
 import { memberCardSchema, memberCodeSchema } from './member';
 import {
   couponCenterSchema,
@@ -300,6 +301,22 @@ export const API_ROUTES = {
     summary: '入会礼：入会即送的积分与券（只列出已配置且有库存的）',
     auth: 'wechat',
     response: welcomeGiftPreviewSchema,
+  },
+  memberCheckIn: {
+    method: 'POST',
+    path: '/member/checkins',
+    summary: '今日签到（每个上海自然日一次；当天再签返回 200 与当天的结果）',
+    auth: 'member',
+    creates: true,
+    response: checkinResultSchema,
+  },
+  memberCheckins: {
+    method: 'GET',
+    path: '/member/checkins',
+    summary: '签到日历：某月（?month=YYYY-MM，默认本月）已签的日子、连续天数与下一档奖励',
+    auth: 'member',
+    query: checkinMonthQuerySchema,
+    response: checkinCalendarSchema,
   },
   memberWallet: {
     method: 'GET',
@@ -606,6 +623,23 @@ export const API_ROUTES = {
     roles: MARKETING,
     body: updateGiftSettingsRequestSchema,
     response: giftSettingsSchema,
+  },
+  staffCheckinSettings: {
+    method: 'GET',
+    path: '/staff/settings/checkin',
+    summary: '签到规则：每日积分与连续签到奖励',
+    auth: 'staff',
+    roles: COUPON_READERS,
+    response: checkinSettingsSchema,
+  },
+  staffUpdateCheckinSettings: {
+    method: 'PUT',
+    path: '/staff/settings/checkin',
+    summary: '修改签到规则（总部管理员与营销；带上读取时的 version）',
+    auth: 'staff',
+    roles: MARKETING,
+    body: updateCheckinSettingsRequestSchema,
+    response: checkinSettingsSchema,
   },
   staffCreateRechargePackage: {
     method: 'POST',

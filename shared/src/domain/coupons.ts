@@ -13,7 +13,7 @@ export const COUPON_TYPES = ['cash', 'percent', 'gift'] as const;
 export type CouponType = (typeof COUPON_TYPES)[number];
 
 /** Where an issued coupon came from. */
-export const COUPON_SOURCES = ['claim', 'exchange', 'welcome', 'tier_pack', 'grant'] as const;
+export const COUPON_SOURCES = ['claim', 'exchange', 'welcome', 'tier_pack', 'grant', 'checkin'] as const;
 export type CouponSource = (typeof COUPON_SOURCES)[number];
 
 export const COUPON_SOURCE_NAMES: Record<CouponSource, string> = {
@@ -22,6 +22,7 @@ export const COUPON_SOURCE_NAMES: Record<CouponSource, string> = {
   welcome: '入会礼',
   tier_pack: '等级月礼',
   grant: '品牌赠送',
+  checkin: '签到奖励',
 };
 
 /** The terms a coupon carries: copied from its template when issued, so editing the template later changes no issued coupon. */

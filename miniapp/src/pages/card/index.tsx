@@ -7,7 +7,7 @@ import { formatCount, formatYuan } from '@wemember/shared/money'
 import { getMemberCard, getMemberCode, getMemberCoupons } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { percentBetween } from '../../services/format'
-import { leaveIfSignedOut, openCouponPage, openTab, openWalletPage, requireMember } from '../../services/navigation'
+import { leaveIfSignedOut, openCheckin, openCouponPage, openTab, openWalletPage, requireMember } from '../../services/navigation'
 import { RequestError } from '../../services/request'
 import { memberNotice, welcomeGiftNotice } from '../../services/session'
 import { codeLifetimeMs, secondsUntil } from './code-timing'
@@ -185,6 +185,10 @@ export default function CardPage() {
         <View className='card-coupons__item card-coupons-center' onClick={() => openCouponPage('center')}>
           <Text className='card-coupons__label'>领券中心</Text>
           <Text className='card-coupons__value'>去领券 ›</Text>
+        </View>
+        <View className='card-coupons__item card-checkin-link' onClick={openCheckin}>
+          <Text className='card-coupons__label'>签到</Text>
+          <Text className='card-coupons__value'>去签到 ›</Text>
         </View>
       </View>
 

@@ -8,7 +8,7 @@ import { AvatarPicker, BirthdayPicker, NicknameInput } from '../../platform/prof
 import { closeMembership, getMemberProfile, setMemberAvatar, setMemberBirthday, updateMemberProfile } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { avatarSrc } from '../../services/format'
-import { goJoin, leaveIfSignedOut, openCouponPage, openWalletPage, requireMember } from '../../services/navigation'
+import { goJoin, leaveIfSignedOut, openCheckin, openCouponPage, openWalletPage, requireMember } from '../../services/navigation'
 import { memberNotice, memberSession } from '../../services/session'
 import './index.scss'
 
@@ -245,6 +245,11 @@ export default function MePage() {
       )}
 
       <View className='m-section'>
+        <View className='m-row m-row--link me-link-checkin' onClick={openCheckin}>
+          <Text className='m-row__label'>每日签到</Text>
+          <Text className='m-row__value'>连续签到奖励更多</Text>
+          <Text className='m-row__chevron'>›</Text>
+        </View>
         <View className='m-row m-row--link me-link-wallet' onClick={() => openWalletPage('balance')}>
           <Text className='m-row__label'>储值余额</Text>
           <Text className='m-row__value'>余额明细与充值记录</Text>

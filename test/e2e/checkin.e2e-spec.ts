@@ -1,0 +1,3 @@
+import { describeCheckinJourney } from './checkin-journey';
+
+describeCheckinJourney('mysql');
