@@ -18,6 +18,17 @@ const GENDER_OPTIONS: { value: Gender; label: string }[] = [
   { value: 'unknown', label: '保密' },
 ]
 
+/** A row of the menu that opens another page: what it is, a hint, a chevron. */
+function LinkRow(props: { className: string; label: string; value: string; onClick: () => void }) {
+  return (
+    <View className={`m-row m-row--link ${props.className}`} onClick={props.onClick}>
+      <Text className='m-row__label'>{props.label}</Text>
+      <Text className='m-row__value'>{props.value}</Text>
+      <Text className='m-row__chevron'>›</Text>
+    </View>
+  )
+}
+
 /** The steps of closing the card: what it means, then a last "are you sure". */
 type Closing = null | 'explain' | 'confirm'
 
@@ -245,62 +256,22 @@ export default function MePage() {
       )}
 
       <View className='m-section'>
-        <View className='m-row m-row--link me-link-checkin' onClick={openCheckin}>
-          <Text className='m-row__label'>每日签到</Text>
-          <Text className='m-row__value'>连续签到奖励更多</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-wallet' onClick={() => openWalletPage('balance')}>
-          <Text className='m-row__label'>储值余额</Text>
-          <Text className='m-row__value'>余额明细与充值记录</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-recharge' onClick={() => openWalletPage('recharge')}>
-          <Text className='m-row__label'>充值</Text>
-          <Text className='m-row__value'>充值享赠送</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
+        <LinkRow className='me-link-checkin' label='每日签到' value='连续签到奖励更多' onClick={openCheckin} />
+        <LinkRow className='me-link-wallet' label='储值余额' value='余额明细与充值记录' onClick={() => openWalletPage('balance')} />
+        <LinkRow className='me-link-recharge' label='充值' value='充值享赠送' onClick={() => openWalletPage('recharge')} />
       </View>
 
       <View className='m-section'>
-        <View className='m-row m-row--link me-link-coupons' onClick={() => openCouponPage('mine')}>
-          <Text className='m-row__label'>我的券</Text>
-          <Text className='m-row__value'>可使用、已使用和已过期的券</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-center' onClick={() => openCouponPage('center')}>
-          <Text className='m-row__label'>领券中心</Text>
-          <Text className='m-row__value'>领取门店优惠券</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-mall' onClick={() => openCouponPage('mall')}>
-          <Text className='m-row__label'>积分商城</Text>
-          <Text className='m-row__value'>积分兑换券和礼品</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
+        <LinkRow className='me-link-coupons' label='我的券' value='可使用、已使用和已过期的券' onClick={() => openCouponPage('mine')} />
+        <LinkRow className='me-link-center' label='领券中心' value='领取门店优惠券' onClick={() => openCouponPage('center')} />
+        <LinkRow className='me-link-mall' label='积分商城' value='积分兑换券和礼品' onClick={() => openCouponPage('mall')} />
       </View>
 
       <View className='m-section'>
-        <View className='m-row m-row--link me-link-tiers' onClick={() => open('/pages/tiers/index')}>
-          <Text className='m-row__label'>会员等级</Text>
-          <Text className='m-row__value'>等级权益与升级进度</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-orders' onClick={() => open('/pages/orders/index')}>
-          <Text className='m-row__label'>消费记录</Text>
-          <Text className='m-row__value'>电子小票与退款</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-membership' onClick={() => open('/pages/agreement/index?kind=membership')}>
-          <Text className='m-row__label'>会员协议</Text>
-          <Text className='m-row__value'>{profile?.agreements.membership ? `已同意 ${profile.agreements.membership.version} 版` : ''}</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
-        <View className='m-row m-row--link me-link-privacy' onClick={() => open('/pages/agreement/index?kind=privacy')}>
-          <Text className='m-row__label'>隐私政策</Text>
-          <Text className='m-row__value'>{profile?.agreements.privacy ? `已同意 ${profile.agreements.privacy.version} 版` : ''}</Text>
-          <Text className='m-row__chevron'>›</Text>
-        </View>
+        <LinkRow className='me-link-tiers' label='会员等级' value='等级权益与升级进度' onClick={() => open('/pages/tiers/index')} />
+        <LinkRow className='me-link-orders' label='消费记录' value='电子小票与退款' onClick={() => open('/pages/orders/index')} />
+        <LinkRow className='me-link-membership' label='会员协议' value={profile?.agreements.membership ? `已同意 ${profile.agreements.membership.version} 版` : ''} onClick={() => open('/pages/agreement/index?kind=membership')} />
+        <LinkRow className='me-link-privacy' label='隐私政策' value={profile?.agreements.privacy ? `已同意 ${profile.agreements.privacy.version} 版` : ''} onClick={() => open('/pages/agreement/index?kind=privacy')} />
       </View>
 
       {profile && (

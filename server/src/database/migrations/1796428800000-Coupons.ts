@@ -5,6 +5,17 @@ const unique = (name: string, columnNames: string[]) => new TableIndex({ name, c
 const index = (name: string, columnNames: string[]) => new TableIndex({ name, columnNames });
 const nullableInt = (name: string) => ({ name, type: 'bigint', isNullable: true });
 const flag = (name: string) => ({ name, type: 'boolean', default: false });
+/** The terms of a coupon: the template's, and the copy each issued coupon keeps. */
+const terms = () => [
+  text('name', 40),
+  text('description', 200, true),
+  text('type', 16),
+  nullableInt('value_fen'),
+  { name: 'percent_off', type: 'int', isNullable: true },
+  nullableInt('cap_fen'),
+  integer('threshold_fen'),
+  text('gift_name', 40, true),
+];
 /** A JSON list of ids or codes, null for none. */
 const list = (name: string) => ({ name, type: 'text', isNullable: true });
 
@@ -31,14 +42,7 @@ export class Coupons1796428800000 implements MigrationInterface {
         columns: [
           id(),
           ref('brand_id'),
-          text('name', 40),
-          text('description', 200, true),
-          text('type', 16),
-          nullableInt('value_fen'),
-          { name: 'percent_off', type: 'int', isNullable: true },
-          nullableInt('cap_fen'),
-          integer('threshold_fen'),
-          text('gift_name', 40, true),
+          ...terms(),
           integer('stock'),
           /** Coupons issued so far: never above stock. */
           integer('issued'),
@@ -92,14 +96,7 @@ export class Coupons1796428800000 implements MigrationInterface {
           /** The grant's idempotency key (welcome:<member>:<template>:<n>, tier:<member>:<template>:<month>:<n>…); null for claims. */
           text('grant_key', 160, true),
           // The terms, copied from the template when issued.
-          text('name', 40),
-          text('description', 200, true),
-          text('type', 16),
-          nullableInt('value_fen'),
-          { name: 'percent_off', type: 'int', isNullable: true },
-          nullableInt('cap_fen'),
-          integer('threshold_fen'),
-          text('gift_name', 40, true),
+          ...terms(),
           list('store_ids'),
           list('region_ids'),
           day('valid_from'),
