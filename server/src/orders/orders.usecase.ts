@@ -179,8 +179,9 @@ export class OrdersUseCase {
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
         const quote = this.price(rules, member, points.balance, request, now, coupons);
-        const wallet = await this.storedValue.accounts(m, member);
-        const balancePaidFen = balancePayment(quote, request, StoredValue.total(wallet));
+        // The stored-value accounts are read only by a purchase that pays from them: most do not.
+        const wallet = (request.balanceFen ?? 0) > 0 ? await this.storedValue.accounts(m, member) : null;
+        const balancePaidFen = balancePayment(quote, request, wallet ? StoredValue.total(wallet) : 0);
         const order: Order = Object.assign(new Order(), {
           id: orderId,
           brandId: actor.brandId,
@@ -221,7 +222,7 @@ export class OrdersUseCase {
           });
         }
         if (balancePaidFen > 0) {
-          const drawn = await this.storedValue.spend(m, wallet, balancePaidFen, {
+          const drawn = await this.storedValue.spend(m, wallet!, balancePaidFen, {
             ...movement,
             key: `order:${order.id}:balance`,
             principalKind: 'pay',
