@@ -78,7 +78,9 @@ describe('weapp: 储值余额, 充值 with wx.requestPayment, the result, a refu
   it('lists the recharge in the balance and 充值记录, and asks for its unused principal back', async () => {
     // Back to the balance the recharge started from, which shows it now.
     await shopper.page.tap('.result-wallet');
-    const balance = await shopper.waitForPage('wallet/balance/index', '¥550.00');
+    // The head and the movements come from two answers that can land in either order: wait for both.
+    const balance = await shopper.waitForPage('wallet/balance/index', '本金 ¥500.00');
+    await shopper.waitFor(() => balance.has('.wallet-entry-total'), 'the movements');
     expect(shopper.routes).toEqual(['pages/card/index', 'wallet/balance/index']);
     expect(balance.text('.wallet-principal')).toBe('本金 ¥500.00');
     expect(balance.text('.wallet-bonus')).toBe('赠送 ¥50.00');
