@@ -240,6 +240,28 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
         return { body: { version, enabled, basePoints, ladder, cycle } };
       },
     },
+    memberDay: { touches: 'brand', sample: async () => ({}) },
+    // Not a member day (409), or taken already by this member (200): both are answers, not failures.
+    memberDayClaim: { touches: 'brand', sample: async () => ({}), alsoOk: [409] },
+    memberMessageSettings: { touches: 'brand', sample: async () => ({}) },
+    memberUpdateMessageSettings: { touches: 'brand', sample: async () => ({ body: { kinds: { birthday: true } } }) },
+    // Brand A has no subscribe templates configured here: any template named is 400 SUBSCRIBE_TEMPLATE_UNKNOWN.
+    memberSubscribeResults: { touches: 'brand', sample: async () => ({ body: { results: { 'matrix-template': 'accept' } } }), alsoOk: [400] },
+    staffMessageSettings: { touches: 'brand', sample: async () => ({}) },
+    staffUpdateMessageSettings: {
+      touches: 'brand',
+      // The caller's own brand's settings, sent back unchanged with their version.
+      sample: async (caller) => {
+        const current = await stack.api('GET', '/staff/settings/messages', { token: caller.token });
+        const { version, templates, quietHours, dailyCapPerMember } = current.status === 200 ? current.body : { version: 0, templates: [], quietHours: null, dailyCapPerMember: 5 };
+        return { body: { version, templates, quietHours, dailyCapPerMember } };
+      },
+    },
+    staffNotifications: { touches: 'brand', sample: async () => ({ query: { limit: '5' } }) },
+    staffCorrectBirthday: { touches: 'member', sample: async () => ({ params: { memberId: member.memberId }, body: { birthday: '1990-05-06', reason: '权限矩阵测试' } }) },
+    // Public, but nothing without WeChat's signature: 403.
+    wechatOfficialVerify: { touches: 'brand', sample: async () => ({ query: { signature: 'matrix', timestamp: '1', nonce: '1', echostr: '1' } }), alsoOk: [403] },
+    wechatOfficialPush: { touches: 'brand', sample: async () => ({ query: { signature: 'matrix', timestamp: '1', nonce: '1' }, body: { xml: 'matrix' } }), alsoOk: [403] },
     rechargePackages: { touches: 'brand', sample: async () => ({}) },
     staffCreateRechargePackage: { touches: 'brand', sample: async () => ({ body: { name: '矩阵充值套餐', payFen: 10_000, bonusFen: 500 } }) },
     staffListRechargePackages: {

@@ -1,4 +1,4 @@
-import type { CouponCenter, CouponStats, CouponTemplate, ExchangeResult, GiftSettings, GiftSettingsBody, MemberCoupon, MemberCoupons, MemberTiers, PointsMall, StaffCoupon } from '@wemember/shared';
+import type { CouponCenter, CouponStats, CouponTemplate, ExchangeResult, GiftSettings, GiftSettingsInput, MemberCoupon, MemberCoupons, MemberTiers, PointsMall, StaffCoupon } from '@wemember/shared';
 import { normalizeCouponCode } from '@wemember/shared';
 import { CouponMaintenance } from '../../server/src/coupons/coupon-maintenance';
 import { WelcomeGifts } from '../../server/src/coupons/welcome-gifts';
@@ -32,13 +32,13 @@ export function describeCouponJourney(database: 'mysql' | 'sqlite'): void {
     afterAll(() => stack?.close());
 
     /** Saves the brand's gifts (as the marketer would, with the version read). */
-    async function setGifts(gifts: GiftSettingsBody): Promise<GiftSettings> {
+    async function setGifts(gifts: GiftSettingsInput): Promise<GiftSettings> {
       const current = await stack.api<GiftSettings>('GET', '/staff/settings/gifts', { token: marketer });
       const saved = await stack.api<GiftSettings>('PUT', '/staff/settings/gifts', { token: marketer, body: { ...gifts, version: current.body.version } });
       if (saved.status !== 200) throw new Error(`gift settings: ${saved.status} ${JSON.stringify(saved.body)}`);
       return saved.body;
     }
-    const NO_GIFTS: GiftSettingsBody = { welcome: { points: 0, coupons: [] }, tierPacks: [] };
+    const NO_GIFTS: GiftSettingsInput = { welcome: { points: 0, coupons: [] }, tierPacks: [] };
     const brandCoupons = async (memberId: string) =>
       (await stack.db.query('SELECT source, grant_key, status FROM coupons WHERE member_id = ? ORDER BY grant_key', [memberId])) as { source: string; grant_key: string | null; status: string }[];
 

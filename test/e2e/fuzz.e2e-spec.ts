@@ -381,6 +381,28 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
       const current = await stack.api('GET', '/staff/settings/checkin', { token: till.adminToken });
       return { body: { version: current.body.version, enabled: true, basePoints: 5, ladder: [{ day: 3, points: 5, templateId }, { day: 7, points: 20, templateId: null }], cycle: true } };
     },
+    memberDay: async () => ({}),
+    memberDayClaim: async () => ({}),
+    memberMessageSettings: async () => ({}),
+    memberUpdateMessageSettings: async () => ({ body: { kinds: { points_changed: false, birthday: true } } }),
+    memberSubscribeResults: async () => ({ body: { results: { 'fuzz-template': 'accept' } } }),
+    staffMessageSettings: async () => ({}),
+    staffUpdateMessageSettings: async () => {
+      const current = await stack.api('GET', '/staff/settings/messages', { token: till.adminToken });
+      return {
+        body: {
+          version: current.body.version,
+          templates: [{ kind: 'points_changed', officialTemplateId: 'fuzz-oa-points', subscribeTemplateId: 'fuzz-sub-points' }],
+          quietHours: { start: '22:00', end: '08:00' },
+          dailyCapPerMember: 5,
+        },
+      };
+    },
+    staffNotifications: async () => ({ query: { memberId: member.memberId, status: 'pending', limit: '10' } }),
+    staffCorrectBirthday: async () => ({ params: { memberId: member.memberId }, body: { birthday: '1991-02-28', reason: '模糊测试更正' } }),
+    // Whatever is sent, nothing verifies without the official account's signature: 4xx, never 5xx.
+    wechatOfficialVerify: async () => ({ query: { signature: 'fuzz', timestamp: '1', nonce: '1', echostr: '1' } }),
+    wechatOfficialPush: async () => ({ query: { signature: 'fuzz', timestamp: '1', nonce: '1' }, body: { xml: 'fuzz' } }),
     rechargePackages: async () => ({}),
     staffCreateRechargePackage: async () => ({
       body: { name: '模糊测试套餐', payFen: 20_000, bonusFen: 1_000, validFrom: '2026-01-01', validTo: '2099-12-31', perMemberLimit: 3, description: '测试' },

@@ -31,7 +31,12 @@ export interface StackOptions {
   /** Serve this H5 build at / (browser tests). */
   h5Dir?: string;
   env?: Record<string, string>;
+  /** The official account's push mode (plain unless said); safe and compatible get an EncodingAESKey. */
+  pushMode?: 'plain' | 'compatible' | 'safe';
 }
+
+/** WeChat's sample EncodingAESKey shape: 43 letters and digits. */
+const encodingAESKeyFor = (run: string) => `${run}${'k'.repeat(43)}`.slice(0, 43);
 
 /**
  * One running wemember: the real server (createApp, as main.ts builds it) listening on a free port,
@@ -54,8 +59,14 @@ export class TestStack {
     const appid = `wxe2e${run}`;
     const secret = `secret-${run}`;
     const clock = new TestClock();
+    const oaAppid = `wxoa${run}`;
+    const oaToken = `token${run}`;
+    const encodingAESKey = options.pushMode && options.pushMode !== 'plain' ? encodingAESKeyFor(run) : undefined;
     const sandbox = await startSandbox({
-      apps: [{ appid, secret, kind: 'miniprogram' }],
+      apps: [
+        { appid, secret, kind: 'miniprogram' },
+        { appid: oaAppid, secret: `oa-secret-${run}`, kind: 'official_account', pushToken: oaToken, pushMode: options.pushMode ?? 'plain', ...(encodingAESKey && { encodingAESKey }) },
+      ],
       pages: ['pages/join/index', 'pages/card/index'],
       now: clock.now,
       // WeChat Pay's retry schedule (15 s, 15 s, 30 s, 3 min …) in milliseconds.
@@ -75,6 +86,10 @@ export class TestStack {
       WECHAT_SECRET: secret,
       WECHAT_API_BASE: sandbox.url,
       WECHAT_SANDBOX_URL: sandbox.url,
+      WECHAT_OA_APPID: oaAppid,
+      WECHAT_OA_SECRET: `oa-secret-${run}`,
+      WECHAT_OA_TOKEN: oaToken,
+      ...(encodingAESKey && { WECHAT_OA_ENCODING_AES_KEY: encodingAESKey }),
       LOG_LEVEL: 'error',
       SCHEDULE_JOBS: 'false',
       ...(options.h5Dir && { H5_DIR: options.h5Dir }),
@@ -85,6 +100,8 @@ export class TestStack {
     const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     // The merchant platform's notify URL: where the server (reading the sandbox's merchant) sends WeChat Pay.
     await http('POST', `${sandbox.url}/__sandbox/merchant`, { body: { notifyUrl: `${url}/api/wechat/pay/notify` } });
+    // The MP console's server URL of the official account: where the sandbox pushes follows and send outcomes.
+    await http('POST', `${sandbox.url}/__sandbox/official-account`, { body: { appid: oaAppid, serverUrl: `${url}/api/wechat/official` } });
     const usernamePrefix = `t${run}-`;
     const chain = await setUpBrand(app.get(UnitOfWork), demoBrandPlan(appid, STAFF_PASSWORD, usernamePrefix));
     return new TestStack(app, config, url, sandbox, clock, chain, usernamePrefix, tempDir);
@@ -114,6 +131,11 @@ export class TestStack {
 
   get appid(): string {
     return this.config.wechat.appid;
+  }
+
+  /** The official account's appid (the sandbox's second app). */
+  get oaAppid(): string {
+    return this.config.officialAccount?.appid ?? '';
   }
 
   api<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResult<T>> {

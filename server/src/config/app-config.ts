@@ -70,6 +70,19 @@ const envSchema = z.object({
   /** Set when WECHAT_API_BASE is the sandbox: the H5 build plays WeChat through it. */
   WECHAT_SANDBOX_URL: z.string().url().optional(),
   WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(5000),
+  /**
+   * The brand's official account (服务号): template messages to followers and its server
+   * (/api/wechat/official). Outside production the sandbox's demo account; production without
+   * WECHAT_OA_APPID has no official account (members are told by subscribe messages only).
+   */
+  WECHAT_OA_APPID: z.string().min(1).optional(),
+  WECHAT_OA_SECRET: z.string().min(1).optional(),
+  /** The Token of the MP console's server settings: signs every push. */
+  WECHAT_OA_TOKEN: z.string().min(3, 'WECHAT_OA_TOKEN must be 3–64 characters').max(64, 'WECHAT_OA_TOKEN must be 3–64 characters').optional(),
+  /** EncodingAESKey (43 characters) for the safe and compatible push modes; unset = plain mode only. */
+  WECHAT_OA_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_OA_ENCODING_AES_KEY must be 43 letters or digits').optional(),
+  /** How often the message sender looks for notifications that are due (a safety net under the Bull jobs). */
+  MESSAGES_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   H5_DIR: z.string().optional(),
   MEMBER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
   STAFF_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
@@ -153,6 +166,18 @@ export interface AppConfig {
   apiDocs: boolean;
   jobs: { schedule: boolean; checkSeconds: number };
   pay: PayConfig;
+  /** null: no official account (production without WECHAT_OA_APPID). */
+  officialAccount: OfficialAccountConfig | null;
+  messages: { sweepSeconds: number };
+}
+
+export interface OfficialAccountConfig {
+  appid: string;
+  secret: string;
+  /** Signs pushes (§G.1). */
+  token: string;
+  /** For the safe and compatible modes; null = plain pushes only. */
+  encodingAESKey: string | null;
 }
 
 /** The merchant's WeChat Pay identity and keys. */
@@ -230,6 +255,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiDocs: (e.API_DOCS ?? (e.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
     jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
     pay: payConfig(e),
+    officialAccount: officialAccountConfig(e),
+    messages: { sweepSeconds: e.MESSAGES_SWEEP_SECONDS },
+  };
+}
+
+/** The sandbox's demo official account (scripts/wechat-sandbox's defaults). */
+const DEMO_OFFICIAL_ACCOUNT = { appid: 'wxdemo0000000002', secret: 'sandbox-official-account-secret-02', token: 'wemember-sandbox-push-token' };
+
+function officialAccountConfig(e: z.infer<typeof envSchema>): OfficialAccountConfig | null {
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.WECHAT_OA_APPID) return null;
+  const appid = e.WECHAT_OA_APPID ?? DEMO_OFFICIAL_ACCOUNT.appid;
+  if (production && (!e.WECHAT_OA_SECRET || !e.WECHAT_OA_TOKEN)) {
+    throw new ConfigError('Set WECHAT_OA_SECRET and WECHAT_OA_TOKEN with WECHAT_OA_APPID (the official account\'s AppSecret and its server Token)');
+  }
+  return {
+    appid,
+    secret: e.WECHAT_OA_SECRET ?? DEMO_OFFICIAL_ACCOUNT.secret,
+    token: e.WECHAT_OA_TOKEN ?? DEMO_OFFICIAL_ACCOUNT.token,
+    encodingAESKey: e.WECHAT_OA_ENCODING_AES_KEY ?? null,
   };
 }
 

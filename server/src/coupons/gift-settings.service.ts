@@ -17,8 +17,13 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { readVersioned, saveVersioned } from '../database/versioned-settings';
 import { CouponTemplate } from './coupon.entity';
 
-/** Until a brand saves its own: no welcome gift, no monthly packs. */
-export const NO_GIFTS: GiftSettingsBody = { welcome: { points: 0, coupons: [] }, tierPacks: [] };
+/** Until a brand saves its own: no welcome gift, no monthly packs, no birthday or member-day coupons. */
+export const NO_GIFTS: GiftSettingsBody = {
+  welcome: { points: 0, coupons: [] },
+  tierPacks: [],
+  birthday: { grantOn: 'month_start', tierCoupons: [] },
+  memberDay: { coupons: [] },
+};
 
 /** A brand's gift settings, read through `reader` (the member centre reads them without this module). */
 export function readGiftSettings(reader: EntityManager, brandId: string): Promise<GiftSettings> {
@@ -76,7 +81,7 @@ export class GiftSettingsService {
     await saveVersioned(this.uow, 'gift_settings', actor, {
       version,
       body,
-      before: { welcome: before.welcome, tierPacks: before.tierPacks },
+      before: { welcome: before.welcome, tierPacks: before.tierPacks, birthday: before.birthday, memberDay: before.memberDay },
       action: 'gift_settings.update',
       at: this.clock.now(),
     });
@@ -88,6 +93,10 @@ export class GiftSettingsService {
     const lines = [
       ...body.welcome.coupons.map((line, i) => ({ field: `welcome.coupons.${i}.templateId`, templateId: line.templateId })),
       ...body.tierPacks.flatMap((pack, p) => pack.coupons.map((line, i) => ({ field: `tierPacks.${p}.coupons.${i}.templateId`, templateId: line.templateId }))),
+      ...body.birthday.tierCoupons.flatMap((pack, p) =>
+        pack.coupons.map((line, i) => ({ field: `birthday.tierCoupons.${p}.coupons.${i}.templateId`, templateId: line.templateId })),
+      ),
+      ...body.memberDay.coupons.map((line, i) => ({ field: `memberDay.coupons.${i}.templateId`, templateId: line.templateId })),
     ];
     await assertBrandTemplates(this.uow.reader, brandId, lines);
   }

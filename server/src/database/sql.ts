@@ -59,3 +59,16 @@ export function toInt(value: unknown): number {
   if (!Number.isSafeInteger(n)) throw new RangeError(`not a safe integer: ${String(value)}`);
   return n;
 }
+
+/**
+ * INSERT the row unless one with the same unique key is there: true when this call inserted it.
+ * One statement on both databases, and a duplicate does not abort the surrounding transaction.
+ */
+export async function insertOnce(manager: EntityManager, table: string, row: Record<string, unknown>): Promise<boolean> {
+  const columns = Object.keys(row);
+  const placeholders = columns.map(() => '?').join(', ');
+  const sql = isMysql(manager)
+    ? `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`
+    : `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders}) ON CONFLICT DO NOTHING`;
+  return (await execute(manager, sql, Object.values(row))) === 1;
+}

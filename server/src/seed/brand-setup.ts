@@ -132,6 +132,11 @@ export async function setUpBrand(db: Pick<UnitOfWork, 'transaction'>, plan: Bran
       const gifts: GiftSettingsBody = {
         welcome: { points: plan.gifts.welcome.points, coupons: plan.gifts.welcome.coupons.map(byKey) },
         tierPacks: plan.gifts.tierPacks.map((pack) => ({ tier: pack.tier, coupons: pack.coupons.map(byKey) })),
+        birthday: {
+          grantOn: plan.gifts.birthday.grantOn,
+          tierCoupons: plan.gifts.birthday.tierCoupons.map((pack) => ({ tier: pack.tier, coupons: pack.coupons.map(byKey) })),
+        },
+        memberDay: { coupons: plan.gifts.memberDay.coupons.map(byKey) },
       };
       await m.query('INSERT INTO gift_settings (brand_id, settings, version, updated_at, updated_by) VALUES (?, ?, 1, ?, NULL)', [brand.id, JSON.stringify(gifts), dbTime(now)]);
     }
@@ -201,6 +206,8 @@ export const DEMO_GIFTS: GiftSettingsBody = {
     { tier: 'silver', coupons: [{ templateId: 'silverMonthly', quantity: 1 }] },
     { tier: 'gold', coupons: [{ templateId: 'silverMonthly', quantity: 1 }, { templateId: 'goldMonthly', quantity: 2 }] },
   ],
+  birthday: { grantOn: 'month_start', tierCoupons: [] },
+  memberDay: { coupons: [] },
 };
 
 /** The demo chain's recharge packages: 充100, 充300送20 and 充500送50 (that one twice per member). */

@@ -22,6 +22,8 @@ declare module 'co-wechat-api' {
     ensureAccessToken(): Promise<AccessTokenShape>;
     code2Session(jsCode: string): Promise<{ openid: string; session_key: string; unionid?: string }>;
     getWXACodeUnlimit(scene: string, page?: string, width?: number): Promise<Buffer>;
+    /** `cgi-bin/user/info` of the official account. */
+    getUser(options: string | { openid: string; lang?: string }): Promise<{ subscribe?: number; openid?: string; unionid?: string; [key: string]: unknown }>;
   }
   export = API;
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { RedisService } from '../redis/redis.module';
 import { RedisTokenWechatApi, WechatTokenError } from './redis-token-wechat-api';
+import { postMessage, type TemplateData } from './message-send';
 import { redactWechatSecrets, wechatErrcode } from './wechat-api-error';
 
 export interface WechatSession {
@@ -101,6 +102,21 @@ export class MiniProgramClient {
       });
     }, {});
     if (!answer || Buffer.isBuffer(answer) || (answer as { errcode?: number }).errcode !== 0) throw new DomainError('WECHAT_UNAVAILABLE');
+  }
+
+  /**
+   * A subscribe message (§E): spends one of the member's accepts of the template at WeChat. Throws a
+   * WechatSendError with WeChat's errcode (43101: no accept left) or null when no answer came.
+   */
+  async sendSubscribeMessage(message: { touser: string; templateId: string; page?: string; data: TemplateData; miniprogramState?: 'developer' | 'trial' | 'formal' }): Promise<void> {
+    await postMessage(this.api, 'message/subscribe/send', {
+      touser: message.touser,
+      template_id: message.templateId,
+      ...(message.page && { page: message.page }),
+      miniprogram_state: message.miniprogramState ?? 'formal',
+      lang: 'zh_CN',
+      data: message.data,
+    });
   }
 
   /**

@@ -285,6 +285,9 @@ export type MemberExchanges = z.infer<typeof memberExchangesSchema>;
 
 // Gifts the brand configures -------------------------------------------------------------------------
 
+export const BIRTHDAY_GRANT_DAYS = ['month_start', 'birthday'] as const;
+export type BirthdayGrantDay = (typeof BIRTHDAY_GRANT_DAYS)[number];
+
 export const giftCouponLineSchema = z
   .object({
     templateId: z.string({ error: '请选择券模板' }).trim().min(1, '请选择券模板').max(36),
@@ -314,9 +317,37 @@ export const giftSettingsBodySchema = z
       )
       .max(TIER_CODES.length)
       .refine((packs) => new Set(packs.map((p) => p.tier)).size === packs.length, '每个等级只能设置一次'),
+    /**
+     * Each tier's birthday coupons, granted once per member per year by the birthday job: on the
+     * 1st of the birthday month, or on the birthday itself (28 Feb for 29 Feb birthdays in other years).
+     */
+    birthday: z
+      .object({
+        grantOn: z.enum(BIRTHDAY_GRANT_DAYS, { error: '发放日应为 month_start（生日当月 1 日）或 birthday（生日当天）' }),
+        tierCoupons: z
+          .array(
+            z
+              .object({
+                tier: z.enum(TIER_CODES),
+                coupons: z.array(giftCouponLineSchema).max(10, '每个等级最多 10 种券'),
+              })
+              .strict(),
+          )
+          .max(TIER_CODES.length)
+          .refine((packs) => new Set(packs.map((p) => p.tier)).size === packs.length, '每个等级只能设置一次'),
+      })
+      .strict()
+      .default({ grantOn: 'month_start', tierCoupons: [] }),
+    /** Coupons a member may take once on each member day (会员日礼券), keyed per member and day. */
+    memberDay: z
+      .object({ coupons: z.array(giftCouponLineSchema).max(10, '会员日礼券最多 10 种') })
+      .strict()
+      .default({ coupons: [] }),
   })
   .strict();
 export type GiftSettingsBody = z.infer<typeof giftSettingsBodySchema>;
+/** What a client may send: `birthday` and `memberDay` may be left out (then none). */
+export type GiftSettingsInput = z.input<typeof giftSettingsBodySchema>;
 
 export const updateGiftSettingsRequestSchema = giftSettingsBodySchema
   .extend({

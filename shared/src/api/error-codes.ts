@@ -118,6 +118,12 @@ export const API_ERRORS = {
   PAY_NOTIFY_INVALID: { status: 400, message: '微信支付通知内容无效' },
 
   CHECKIN_DISABLED: { status: 409, message: '本品牌暂未开放签到' },
+  NOT_MEMBER_DAY: { status: 409, message: '今天不是会员日' },
+  MEMBER_DAY_NO_COUPONS: { status: 409, message: '本次会员日没有可领的礼券' },
+  SUBSCRIBE_TEMPLATE_UNKNOWN: { status: 400, message: '不是本品牌的订阅消息模板' },
+  OFFICIAL_SIGNATURE_INVALID: { status: 403, message: '公众号推送验签失败' },
+  OFFICIAL_PUSH_INVALID: { status: 400, message: '公众号推送内容无效' },
+  OFFICIAL_ACCOUNT_DISABLED: { status: 404, message: '未配置公众号' },
 
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },

@@ -143,15 +143,13 @@ export const apiKeySchema = z.object({
 });
 export type ApiKey = z.infer<typeof apiKeySchema>;
 
-export const setBirthdayRequestSchema = z
-  .object({
-    birthday: z
-      .string({ error: '请选择生日' })
-      .regex(/^\d{4}-\d{2}-\d{2}$/, '生日格式应为 YYYY-MM-DD')
-      .refine((s) => {
-        const d = new Date(`${s}T00:00:00Z`);
-        return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && s >= '1900-01-01';
-      }, '生日不是有效日期'),
-  })
-  .strict();
+export const birthdaySchema = z
+  .string({ error: '请选择生日' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '生日格式应为 YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && s >= '1900-01-01';
+  }, '生日不是有效日期');
+
+export const setBirthdayRequestSchema = z.object({ birthday: birthdaySchema }).strict();
 export type SetBirthdayRequest = z.infer<typeof setBirthdayRequestSchema>;

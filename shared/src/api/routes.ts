@@ -15,6 +15,16 @@ import {
 } from './member-centre';
 import { checkinCalendarSchema, checkinMonthQuerySchema, checkinResultSchema, checkinSettingsSchema, updateCheckinSettingsRequestSchema } from './checkin';
 import { memberCardSchema, memberCodeSchema } from './member';
+import { birthdayCorrectionSchema, correctBirthdayRequestSchema, memberDayClaimSchema, memberDayStatusSchema } from './member-day';
+import {
+  memberMessageSettingsSchema,
+  messageSettingsSchema,
+  staffNotificationsQuerySchema,
+  staffNotificationsSchema,
+  subscribeResultsRequestSchema,
+  updateMemberMessageSettingsRequestSchema,
+  updateMessageSettingsRequestSchema,
+} from './messages';
 import {
   couponCenterSchema,
   couponRedemptionSchema,
@@ -318,6 +328,44 @@ export const API_ROUTES = {
     query: checkinMonthQuerySchema,
     response: checkinCalendarSchema,
   },
+  memberDay: {
+    method: 'GET',
+    path: '/member/member-day',
+    summary: '会员日与生日礼遇：今天是否会员日、下一个会员日、积分倍数、会员日折扣与会员日礼券',
+    auth: 'member',
+    response: memberDayStatusSchema,
+  },
+  memberDayClaim: {
+    method: 'POST',
+    path: '/member/member-day/claim',
+    summary: '领取今天的会员日礼券（每个会员日一次；再领返回 200 与当天已领的券）',
+    auth: 'member',
+    creates: true,
+    response: memberDayClaimSchema,
+  },
+  memberMessageSettings: {
+    method: 'GET',
+    path: '/member/messages/settings',
+    summary: '消息设置：每种通知是否接收、送达方式（公众号或订阅消息）与剩余订阅次数',
+    auth: 'member',
+    response: memberMessageSettingsSchema,
+  },
+  memberUpdateMessageSettings: {
+    method: 'PUT',
+    path: '/member/messages/settings',
+    summary: '打开或关闭某几种通知（未列出的保持不变）',
+    auth: 'member',
+    body: updateMemberMessageSettingsRequestSchema,
+    response: memberMessageSettingsSchema,
+  },
+  memberSubscribeResults: {
+    method: 'POST',
+    path: '/member/messages/subscriptions',
+    summary: '上报 wx.requestSubscribeMessage 的结果：每个 accept 增加该模板一次发送机会',
+    auth: 'member',
+    body: subscribeResultsRequestSchema,
+    response: memberMessageSettingsSchema,
+  },
   memberWallet: {
     method: 'GET',
     path: '/member/wallet',
@@ -370,6 +418,22 @@ export const API_ROUTES = {
     path: '/wechat/pay/notify',
     summary: '微信支付结果与退款结果通知（验签原始报文、解密并核对订单；成功 204，失败 4xx/5xx）',
     auth: 'public',
+    response: z.unknown(),
+  },
+  wechatOfficialVerify: {
+    method: 'GET',
+    path: '/wechat/official',
+    summary: '公众号服务器地址校验：签名正确时原样返回 echostr（安全模式下为解密后的 echostr）',
+    auth: 'public',
+    produces: 'text/plain',
+    response: z.unknown(),
+  },
+  wechatOfficialPush: {
+    method: 'POST',
+    path: '/wechat/official',
+    summary: '公众号消息与事件推送（关注、取消关注、扫码、模板消息送达结果）：验签、解密、去重，5 秒内回复 success',
+    auth: 'public',
+    produces: 'text/plain',
     response: z.unknown(),
   },
   storeScene: {
@@ -640,6 +704,41 @@ export const API_ROUTES = {
     roles: MARKETING,
     body: updateCheckinSettingsRequestSchema,
     response: checkinSettingsSchema,
+  },
+  staffMessageSettings: {
+    method: 'GET',
+    path: '/staff/settings/messages',
+    summary: '消息通知设置：各类通知的公众号模板与订阅消息模板、免打扰时段、每人每日上限',
+    auth: 'staff',
+    roles: COUPON_READERS,
+    response: messageSettingsSchema,
+  },
+  staffUpdateMessageSettings: {
+    method: 'PUT',
+    path: '/staff/settings/messages',
+    summary: '修改消息通知设置（总部管理员与营销；带上读取时的 version）',
+    auth: 'staff',
+    roles: MARKETING,
+    body: updateMessageSettingsRequestSchema,
+    response: messageSettingsSchema,
+  },
+  staffNotifications: {
+    method: 'GET',
+    path: '/staff/notifications',
+    summary: '通知发送记录：每条通知的渠道、模板数据、尝试次数与结果（?memberId=&status=）',
+    auth: 'staff',
+    roles: MARKETING,
+    query: staffNotificationsQuerySchema,
+    response: staffNotificationsSchema,
+  },
+  staffCorrectBirthday: {
+    method: 'PUT',
+    path: '/staff/members/:memberId/birthday',
+    summary: '更正会员生日（店长及以上，须填原因，记入审计日志）',
+    auth: 'staff',
+    roles: MANAGERS,
+    body: correctBirthdayRequestSchema,
+    response: birthdayCorrectionSchema,
   },
   staffCreateRechargePackage: {
     method: 'POST',

@@ -27,6 +27,9 @@ export type TierRule = z.infer<typeof tierRuleSchema>;
 
 const category = z.string().trim().min(1).max(32);
 
+export const BIRTHDAY_BONUS_MODES = ['month', 'day', 'once_in_month'] as const;
+export type BirthdayBonusMode = (typeof BIRTHDAY_BONUS_MODES)[number];
+
 export const loyaltyRulesSchema = z
   .object({
     tiers: z
@@ -45,6 +48,11 @@ export const loyaltyRulesSchema = z
         /** Points per yuan paid, before multipliers. */
         pointsPerYuan: z.number().int().min(0).max(100),
         birthdayMonthMultiplierPercent: percent(100, 1000, '生日月倍率'),
+        /**
+         * When the birthday multiplier applies: every purchase of the birthday month, only on the
+         * birthday itself (28 Feb for 29 Feb birthdays in other years), or the first purchase of the month.
+         */
+        birthdayBonusMode: z.enum(BIRTHDAY_BONUS_MODES, { error: '生日积分方式应为 month、day 或 once_in_month' }).default('month'),
         memberDay: z
           .object({
             /** 0 = Sunday … 6 = Saturday (Asia/Shanghai). */
@@ -52,6 +60,8 @@ export const loyaltyRulesSchema = z
             /** Days of the month, 1..31. */
             monthDays: z.array(z.number().int().min(1).max(31)).max(31),
             multiplierPercent: percent(100, 1000, '会员日倍率'),
+            /** Extra percent off eligible goods on member day, after the tier discount (0 = none). */
+            discountOffPercent: percent(0, 50, '会员日折扣').default(0),
           })
           .strict(),
         /** Whether birthday-month and member-day bonuses multiply each other (else the larger applies). */
@@ -91,7 +101,8 @@ export const DEFAULT_LOYALTY_RULES: LoyaltyRules = {
   earning: {
     pointsPerYuan: 1,
     birthdayMonthMultiplierPercent: 200,
-    memberDay: { weekdays: [3], monthDays: [], multiplierPercent: 200 },
+    birthdayBonusMode: 'month',
+    memberDay: { weekdays: [3], monthDays: [], multiplierPercent: 200, discountOffPercent: 0 },
     stackBonuses: false,
     excludedCategories: ['tobacco', 'lottery', 'prepaid_card'],
   },
