@@ -21,9 +21,9 @@ export class OfficialFollowers {
     const [row] = (await this.uow.reader.query(
       `SELECT f.openid FROM oa_followers f
          JOIN wechat_identities i ON i.unionid = f.unionid
-        WHERE i.member_id = ? AND f.appid = ? AND f.following = ? AND f.unionid IS NOT NULL
+        WHERE i.member_id = ? AND f.appid = ? AND f.following = 1 AND f.unionid IS NOT NULL
         ORDER BY f.subscribed_at DESC LIMIT 1`,
-      [memberId, appid, true],
+      [memberId, appid],
     )) as { openid: string }[];
     return row?.openid ?? null;
   }
