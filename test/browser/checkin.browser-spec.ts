@@ -63,5 +63,29 @@ describe('H5 in Chromium: the daily check-in calendar', () => {
     await shopper.waitForFunction(() => document.querySelector('.taro_page:not(.taro_page_shade) .checkin-month__title')?.textContent === '2026 年 5 月');
     expect(await checkedDays(shopper)).toEqual([]);
     expect(await textOf(shopper, '.checkin-count')).toBe('本月已签到 0 天');
+
+    // The brand allows 补签: on the 4th the missed 3rd is offered, confirmed, paid in points and joins the streak.
+    const admin = await stack.staffToken('admin');
+    const { version, updatedAt: _at, updatedBy: _by, ...rules } = (await stack.api('GET', '/staff/settings/checkin', { token: admin })).body;
+    await stack.api('PUT', '/staff/settings/checkin', { token: admin, body: { ...rules, version, makeUp: { enabled: true, costPoints: 10, withinDays: 7, maxPerMonth: 2 } } });
+    const [{ id: memberId }] = await stack.db.query('SELECT id FROM members WHERE member_no = ?', [(await stack.api('GET', '/member/card', { token })).body.memberNo]);
+    await stack.api('POST', `/staff/members/${memberId}/points/adjustments`, { token: admin, body: { delta: 50, reason: '补签测试', requestId: `makeup-${memberId}` } });
+    stack.clock.travelTo(june(4));
+    await shopper.locator(visible('.checkin-month-next')).click();
+    await shopper.waitForFunction(() => document.querySelector('.taro_page:not(.taro_page_shade) .checkin-month__title')?.textContent === '2026 年 6 月');
+    await shopper.locator(visible('.checkin-day--missed')).first().waitFor();
+    expect(await shopper.locator(visible('.checkin-day--missed .checkin-day__number')).allTextContents()).toEqual(['3']);
+    await shopper.locator(visible('.checkin-day--missed')).click();
+    expect(await textOf(shopper, '.confirm-dialog__title')).toBe('补签 6月3日');
+    await shopper.waitForTimeout(300);
+    await browser.shot(shopper, 'checkin-02-make-up');
+    await shopper.locator(visible('.confirm-ok')).click();
+    await shopper.waitForFunction(() => document.querySelector('.taro_page:not(.taro_page_shade) .checkin-done')?.textContent === '补签成功，已连续签到 3 天');
+    await shopper.locator(visible('.checkin-day--made-up')).waitFor();
+    expect(await shopper.locator(visible('.checkin-day--made-up .checkin-day__mark')).allTextContents()).toEqual(['已补']);
+    expect(await textOf(shopper, '.checkin-streak')).toBe('3 天');
+    expect(await textOf(shopper, '.checkin-makeup-hint')).toBe('漏签了？点日历上的「补签」，10 积分补一天，本月还可补 1 次');
+    await shopper.waitForTimeout(300);
+    await browser.shot(shopper, 'checkin-03-made-up');
   });
 });

@@ -1,4 +1,4 @@
-import type { CheckinCalendar, CheckinResult, CheckinSettings } from '@wemember/shared';
+import type { CheckinCalendar, CheckinResult, CheckinSettings, MakeUpResult } from '@wemember/shared';
 import { createTemplate } from '../support/coupons';
 import type { HttpResult } from '../support/http';
 import { TestStack } from '../support/stack';
@@ -131,6 +131,79 @@ export function describeCheckinJourney(database: 'mysql' | 'sqlite'): void {
       expect(month).toMatchObject({ checkedInToday: true, streak: 1, todayPoints: 2, next: { inDays: 2, day: 3 } });
       expect((await calendar(member, '2026-05')).body.days).toEqual([]);
       expect(await till.points(member)).toBe(before + 20);
+    });
+
+    it('a missed day is made up for points: the streak joins up, it is charged once, and the rules refuse the rest', async () => {
+      const current = await stack.api<CheckinSettings>('GET', '/staff/settings/checkin', { token: till.adminToken });
+      const { version, updatedAt: _at, updatedBy: _by, ...rules } = current.body;
+      const saved = await stack.api<CheckinSettings>('PUT', '/staff/settings/checkin', {
+        token: till.adminToken,
+        body: { ...rules, version, makeUp: { enabled: true, costPoints: 20, withinDays: 3, maxPerMonth: 2 } },
+      });
+      expect(saved.status).toBe(200);
+      const makeUp = (member: TestMember, date: string): Promise<HttpResult<MakeUpResult & ErrorBody>> =>
+        stack.api('POST', '/member/checkins/makeup', { token: member.token, body: { date } });
+
+      stack.clock.travelTo(june(10));
+      const member = await till.newMember();
+      await till.bought(member, { amountFen: 10_000 });
+      const tenth = (await checkIn(member)).body;
+      stack.clock.travelTo(june(12));
+      const twelfth = (await checkIn(member)).body;
+      stack.clock.travelTo(june(13));
+      const thirteenth = (await checkIn(member)).body;
+      expect([tenth.streak, twelfth.streak, thirteenth.streak]).toEqual([1, 1, 2]);
+      const before = await till.points(member);
+      expect((await calendar(member)).body.makeUp).toEqual({ costPoints: 20, earliest: '2026-06-10', remainingThisMonth: 2 });
+
+      const made = await makeUp(member, '2026-06-11');
+      expect(made.status).toBe(201);
+      expect(made.body).toEqual({ date: '2026-06-11', pointsSpent: 20, streak: 4, alreadyMadeUp: false });
+      // The same make-up again (a retried tap): the first one's answer, charged once.
+      const again = await makeUp(member, '2026-06-11');
+      expect([again.status, again.body]).toEqual([200, { ...made.body, alreadyMadeUp: true }]);
+      expect(await till.points(member)).toBe(before - 20);
+      const month = (await calendar(member)).body;
+      expect(month.days).toEqual([
+        // What each day earned stays as it was: a make-up rejoins the streak, it gives nothing back.
+        { date: '2026-06-10', streak: 1, points: tenth.pointsEarned, madeUp: false },
+        { date: '2026-06-11', streak: 2, points: 0, madeUp: true },
+        { date: '2026-06-12', streak: 3, points: twelfth.pointsEarned, madeUp: false },
+        { date: '2026-06-13', streak: 4, points: thirteenth.pointsEarned, madeUp: false },
+      ]);
+      expect(month).toMatchObject({ streak: 4, makeUp: { remainingThisMonth: 1 } });
+      const entries = await stack.api('GET', '/member/points?limit=1', { token: member.token });
+      expect(entries.body.entries[0]).toMatchObject({ kind: 'checkin_makeup', kindName: '补签', delta: -20, reason: '补签 6月11日' });
+
+      // A day checked in (today's too) is 409; tomorrow, a day past the window or no date at all: 400 naming `date`.
+      for (const date of ['2026-06-12', '2026-06-13']) {
+        const checked = await makeUp(member, date);
+        expect([checked.status, checked.body.code]).toEqual([409, 'CHECKIN_ALREADY']);
+      }
+      for (const date of ['2026-06-14', '2026-06-09', '2026-02-30']) {
+        const bad = await makeUp(member, date);
+        expect({ date, status: bad.status, fields: bad.body.issues?.map((i) => i.field) }).toEqual({ date, status: 400, fields: ['date'] });
+      }
+      expect(await till.points(member)).toBe(before - 20);
+
+      // Ten taps at once on one missed day: one make-up, one charge; then the month's allowance runs out.
+      const other = await till.newMember();
+      await till.bought(other, { amountFen: 10_000 });
+      const otherBefore = await till.points(other);
+      const taps = await Promise.all(Array.from({ length: 10 }, () => makeUp(other, '2026-06-12')));
+      expect(taps.map((t) => t.status).sort()).toEqual([...Array(9).fill(200), 201]);
+      expect((await makeUp(other, '2026-06-11')).status).toBe(201);
+      const limit = await makeUp(other, '2026-06-10');
+      expect([limit.status, limit.body.code]).toEqual([409, 'CHECKIN_MAKEUP_LIMIT']);
+      expect(await till.points(other)).toBe(otherBefore - 40);
+      // Yesterday and the day before made up: today's check-in would be day 3 of a streak.
+      expect((await calendar(other)).body).toMatchObject({ checkedInToday: false, streak: 2, makeUp: { remainingThisMonth: 0 } });
+
+      // Short of points: refused, no row.
+      const poor = await till.newMember();
+      const short = await makeUp(poor, '2026-06-12');
+      expect([short.status, short.body.code]).toEqual([422, 'POINTS_INSUFFICIENT']);
+      expect(await rows(poor)).toBe(0);
     });
 
     it('refuses a bad month naming `month`, a frozen card, and a brand that turned check-in off, changing nothing', async () => {

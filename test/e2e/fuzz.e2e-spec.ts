@@ -376,6 +376,7 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     memberWallet: async () => ({ query: { limit: '5' } }),
     memberCheckIn: async () => ({}),
     memberCheckins: async () => ({ query: { month: '2026-11' } }),
+    memberCheckinMakeUp: async () => ({ body: { date: '2026-11-01' } }),
     staffCheckinSettings: async () => ({}),
     staffUpdateCheckinSettings: async () => {
       const current = await stack.api('GET', '/staff/settings/checkin', { token: till.adminToken });

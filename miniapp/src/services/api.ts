@@ -37,6 +37,7 @@ const ROUTES = {
   memberWallet: 'GET /member/wallet',
   memberCheckIn: 'POST /member/checkins',
   memberCheckins: 'GET /member/checkins',
+  memberCheckinMakeUp: 'POST /member/checkins/makeup',
   rechargePackages: 'GET /recharge/packages',
   rechargeCreateOrder: 'POST /recharge/orders',
   rechargeGetOrder: 'GET /recharge/orders/:no',
@@ -216,6 +217,11 @@ export function getWelcomeGift(loginToken: string) {
 /** The stored-value balance (本金 + 赠送), the rules and one page of its movements, newest first; `before` is the previous page's `nextBefore`. */
 export function checkIn() {
   return call('memberCheckIn')
+}
+
+/** 补签: a missed day paid in points. */
+export function makeUpCheckin(date: string) {
+  return call('memberCheckinMakeUp', { body: { date } })
 }
 
 export function getCheckins(query: RouteQuery<'memberCheckins'> = {}) {

@@ -1,5 +1,5 @@
 import { Controller, Res } from '@nestjs/common';
-import type { CheckinCalendar, CheckinMonthQuery, CheckinResult, CheckinSettings, UpdateCheckinSettingsRequest } from '@wemember/shared';
+import type { CheckinCalendar, CheckinMonthQuery, CheckinResult, CheckinSettings, MakeUpRequest, MakeUpResult, UpdateCheckinSettingsRequest } from '@wemember/shared';
 import type { FastifyReply } from 'fastify';
 import { CurrentMember, CurrentStaff } from '../access/actor.decorators';
 import type { MemberActor, StaffActor } from '../access/actors';
@@ -19,6 +19,14 @@ export class CheckinController {
   async checkIn(@CurrentMember() member: MemberActor, @Res({ passthrough: true }) reply: FastifyReply): Promise<CheckinResult> {
     const result = await this.checkins.checkIn(member);
     reply.status(result.alreadyCheckedIn ? 200 : 201);
+    return result;
+  }
+
+  /** 201 for a day made up now, 200 with the same result for a repeat (charged once). */
+  @Route('memberCheckinMakeUp')
+  async makeUp(@CurrentMember() member: MemberActor, @ValidBody() body: MakeUpRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<MakeUpResult> {
+    const result = await this.checkins.makeUp(member, body.date);
+    reply.status(result.alreadyMadeUp ? 200 : 201);
     return result;
   }
 

@@ -46,8 +46,8 @@ export const checkinCalendarSchema = z.object({
   month: z.string(),
   /** Today in Asia/Shanghai. */
   today: z.string(),
-  /** The month's checked days, YYYY-MM-DD, ascending. */
-  days: z.array(z.object({ date: z.string(), streak: z.number().int(), points: z.number().int() })),
+  /** The month's checked days, YYYY-MM-DD, ascending; `madeUp` for a day checked in later (补签). */
+  days: z.array(z.object({ date: z.string(), streak: z.number().int(), points: z.number().int(), madeUp: z.boolean() })),
   checkedInToday: z.boolean(),
   /** The streak as it stands: today's or yesterday's, else 0. */
   streak: z.number().int(),
@@ -55,6 +55,16 @@ export const checkinCalendarSchema = z.object({
   todayPoints: z.number().int(),
   /** The next ladder step: in how many more days and what it gives. */
   next: z.object({ inDays: z.number().int(), day: z.number().int(), points: z.number().int(), couponName: z.string().nullable() }).nullable(),
+  /** Make-up check-in (补签) when the brand allows it: its price, the earliest day it reaches, what is left this month. */
+  makeUp: z
+    .object({
+      costPoints: z.number().int(),
+      /** The earliest day that may be made up (today − withinDays). */
+      earliest: z.string(),
+      /** Made-up days left in the current month. */
+      remainingThisMonth: z.number().int(),
+    })
+    .nullable(),
 });
 export type CheckinCalendar = z.infer<typeof checkinCalendarSchema>;
 
@@ -72,3 +82,27 @@ export const checkinSettingsSchema = checkinRulesSchema.extend({
   updatedBy: z.string().nullable(),
 });
 export type CheckinSettings = z.infer<typeof checkinSettingsSchema>;
+
+export const makeUpRequestSchema = z
+  .object({
+    date: z
+      .string({ error: '请选择要补签的日期' })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+      .refine((d) => {
+        const parsed = new Date(`${d}T00:00:00Z`);
+        return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === d;
+      }, '日期无效'),
+  })
+  .strict();
+export type MakeUpRequest = z.infer<typeof makeUpRequestSchema>;
+
+/** A made-up day: 201 when made up now, 200 for a repeat of the same make-up (nothing charged twice). */
+export const makeUpResultSchema = z.object({
+  date: z.string(),
+  /** The points it cost. */
+  pointsSpent: z.number().int(),
+  /** The streak as it stands after the make-up (today's or yesterday's, else 0). */
+  streak: z.number().int(),
+  alreadyMadeUp: z.boolean(),
+});
+export type MakeUpResult = z.infer<typeof makeUpResultSchema>;

@@ -118,6 +118,9 @@ export const API_ERRORS = {
   PAY_NOTIFY_INVALID: { status: 400, message: '微信支付通知内容无效' },
 
   CHECKIN_DISABLED: { status: 409, message: '本品牌暂未开放签到' },
+  CHECKIN_MAKEUP_DISABLED: { status: 409, message: '本品牌暂未开放补签' },
+  CHECKIN_MAKEUP_LIMIT: { status: 409, message: '本月补签次数已用完' },
+  CHECKIN_ALREADY: { status: 409, message: '这一天已经签到过了' },
   NOT_MEMBER_DAY: { status: 409, message: '今天不是会员日' },
   MEMBER_DAY_NO_COUPONS: { status: 409, message: '本次会员日没有可领的礼券' },
   SUBSCRIBE_TEMPLATE_UNKNOWN: { status: 400, message: '不是本品牌的订阅消息模板' },

@@ -3,7 +3,7 @@ import { loyaltyRulesSchema } from '../domain/loyalty-rules';
 import { TIER_CODES } from '../domain/tiers';
 
 /** Why a ledger row exists. Rows are never changed: a correction is a new row. */
-export const POINT_ENTRY_KINDS = ['earn', 'redeem', 'refund_reverse', 'refund_return', 'expire', 'adjust', 'welcome', 'exchange', 'checkin'] as const;
+export const POINT_ENTRY_KINDS = ['earn', 'redeem', 'refund_reverse', 'refund_return', 'expire', 'adjust', 'welcome', 'exchange', 'checkin', 'checkin_makeup'] as const;
 export type PointEntryKind = (typeof POINT_ENTRY_KINDS)[number];
 
 export const POINT_ENTRY_NAMES: Record<PointEntryKind, string> = {
@@ -16,6 +16,7 @@ export const POINT_ENTRY_NAMES: Record<PointEntryKind, string> = {
   welcome: '入会赠送',
   exchange: '积分兑换',
   checkin: '签到',
+  checkin_makeup: '补签',
 };
 
 export const pointEntrySchema = z.object({

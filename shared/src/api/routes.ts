@@ -13,7 +13,15 @@ import {
   setAvatarRequestSchema,
   updateProfileRequestSchema,
 } from './member-centre';
-import { checkinCalendarSchema, checkinMonthQuerySchema, checkinResultSchema, checkinSettingsSchema, updateCheckinSettingsRequestSchema } from './checkin';
+import {
+  checkinCalendarSchema,
+  checkinMonthQuerySchema,
+  checkinResultSchema,
+  checkinSettingsSchema,
+  makeUpRequestSchema,
+  makeUpResultSchema,
+  updateCheckinSettingsRequestSchema,
+} from './checkin';
 import { memberCardSchema, memberCodeSchema } from './member';
 import { birthdayCorrectionSchema, correctBirthdayRequestSchema, memberDayClaimSchema, memberDayStatusSchema } from './member-day';
 import {
@@ -365,6 +373,15 @@ export const API_ROUTES = {
     auth: 'member',
     body: subscribeResultsRequestSchema,
     response: memberMessageSettingsSchema,
+  },
+  memberCheckinMakeUp: {
+    method: 'POST',
+    path: '/member/checkins/makeup',
+    summary: '补签：用积分补上最近几天内漏签的一天（不得积分，连续天数接上；同一天再补返回 200）',
+    auth: 'member',
+    creates: true,
+    body: makeUpRequestSchema,
+    response: makeUpResultSchema,
   },
   memberWallet: {
     method: 'GET',

@@ -1,4 +1,4 @@
-import { checkinReward, checkinRulesSchema, DEFAULT_CHECKIN_RULES, ladderDay, nextCheckinStep, nextStreak, type CheckinRules } from './checkin';
+import { checkinReward, checkinRulesSchema, DEFAULT_CHECKIN_RULES, DEFAULT_MAKE_UP_RULES, ladderDay, makeUpRefusal, nextCheckinStep, nextStreak, streaksAfterMakeUp, type CheckinRules } from './checkin';
 
 const rules: CheckinRules = {
   enabled: true,
@@ -8,6 +8,7 @@ const rules: CheckinRules = {
     { day: 7, points: 20, templateId: 'tpl-7' },
   ],
   cycle: true,
+  makeUp: DEFAULT_MAKE_UP_RULES,
 };
 
 describe('check-in streak', () => {
@@ -57,5 +58,45 @@ describe('check-in rules', () => {
     expect(twice.error?.issues[0]?.message).toBe('每个连续天数只能设置一档');
     const negative = checkinRulesSchema.safeParse({ ...rules, basePoints: -1 });
     expect(negative.error?.issues[0]?.path).toEqual(['basePoints']);
+  });
+});
+
+describe('make-up check-in', () => {
+  const allowing: CheckinRules = { ...rules, makeUp: { enabled: true, costPoints: 20, withinDays: 3, maxPerMonth: 2 } };
+
+  it('takes a missed day before today and within the window, while the month has make-ups left', () => {
+    expect(makeUpRefusal(allowing, '2026-06-13', '2026-06-10', 0)).toBeNull();
+    expect(makeUpRefusal(allowing, '2026-06-13', '2026-06-12', 1)).toBeNull();
+    // Across a month boundary the allowance counted is the missed day's month's.
+    expect(makeUpRefusal(allowing, '2026-07-01', '2026-06-30', 0)).toBeNull();
+  });
+
+  it('refuses today, later days, days past the window, a spent allowance and a brand that does not allow it', () => {
+    expect(makeUpRefusal(allowing, '2026-06-13', '2026-06-13', 0)).toMatchObject({ code: 'CHECKIN_MAKEUP_DATE' });
+    expect(makeUpRefusal(allowing, '2026-06-13', '2026-06-20', 0)).toMatchObject({ code: 'CHECKIN_MAKEUP_DATE' });
+    expect(makeUpRefusal(allowing, '2026-06-13', '2026-06-09', 0)).toEqual({ code: 'CHECKIN_MAKEUP_DATE', message: '只能补签最近 3 天内漏签的日子' });
+    expect(makeUpRefusal(allowing, '2026-06-13', '2026-06-11', 2)).toEqual({ code: 'CHECKIN_MAKEUP_LIMIT' });
+    expect(makeUpRefusal(rules, '2026-06-13', '2026-06-11', 0)).toEqual({ code: 'CHECKIN_MAKEUP_DISABLED' });
+    expect(makeUpRefusal({ ...allowing, enabled: false }, '2026-06-13', '2026-06-11', 0)).toEqual({ code: 'CHECKIN_MAKEUP_DISABLED' });
+  });
+
+  it('joins the streak: the made-up day counts on from the day before, and the consecutive days after it count on from it', () => {
+    expect(
+      streaksAfterMakeUp('2026-06-11', { date: '2026-06-10', streak: 4 }, [
+        { date: '2026-06-12', streak: 1 },
+        { date: '2026-06-13', streak: 2 },
+        { date: '2026-06-15', streak: 1 },
+      ]),
+    ).toEqual([
+      { date: '2026-06-11', streak: 5 },
+      { date: '2026-06-12', streak: 6 },
+      { date: '2026-06-13', streak: 7 },
+    ]);
+    // No check-in the day before: the made-up day starts a streak; a gap after it stops the recount.
+    expect(streaksAfterMakeUp('2026-06-11', { date: '2026-06-08', streak: 3 }, [{ date: '2026-06-13', streak: 1 }])).toEqual([{ date: '2026-06-11', streak: 1 }]);
+    expect(streaksAfterMakeUp('2026-02-28', null, [{ date: '2026-03-01', streak: 1 }])).toEqual([
+      { date: '2026-02-28', streak: 1 },
+      { date: '2026-03-01', streak: 2 },
+    ]);
   });
 });

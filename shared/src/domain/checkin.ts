@@ -17,6 +17,23 @@ export const checkinStepSchema = z
   .strict();
 export type CheckinStep = z.infer<typeof checkinStepSchema>;
 
+/**
+ * Make-up check-in (补签): a missed day within the last `withinDays` days may be checked in later,
+ * paid in points. It restores the streak (later days count on from it) but earns nothing itself:
+ * no base points, no ladder step. At most `maxPerMonth` made-up days per calendar month.
+ */
+export const makeUpRulesSchema = z
+  .object({
+    enabled: z.boolean(),
+    costPoints: z.number({ error: '补签积分应为整数' }).int('补签积分应为整数').min(1, '补签积分至少为 1').max(100_000, '补签积分过大'),
+    withinDays: z.number({ error: '可补签天数应为整数' }).int('可补签天数应为整数').min(1, '可补签天数至少为 1').max(31, '可补签天数不能超过 31'),
+    maxPerMonth: z.number({ error: '每月补签次数应为整数' }).int('每月补签次数应为整数').min(1, '每月补签次数至少为 1').max(31, '每月补签次数不能超过 31'),
+  })
+  .strict();
+export type MakeUpRules = z.infer<typeof makeUpRulesSchema>;
+
+export const DEFAULT_MAKE_UP_RULES: MakeUpRules = { enabled: false, costPoints: 20, withinDays: 7, maxPerMonth: 2 };
+
 export const checkinRulesSchema = z
   .object({
     enabled: z.boolean(),
@@ -27,6 +44,7 @@ export const checkinRulesSchema = z
       .refine((steps) => new Set(steps.map((s) => s.day)).size === steps.length, '每个连续天数只能设置一档'),
     /** After the last step the streak's rewards start over from day 1. */
     cycle: z.boolean(),
+    makeUp: makeUpRulesSchema.default(DEFAULT_MAKE_UP_RULES),
   })
   .strict();
 export type CheckinRules = z.infer<typeof checkinRulesSchema>;
@@ -40,6 +58,7 @@ export const DEFAULT_CHECKIN_RULES: CheckinRules = {
     { day: 7, points: 20, templateId: null },
   ],
   cycle: true,
+  makeUp: DEFAULT_MAKE_UP_RULES,
 };
 
 /** The streak of a check-in on `today`, given the member's last check-in before it (date and streak). */
@@ -75,4 +94,45 @@ export function nextCheckinStep(rules: CheckinRules, streak: number): { step: Ch
   const first = [...rules.ladder].sort((a, b) => a.day - b.day)[0]!;
   const last = Math.max(...rules.ladder.map((s) => s.day));
   return { step: first, inDays: last - at + first.day };
+}
+
+/** Why a day cannot be made up, naming the rule; null when it can. */
+export type MakeUpRefusal =
+  | { code: 'CHECKIN_MAKEUP_DISABLED' }
+  | { code: 'CHECKIN_MAKEUP_DATE'; message: string }
+  | { code: 'CHECKIN_MAKEUP_LIMIT' };
+
+/**
+ * Whether `date` may be made up on `today`: the brand allows it, the day is before today and not
+ * more than `withinDays` back, and the month of `date` has made-up days left. (A day already
+ * checked in is the unique key's to refuse.)
+ */
+export function makeUpRefusal(rules: CheckinRules, today: string, date: string, madeUpInMonth: number): MakeUpRefusal | null {
+  const { makeUp } = rules;
+  if (!rules.enabled || !makeUp.enabled) return { code: 'CHECKIN_MAKEUP_DISABLED' };
+  if (date >= today) return { code: 'CHECKIN_MAKEUP_DATE', message: '只能补签今天以前漏签的日子' };
+  if (date < addDays(today, -makeUp.withinDays)) return { code: 'CHECKIN_MAKEUP_DATE', message: `只能补签最近 ${makeUp.withinDays} 天内漏签的日子` };
+  if (madeUpInMonth >= makeUp.maxPerMonth) return { code: 'CHECKIN_MAKEUP_LIMIT' };
+  return null;
+}
+
+/**
+ * The streaks after `date` is made up: the made-up day counts on from the check-in before it, and
+ * every check-in consecutive after it counts on from that. `following` are the member's check-ins
+ * after `date`, ascending; answers the new streak of `date` and of each consecutive one that changes.
+ */
+export function streaksAfterMakeUp(
+  date: string,
+  before: { date: string; streak: number } | null,
+  following: { date: string; streak: number }[],
+): { date: string; streak: number }[] {
+  const changed: { date: string; streak: number }[] = [];
+  let last = { date, streak: nextStreak(date, before) };
+  changed.push(last);
+  for (const day of following) {
+    if (day.date !== addDays(last.date, 1)) break;
+    last = { date: day.date, streak: last.streak + 1 };
+    if (last.streak !== day.streak) changed.push(last);
+  }
+  return changed;
 }

@@ -3,10 +3,11 @@ import { useDidShow } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import type { CheckinCalendar, CheckinResult } from '@wemember/shared'
 import BackBar from '../../components/BackBar'
-import { checkIn, getCheckins } from '../../services/api'
+import ConfirmDialog from '../../components/ConfirmDialog'
+import { checkIn, getCheckins, makeUpCheckin } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
-import { monthGrid, shiftMonth } from './month-grid'
+import { canMakeUp, monthGrid, shiftMonth } from './month-grid'
 import './index.scss'
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日']
@@ -30,6 +31,8 @@ export default function CheckinPage() {
   const [done, setDone] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
+  /** The missed day the member tapped to make up (补签), awaiting their confirmation. */
+  const [makingUp, setMakingUp] = useState<string | null>(null)
 
   async function load(shown: string | null) {
     try {
@@ -59,7 +62,31 @@ export default function CheckinPage() {
     }
   }
 
+  /** A missed day tapped: the confirmation replaces the last result shown. */
+  function askMakeUp(date: string) {
+    setDone('')
+    setMakingUp(date)
+  }
+
+  async function makeUp(date: string) {
+    if (busy) return
+    setBusy(true)
+    try {
+      const result = await makeUpCheckin(date)
+      setDone(`补签成功，已连续签到 ${result.streak} 天`)
+      setMakingUp(null)
+      await load(month)
+    } catch (failure) {
+      setMakingUp(null)
+      if (!leaveIfSignedOut(failure)) setError(errorMessage(failure))
+    } finally {
+      setBusy(false)
+    }
+  }
+
   const checked = new Set(calendar?.days.map((d) => d.date))
+  const madeUp = new Set(calendar?.days.filter((d) => d.madeUp).map((d) => d.date))
+  const offer = calendar?.enabled ? calendar.makeUp : null
   const current = calendar ? calendar.today.slice(0, 7) : null
   return (
     <View className='m-page checkin-page'>
@@ -98,19 +125,41 @@ export default function CheckinPage() {
                 {w}
               </Text>
             ))}
-            {monthGrid(calendar.month).map((date, i) =>
-              date ? (
-                <View key={date} className={`checkin-day${checked.has(date) ? ' checkin-day--checked' : ''}${date === calendar.today ? ' checkin-day--today' : ''}`}>
+            {monthGrid(calendar.month).map((date, i) => {
+              if (!date) return <View key={`pad-${i}`} className='checkin-day checkin-day--pad' />
+              const missed = !checked.has(date) && canMakeUp(offer, calendar.today, date)
+              const classes = [
+                'checkin-day',
+                checked.has(date) && 'checkin-day--checked',
+                madeUp.has(date) && 'checkin-day--made-up',
+                missed && 'checkin-day--missed',
+                date === calendar.today && 'checkin-day--today',
+              ]
+              return (
+                <View key={date} className={classes.filter(Boolean).join(' ')} onClick={() => missed && askMakeUp(date)}>
                   <Text className='checkin-day__number'>{Number(date.slice(8))}</Text>
-                  <Text className='checkin-day__mark'>{checked.has(date) ? '已签' : ''}</Text>
+                  <Text className='checkin-day__mark'>{madeUp.has(date) ? '已补' : checked.has(date) ? '已签' : missed ? '补签' : ''}</Text>
                 </View>
-              ) : (
-                <View key={`pad-${i}`} className='checkin-day checkin-day--pad' />
-              ),
-            )}
+              )
+            })}
           </View>
           <Text className='checkin-count'>{`本月已签到 ${calendar.days.length} 天`}</Text>
+          {offer && (
+            <Text className='checkin-count checkin-makeup-hint'>
+              {offer.remainingThisMonth > 0 ? `漏签了？点日历上的「补签」，${offer.costPoints} 积分补一天，本月还可补 ${offer.remainingThisMonth} 次` : '本月补签次数已用完'}
+            </Text>
+          )}
         </View>
+      )}
+      {makingUp && offer && (
+        <ConfirmDialog
+          title={`补签 ${Number(makingUp.slice(5, 7))}月${Number(makingUp.slice(8))}日`}
+          lines={[`消耗 ${offer.costPoints} 积分，补签后连续签到天数接上`, '补签的这一天不再获得签到积分', `本月还可补签 ${offer.remainingThisMonth} 次`]}
+          confirmText='确认补签'
+          busy={busy}
+          onConfirm={() => makeUp(makingUp)}
+          onCancel={() => setMakingUp(null)}
+        />
       )}
     </View>
   )

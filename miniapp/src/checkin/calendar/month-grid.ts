@@ -15,3 +15,11 @@ export function shiftMonth(month: string, by: number): string {
   const at = new Date(Date.UTC(year, m - 1 + by, 1))
   return `${at.getUTCFullYear()}-${String(at.getUTCMonth() + 1).padStart(2, '0')}`
 }
+
+/**
+ * Whether the calendar offers to make up `date` (补签): the brand allows it, the day lies in the
+ * window before today, and this month still has make-ups left. The server decides all the same.
+ */
+export function canMakeUp(offer: { earliest: string; remainingThisMonth: number } | null | undefined, today: string, date: string): boolean {
+  return !!offer && offer.remainingThisMonth > 0 && date >= offer.earliest && date < today
+}
