@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { encryptMessage } from '../../scripts/wechat-sandbox/src/oa-crypto';
+import { encryptMessage, msgSignature } from '../../scripts/wechat-sandbox/src/oa-crypto';
 import { pushSignature } from '../../scripts/wechat-sandbox/src/oa-push';
+import { enqueueNotification } from '../../server/src/notifications/outbox';
 import { OfficialFollowers } from '../../server/src/official-account/official-followers';
 import { decryptPush } from '../../server/src/official-account/push-crypto';
+import { OfficialAccountClient } from '../../server/src/wechat/official-account.client';
 import { http, type HttpResult } from '../support/http';
 import { aPhone, TestStack } from '../support/stack';
 
@@ -82,10 +84,10 @@ function eventXml(openid: string, createTime: number, event: string, extra: Reco
 }
 
 /** A push as WeChat signs it (§G.1), sent by the test itself. */
-async function pushByHand(stack: TestStack, xml: string, options: { token?: string; query?: Record<string, string> } = {}): Promise<HttpResult> {
+async function pushByHand(stack: TestStack, xml: string, options: { token?: string; query?: Record<string, string>; timestamp?: string; nonce?: string } = {}): Promise<HttpResult> {
   const token = options.token ?? (await accountOf(stack)).token;
-  const timestamp = String(Math.floor(stack.clock.now() / 1000));
-  const nonce = String(Math.floor(Math.random() * 1e9));
+  const timestamp = options.timestamp ?? String(Math.floor(stack.clock.now() / 1000));
+  const nonce = options.nonce ?? String(Math.floor(Math.random() * 1e9));
   const query = new URLSearchParams({ signature: pushSignature(token, timestamp, nonce), timestamp, nonce, ...options.query });
   return http('POST', `${stack.url}/api/wechat/official?${query}`, { rawBody: xml, headers: { 'content-type': 'text/xml' } });
 }
@@ -192,6 +194,154 @@ describe('official account server (plain mode)', () => {
     expect(text(await pushByHand(stack, subscribe))).toBe('success');
     expect(await followerRow(stack, openid)).toMatchObject({ following: 0 });
     expect(await stack.db.query('SELECT event FROM oa_push_events WHERE dedupe_key LIKE ? ORDER BY event', [`${openid}:%`])).toEqual([{ event: 'subscribe' }, { event: 'unsubscribe' }]);
+  });
+
+  it("records a template message's outcome on its notification: failed: system failed", async () => {
+    const { memberId, unionid } = await member(stack);
+    const followed = await follow(stack, { unionid });
+    const followers = stack.app.get(OfficialFollowers);
+    const openid = await eventually(
+      () => followers.oaOpenidOf(memberId),
+      (o) => o !== null,
+    );
+    expect(openid).toBe(followed.openid);
+    const dedupeKey = `tier:${randomBytes(6).toString('hex')}`;
+    await stack.uow.transaction((m) =>
+      enqueueNotification(m, {
+        brandId: stack.chain.brand.id,
+        memberId,
+        dedupeKey,
+        payload: { kind: 'tier_changed', from: '普卡', to: '银卡', at: new Date(stack.clock.now()).toISOString() },
+        at: new Date(stack.clock.now()),
+      }),
+    );
+    const [{ id }] = (await stack.db.query('SELECT id FROM notifications WHERE dedupe_key = ?', [dedupeKey])) as { id: string }[];
+
+    await stack.wechat('/template-finish', { appid: stack.oaAppid, times: 1 });
+    const msgid = await stack.app.get(OfficialAccountClient).sendTemplate({ touser: openid ?? '', templateId: 'TPL-tier-changed', data: { thing1: { value: '会员等级变更' } } });
+    // As the sender does once WeChat answered: WeChat's outcome push may already have arrived.
+    await stack.db.query('UPDATE notifications SET wechat_msgid = ? WHERE id = ?', [msgid, id]);
+
+    const row = await eventually(
+      async () => ((await stack.db.query('SELECT finish_status FROM notifications WHERE id = ?', [id])) as { finish_status: string | null }[])[0],
+      (r) => r.finish_status !== null,
+    );
+    expect(row.finish_status).toBe('failed: system failed');
+    // The handler sends nothing: the one template message is the test's.
+    const sent = await stack.wechat<{ messages: unknown[] }>(`/messages?kind=template&touser=${openid}`);
+    expect(sent.messages).toHaveLength(1);
+  });
+
+  it('ignores the outcome of a template message no notification has', async () => {
+    const answer = await pushByHand(stack, eventXml(anOpenid(), createTime(stack), 'TEMPLATESENDJOBFINISH', { MsgID: 9_223_372_036_854_775_001n, Status: 'success' }));
+    expect([answer.status, text(answer)]).toEqual([200, 'success']);
+    expect(await stack.db.query('SELECT id FROM notifications WHERE wechat_msgid = ?', ['9223372036854775001'])).toEqual([]);
+  });
+
+  it('answers WeChat at once while user/info fails, and fills the unionid when the lookup is retried', async () => {
+    await stack.wechat('/faults', { path: '/cgi-bin/user/info', errcode: -1, times: 2 });
+    const { memberId, unionid } = await member(stack);
+
+    const followed = await follow(stack, { unionid });
+    // One delivery, answered success: WeChat did not wait for user/info (it would have retried).
+    expect(followed.delivery).toMatchObject({ status: 200, body: 'success', attempts: 1 });
+    expect(await followerRow(stack, followed.openid)).toMatchObject({ following: 1 });
+
+    const row = await eventually(
+      () => followerRow(stack, followed.openid),
+      (r) => r?.unionid === unionid,
+    );
+    expect(row?.unionid).toBe(unionid);
+    const lookups = await stack.wechat<{ requests: { query: { openid?: string }; errcode: number | null }[] }>('/requests?path=/cgi-bin/user/info');
+    expect(lookups.requests.filter((r) => r.query.openid === followed.openid).map((r) => r.errcode ?? 0)).toEqual([-1, -1, 0]);
+    expect(await stack.app.get(OfficialFollowers).oaOpenidOf(memberId)).toBe(followed.openid);
+  });
+
+  it('reads the JSON push format too, keeping every digit of a MsgID', async () => {
+    const openid = anOpenid();
+    const { token } = await accountOf(stack);
+    const timestamp = String(createTime(stack));
+    const nonce = '42';
+    const query = new URLSearchParams({ signature: pushSignature(token, timestamp, nonce), timestamp, nonce });
+    const body = JSON.stringify({ ToUserName: 'gh_0123456789ab', FromUserName: openid, CreateTime: Number(timestamp), MsgType: 'event', Event: 'subscribe' });
+    const answer = await http('POST', `${stack.url}/api/wechat/official?${query}`, { rawBody: body });
+    expect([answer.status, text(answer)]).toEqual([200, 'success']);
+    expect(await followerRow(stack, openid)).toMatchObject({ following: 1 });
+
+    const finish = `{"ToUserName":"gh_0123456789ab","FromUserName":"${openid}","CreateTime":${timestamp},"MsgType":"event","Event":"TEMPLATESENDJOBFINISH","MsgID":9223372036854775123,"Status":"success"}`;
+    expect(text(await http('POST', `${stack.url}/api/wechat/official?${query}`, { rawBody: finish }))).toBe('success');
+    expect(await stack.db.query('SELECT dedupe_key FROM oa_push_events WHERE dedupe_key LIKE ?', [`${openid}:%:TEMPLATESENDJOBFINISH:%`])).toEqual([
+      { dedupe_key: `${openid}:${timestamp}:TEMPLATESENDJOBFINISH:9223372036854775123` },
+    ]);
+  });
+
+  it('answers success to messages and events it has nothing to do with, and 400 to a signed body it cannot read', async () => {
+    const message = `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[${anOpenid()}]]></FromUserName><CreateTime>${createTime(stack)}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[你好 </Content>]]></Content><MsgId>23456789012345678901</MsgId></xml>`;
+    expect(text(await pushByHand(stack, message))).toBe('success');
+    expect(text(await pushByHand(stack, eventXml(anOpenid(), createTime(stack), 'CLICK', { EventKey: 'MENU_CARD' })))).toBe('success');
+
+    for (const body of ['<xml><FromUserName>', 'not xml', eventXml('', createTime(stack), 'subscribe'), eventXml(anOpenid(), 0, 'subscribe').replace('<CreateTime>0', '<CreateTime>soon')]) {
+      const answer = await pushByHand(stack, body);
+      expect([answer.status, answer.body.code]).toEqual([400, 'OFFICIAL_PUSH_INVALID']);
+    }
+  });
+});
+
+/** Safe and compatible modes: the message travels AES-encrypted, signed by msg_signature (§G.4). */
+describe.each(['safe', 'compatible'] as const)('official account server (%s mode)', (pushMode) => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ pushMode });
+  });
+  afterAll(() => stack?.close());
+
+  /** An encrypted push signed by hand, as WeChat writes it in this mode. */
+  async function encryptedPush(xml: string, options: { appid?: string; msgSignature?: string; encrypt?: string; plainXml?: string } = {}): Promise<HttpResult> {
+    const account = await accountOf(stack);
+    const encrypt = options.encrypt ?? encryptMessage(account.encodingAESKey ?? '', options.appid ?? stack.oaAppid, xml);
+    const timestamp = String(createTime(stack));
+    const nonce = '7';
+    const element = `<Encrypt><![CDATA[${encrypt}]]></Encrypt>`;
+    const body = pushMode === 'safe' ? `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName>${element}</xml>` : (options.plainXml ?? xml).replace('</xml>', `${element}</xml>`);
+    return pushByHand(stack, body, { query: { encrypt_type: 'aes', msg_signature: options.msgSignature ?? msgSignature(account.token, timestamp, nonce, encrypt) }, nonce, timestamp });
+  }
+
+  it('passes the URL check and links a follow to the member', async () => {
+    expect(await stack.wechat('/verify-url', { appid: stack.oaAppid })).toMatchObject({ verified: true, status: 200 });
+    const { memberId, unionid } = await member(stack);
+    const followed = await follow(stack, { unionid });
+    expect(followed.delivery).toMatchObject({ status: 200, body: 'success' });
+    const row = await eventually(
+      () => followerRow(stack, followed.openid),
+      (r) => r?.unionid === unionid,
+    );
+    expect(row).toMatchObject({ following: 1, unionid });
+    expect(await stack.app.get(OfficialFollowers).oaOpenidOf(memberId)).toBe(followed.openid);
+    expect(await unfollow(stack, { unionid })).toMatchObject({ event: 'unsubscribe', delivery: { body: 'success' } });
+    expect(await stack.app.get(OfficialFollowers).oaOpenidOf(memberId)).toBeNull();
+  });
+
+  it('acts on the decrypted message, and refuses one encrypted for another account or with a wrong msg_signature', async () => {
+    const openid = anOpenid();
+    expect(text(await encryptedPush(eventXml(openid, createTime(stack), 'subscribe')))).toBe('success');
+    expect(await followerRow(stack, openid)).toMatchObject({ following: 1 });
+
+    const other = anOpenid();
+    const forAnother = await encryptedPush(eventXml(other, createTime(stack), 'subscribe'), { appid: 'wxanotheraccount01' });
+    expect([forAnother.status, forAnother.body.code]).toEqual([403, 'OFFICIAL_SIGNATURE_INVALID']);
+    const badSignature = await encryptedPush(eventXml(other, createTime(stack), 'subscribe'), { msgSignature: '0'.repeat(40) });
+    expect([badSignature.status, badSignature.body.code]).toEqual([403, 'OFFICIAL_SIGNATURE_INVALID']);
+    const garbage = await encryptedPush(eventXml(other, createTime(stack), 'subscribe'), { encrypt: Buffer.from('not an AES message').toString('base64') });
+    expect([garbage.status, garbage.body.code]).toEqual([400, 'OFFICIAL_PUSH_INVALID']);
+    expect(await followerRow(stack, other)).toBeUndefined();
+
+    // Compatible mode's plain copy is not what counts: only the encrypted message is signed over.
+    const plainSays = anOpenid();
+    const encrypted = anOpenid();
+    expect(text(await encryptedPush(eventXml(encrypted, createTime(stack), 'subscribe'), { plainXml: eventXml(plainSays, createTime(stack), 'subscribe') }))).toBe('success');
+    expect(await followerRow(stack, encrypted)).toMatchObject({ following: 1 });
+    expect(await followerRow(stack, plainSays)).toBeUndefined();
   });
 });
 
