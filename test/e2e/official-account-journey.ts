@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pushSignature } from '../../scripts/wechat-sandbox/src/oa-push';
 import { enqueueNotification } from '../../server/src/notifications/outbox';
+import { OfficialJobsProcessor } from '../../server/src/official-account/official-jobs';
 import { OfficialFollowers } from '../../server/src/official-account/official-followers';
 import { OfficialAccountClient } from '../../server/src/wechat/official-account.client';
 import { http, type HttpResult } from '../support/http';
@@ -273,6 +274,28 @@ export function describeOfficialAccount(database: 'mysql' | 'sqlite'): void {
       expect(await stack.db.query('SELECT dedupe_key FROM oa_push_events WHERE dedupe_key LIKE ?', [`${openid}:%:TEMPLATESENDJOBFINISH:%`])).toEqual([
         { dedupe_key: `${openid}:${timestamp}:TEMPLATESENDJOBFINISH:9223372036854775123` },
       ]);
+    });
+
+    it('forgets push keys after 30 days, and a push replayed after that still changes nothing', async () => {
+      const openid = anOpenid();
+      const subscribedAt = createTime(stack);
+      const subscribe = eventXml(openid, subscribedAt, 'subscribe');
+      expect(text(await pushByHand(stack, subscribe))).toBe('success');
+      expect(text(await pushByHand(stack, eventXml(openid, subscribedAt + 60, 'unsubscribe')))).toBe('success');
+      const keys = () => stack.db.query('SELECT event FROM oa_push_events WHERE dedupe_key LIKE ? ORDER BY event', [`${openid}:%`]);
+      expect(await keys()).toEqual([{ event: 'subscribe' }, { event: 'unsubscribe' }]);
+
+      const jobs = stack.app.get(OfficialJobsProcessor);
+      stack.clock.advance(29 * 24 * 3600 * 1000);
+      await jobs.purge();
+      expect(await keys()).toHaveLength(2);
+      stack.clock.advance(2 * 24 * 3600 * 1000);
+      expect(await jobs.purge()).toBeGreaterThanOrEqual(2);
+      expect(await keys()).toEqual([]);
+
+      // The old subscribe is handled again, but it is older than the unfollow: they still do not follow.
+      expect(text(await pushByHand(stack, subscribe))).toBe('success');
+      expect(await followerRow(stack, openid)).toMatchObject({ following: 0 });
     });
 
     it('answers success to messages and events it has nothing to do with, and 400 to a signed body it cannot read', async () => {

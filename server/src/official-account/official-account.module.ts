@@ -6,7 +6,7 @@ import { OfficialFollowers } from './official-followers';
 import { OfficialPushController } from './official-push.controller';
 import { OfficialPushes } from './official-pushes';
 import { OFFICIAL_QUEUE } from './official-queue';
-import { OfficialJobsProcessor } from './official-jobs';
+import { OfficialJobs, OfficialJobsProcessor } from './official-jobs';
 
 /**
  * The brand's official account as its server (docs/official-account.md): WeChat's pushes — follows,
@@ -16,7 +16,7 @@ import { OfficialJobsProcessor } from './official-jobs';
 @Module({
   imports: [WechatModule, BullModule.registerQueue({ name: OFFICIAL_QUEUE })],
   controllers: [OfficialPushController],
-  providers: [OfficialPushes, FollowerEvents, OfficialJobsProcessor, OfficialFollowers],
+  providers: [OfficialPushes, FollowerEvents, OfficialJobs, OfficialJobsProcessor, OfficialFollowers],
   exports: [OfficialFollowers],
 })
 export class OfficialAccountModule {}
