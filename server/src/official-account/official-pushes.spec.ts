@@ -2,7 +2,7 @@ import type { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import type { FollowerEvents } from './follower-events';
 import { OfficialPushes } from './official-pushes';
-import { pushSignature } from './push-crypto';
+import { msgSignature, pushSignature } from './push-crypto';
 
 /** What the server URL answers before any database work: no account configured, and the signature checks. */
 describe('OfficialPushes without a database', () => {
@@ -35,7 +35,11 @@ describe('OfficialPushes without a database', () => {
     expect(codeOf(() => pushes.verify({ signature, nonce: '99', echostr: '12345' }))).toBe('OFFICIAL_SIGNATURE_INVALID');
     expect(codeOf(() => pushes.verify({ signature: [signature], timestamp: '1700000000', nonce: '99', echostr: '12345' }))).toBe('OFFICIAL_SIGNATURE_INVALID');
     expect(codeOf(() => pushes.verify({ signature, timestamp: '1700000000', nonce: '99' }))).toBe('OFFICIAL_PUSH_INVALID');
+    // encrypt_type=aes without a msg_signature: the echostr is taken as plain (the signature was checked).
+    expect(pushes.verify({ signature, timestamp: '1700000000', nonce: '99', echostr: '12345', encrypt_type: 'aes' })).toBe('12345');
     // Safe mode asked for without an EncodingAESKey: the msg_signature is checked first, then 400.
     expect(codeOf(() => pushes.verify({ signature, timestamp: '1700000000', nonce: '99', echostr: 'abc', encrypt_type: 'aes', msg_signature: 'x' }))).toBe('OFFICIAL_SIGNATURE_INVALID');
+    const msgSigned = msgSignature('tok', '1700000000', '99', 'abc');
+    expect(codeOf(() => pushes.verify({ signature, timestamp: '1700000000', nonce: '99', echostr: 'abc', encrypt_type: 'aes', msg_signature: msgSigned }))).toBe('OFFICIAL_PUSH_INVALID');
   });
 });

@@ -33,7 +33,9 @@ export class OfficialPushes {
     const { timestamp, nonce } = this.checkSignature(config, query);
     const echostr = text(query.echostr);
     if (!echostr) throw invalid('缺少 echostr');
-    if (text(query.encrypt_type) !== 'aes') return echostr;
+    // Whether WeChat encrypts the echostr in safe mode is not documented for official accounts
+    // (WeCom's does): decrypt only when it says so, with the msg_signature that must come with it.
+    if (text(query.encrypt_type) !== 'aes' || query.msg_signature === undefined) return echostr;
     return this.decrypt(config, timestamp, nonce, query.msg_signature, echostr);
   }
 
