@@ -55,7 +55,8 @@ export class FollowerEvents {
     const openid = message.FromUserName;
     if (!openid || openid.length > 64) throw invalid('FromUserName 缺失或过长');
     const createTime = message.CreateTime;
-    if (!createTime || !/^\d{1,12}$/.test(createTime)) throw invalid('CreateTime 应为秒级时间戳');
+    // Ten digits reach the year 2286: more would not be a DATETIME.
+    if (!createTime || !/^\d{1,10}$/.test(createTime)) throw invalid('CreateTime 应为秒级时间戳');
     const msgid = message.MsgID ?? message.MsgId;
     if (event === 'TEMPLATESENDJOBFINISH' && (!msgid || !/^\d{1,32}$/.test(msgid))) throw invalid('MsgID 应为数字');
     const eventAt = new Date(Number(createTime) * 1000);
