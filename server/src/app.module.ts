@@ -13,6 +13,7 @@ import { DocsModule } from './docs/docs.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MembersModule } from './members/members.module';
+import { OfficialAccountModule } from './official-account/official-account.module';
 import { OrdersModule } from './orders/orders.module';
 import { PlatformModule } from './platform/platform.module';
 import { PointsModule } from './points/points.module';
@@ -45,6 +46,7 @@ export class AppModule {
         WalletModule,
         CheckinModule,
         OrdersModule,
+        OfficialAccountModule,
         JobsModule,
         DocsModule,
         PlatformModule,

@@ -1,0 +1,3 @@
+import { describeOfficialAccount } from './official-account-journey';
+
+describeOfficialAccount('sqlite');
