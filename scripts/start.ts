@@ -114,7 +114,17 @@ async function main(): Promise<void> {
   const sandbox = useSandbox
     ? await startSandbox({
         port: sandboxPort,
-        apps: [{ appid, secret, kind: 'miniprogram' }],
+        apps: [
+          { appid, secret, kind: 'miniprogram' },
+          // The brand's official account (the server's defaults): follows and template outcomes are pushed to this server.
+          {
+            appid: env.WECHAT_OA_APPID ?? 'wxdemo0000000002',
+            secret: env.WECHAT_OA_SECRET ?? 'sandbox-official-account-secret-02',
+            kind: 'official_account',
+            pushToken: env.WECHAT_OA_TOKEN ?? 'wemember-sandbox-push-token',
+            pushUrl: `http://127.0.0.1:${port}/api/wechat/official`,
+          },
+        ],
         pages: ['pages/join/index', 'pages/card/index'],
         // Where the sandbox's WeChat Pay posts payment and refund results: this server (read back from its merchant).
         payNotifyUrl: `http://127.0.0.1:${port}/api/wechat/pay/notify`,
