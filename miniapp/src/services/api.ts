@@ -37,6 +37,8 @@ const ROUTES = {
   memberWallet: 'GET /member/wallet',
   memberCheckIn: 'POST /member/checkins',
   memberCheckins: 'GET /member/checkins',
+  memberDay: 'GET /member/member-day',
+  memberDayClaim: 'POST /member/member-day/claim',
   rechargePackages: 'GET /recharge/packages',
   rechargeCreateOrder: 'POST /recharge/orders',
   rechargeGetOrder: 'GET /recharge/orders/:no',
@@ -220,6 +222,16 @@ export function checkIn() {
 
 export function getCheckins(query: RouteQuery<'memberCheckins'> = {}) {
   return call('memberCheckins', { query })
+}
+
+/** Whether today is member day (会员日), what it gives and the birthday bonus when it applies now. */
+export function getMemberDay() {
+  return call('memberDay')
+}
+
+/** Today's member-day coupons: once per member day; a repeat answers with the same coupons (alreadyClaimed). */
+export function claimMemberDayCoupons() {
+  return call('memberDayClaim')
 }
 
 export function getWallet(page: RouteQuery<'memberWallet'> = {}) {
