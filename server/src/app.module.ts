@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
+import { BirthdaysModule } from './birthdays/birthdays.module';
 import { CheckinModule } from './checkin/checkin.module';
 import { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
@@ -45,6 +46,7 @@ export class AppModule {
         CouponsModule,
         WalletModule,
         CheckinModule,
+        BirthdaysModule,
         OrdersModule,
         OfficialAccountModule,
         JobsModule,

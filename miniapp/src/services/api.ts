@@ -38,6 +38,8 @@ const ROUTES = {
   memberCheckIn: 'POST /member/checkins',
   memberCheckins: 'GET /member/checkins',
   memberCheckinMakeUp: 'POST /member/checkins/makeup',
+  memberDay: 'GET /member/member-day',
+  memberDayClaim: 'POST /member/member-day/claim',
   rechargePackages: 'GET /recharge/packages',
   rechargeCreateOrder: 'POST /recharge/orders',
   rechargeGetOrder: 'GET /recharge/orders/:no',
@@ -226,6 +228,16 @@ export function makeUpCheckin(date: string) {
 
 export function getCheckins(query: RouteQuery<'memberCheckins'> = {}) {
   return call('memberCheckins', { query })
+}
+
+/** Whether today is member day (会员日), what it gives and the birthday bonus when it applies now. */
+export function getMemberDay() {
+  return call('memberDay')
+}
+
+/** Today's member-day coupons: once per member day; a repeat answers with the same coupons (alreadyClaimed). */
+export function claimMemberDayCoupons() {
+  return call('memberDayClaim')
 }
 
 export function getWallet(page: RouteQuery<'memberWallet'> = {}) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { formatCount } from '@wemember/shared/money'
-import { avatarSrc, couponLineValue, minusYuan, percentBetween, shortYuan, signedCount } from './format'
+import { avatarSrc, couponLineValue, foldText, memberDayPerks, minusYuan, percentBetween, shortYuan, signedCount, timesText } from './format'
 
 describe('formatCount (shared)', () => {
   it('groups thousands', () => {
@@ -53,5 +53,17 @@ describe('percentBetween', () => {
     expect(percentBetween(-5, 0, 1000)).toBe(0)
     expect(percentBetween(5000, 1000, 3000)).toBe(100)
     expect(percentBetween(10, 1000, 1000)).toBe(100)
+  })
+})
+
+describe('member day banner', () => {
+  it('says the multiplier and the extra discount as a shopper reads them', () => {
+    expect(timesText(200)).toBe('2倍')
+    expect(timesText(150)).toBe('1.5倍')
+    expect(timesText(125)).toBe('1.25倍')
+    expect(foldText(2)).toBe('9.8折')
+    expect(foldText(10)).toBe('9折')
+    expect(memberDayPerks({ multiplierPercent: 200, discountOffPercent: 2 })).toEqual(['积分2倍', '额外9.8折'])
+    expect(memberDayPerks({ multiplierPercent: 100, discountOffPercent: 0 })).toEqual([])
   })
 })

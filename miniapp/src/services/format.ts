@@ -38,3 +38,23 @@ export function percentBetween(value: number, from: number, to: number): number 
   if (to <= from) return 100
   return Math.max(0, Math.min(100, Math.floor(((value - from) * 100) / (to - from))))
 }
+
+/** "2倍" for 200, "1.5倍" for 150: a multiplier as a banner says it. */
+export function timesText(percent: number): string {
+  const times = percent / 100
+  return `${Number.isInteger(times) ? times : Number(times.toFixed(2))}倍`
+}
+
+/** "9.8折" for 2 % off, "9折" for 10 %. */
+export function foldText(offPercent: number): string {
+  const rate = (100 - offPercent) / 10
+  return `${Number.isInteger(rate) ? rate : rate.toFixed(1)}折`
+}
+
+/** What a member day gives, in the banner's words: ["积分2倍", "额外9.8折"]; nothing for a ×1 day without discount. */
+export function memberDayPerks(day: { multiplierPercent: number; discountOffPercent: number }): string[] {
+  return [
+    ...(day.multiplierPercent > 100 ? [`积分${timesText(day.multiplierPercent)}`] : []),
+    ...(day.discountOffPercent > 0 ? [`额外${foldText(day.discountOffPercent)}`] : []),
+  ]
+}

@@ -80,7 +80,7 @@ export class CouponStatsService {
       issued,
       claimed: count((r) => r.source === 'claim'),
       exchanged: count((r) => r.source === 'exchange'),
-      granted: count((r) => r.source === 'welcome' || r.source === 'tier_pack' || r.source === 'grant'),
+      granted: count((r) => ['welcome', 'tier_pack', 'grant', 'birthday', 'member_day'].includes(r.source)),
       redeemed,
       expired: count((r) => r.status === 'expired'),
       revoked: count((r) => r.status === 'revoked'),

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { BirthdaysModule } from '../birthdays/birthdays.module';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CouponsModule } from '../coupons/coupons.module';
 import { PointsModule } from '../points/points.module';
@@ -13,6 +14,7 @@ import { POINTS_QUEUE, PointsJobs, PointsJobsProcessor } from './points-jobs';
       useFactory: (config: AppConfig) => ({ redis: config.redis.url, prefix: `${config.redis.prefix}bull` }),
     }),
     BullModule.registerQueue({ name: POINTS_QUEUE }),
+    BirthdaysModule,
     CouponsModule,
     PointsModule,
   ],

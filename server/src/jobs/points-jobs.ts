@@ -4,6 +4,7 @@ import { chinaDate } from '@wemember/shared';
 import type { Job, JobOptions, Queue } from 'bull';
 import { parseExpression } from 'cron-parser';
 import { Clock } from '../common/clock';
+import { BirthdayGifts } from '../birthdays/birthday-gifts';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CouponMaintenance } from '../coupons/coupon-maintenance';
 import { PointsMaintenance } from '../points/points-maintenance';
@@ -12,12 +13,13 @@ import { RedisService, watchOutages } from '../redis/redis.service';
 export const POINTS_QUEUE = 'points';
 const CHINA_TZ = 'Asia/Shanghai';
 
-export type PointsJobName = 'expire' | 'reconcile' | 'tier-review' | 'coupon-expire' | 'tier-packs';
+export type PointsJobName = 'expire' | 'reconcile' | 'tier-review' | 'coupon-expire' | 'tier-packs' | 'birthday';
 
 /**
  * When each job runs (Asia/Shanghai): points and coupon expiry just after midnight, reconciliation
  * at night, the tier review on 1 January, and the tiers' monthly coupon packs on the 1st of every
- * month after it (so January's packs follow the new tiers).
+ * month after it (so January's packs follow the new tiers), and the birthday gifts every day after
+ * the expiry (a gift due on the 1st follows that month's tier review).
  */
 export const POINTS_SCHEDULE: Record<PointsJobName, string> = {
   expire: '5 0 * * *',
@@ -25,6 +27,7 @@ export const POINTS_SCHEDULE: Record<PointsJobName, string> = {
   'tier-review': '15 0 1 1 *',
   'coupon-expire': '10 0 * * *',
   'tier-packs': '30 0 1 * *',
+  birthday: '20 0 * * *',
 };
 
 interface DayJob {
@@ -142,6 +145,7 @@ export class PointsJobsProcessor {
   constructor(
     private readonly maintenance: PointsMaintenance,
     private readonly coupons: CouponMaintenance,
+    private readonly birthdays: BirthdayGifts,
     private readonly redis: RedisService,
     private readonly clock: Clock,
   ) {}
@@ -182,5 +186,11 @@ export class PointsJobsProcessor {
   @Process('tier-packs')
   tierPacks(job: Job<DayJob>) {
     return this.ran('tier-packs', this.coupons.tierPacks(this.day(job).slice(0, 7), job.data.brandId));
+  }
+
+  /** The gifts due on the run's date: a late run still gives within the birthday month, a repeated one gives nothing more. */
+  @Process('birthday')
+  birthday(job: Job<DayJob>) {
+    return this.ran('birthday', this.birthdays.run(this.day(job), job.data.brandId));
   }
 }

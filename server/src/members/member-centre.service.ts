@@ -125,15 +125,17 @@ export class MemberCentre {
       this.growthSince(member.id, `${today.slice(0, 4)}-01`),
       this.tierPacks(member.brandId, today),
     ]);
-    return tierPage(rules, { tier: member.tier, growth, reviewGrowth }, today, packs);
+    return tierPage(rules, { tier: member.tier, growth, reviewGrowth }, today, packs.monthly, packs.birthday);
   }
 
-  /** Each tier's monthly coupons as the brand configured them, leaving out what can no longer be given. */
-  private async tierPacks(brandId: string, today: string): Promise<TierPacks> {
-    const { tierPacks } = await readGiftSettings(this.uow.reader, brandId);
-    const packs: TierPacks = {};
-    for (const pack of tierPacks) packs[pack.tier] = await grantableLines(this.uow.reader, brandId, pack.coupons, today);
-    return packs;
+  /** Each tier's monthly and birthday coupons as the brand configured them, leaving out what can no longer be given. */
+  private async tierPacks(brandId: string, today: string): Promise<{ monthly: TierPacks; birthday: TierPacks }> {
+    const { tierPacks, birthday } = await readGiftSettings(this.uow.reader, brandId);
+    const monthly: TierPacks = {};
+    for (const pack of tierPacks) monthly[pack.tier] = await grantableLines(this.uow.reader, brandId, pack.coupons, today);
+    const birthdays: TierPacks = {};
+    for (const pack of birthday.tierCoupons) birthdays[pack.tier] = await grantableLines(this.uow.reader, brandId, pack.coupons, today);
+    return { monthly, birthday: birthdays };
   }
 
   /** Growth of the months from `month` (YYYY-MM) on: this year's, what the next review counts. */

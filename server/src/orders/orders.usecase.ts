@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
+  birthdayBonusName,
   chinaDate,
+  discountLabel,
   eligibleAmount,
   formatYuan,
+  isBirthdayMonth,
   LoyaltyRuleError,
   MEMBER_NO,
   normalizeCouponCode,
@@ -11,6 +14,7 @@ import {
   quotePurchase,
   TIER_NAMES,
   tierRule,
+  timesLabel,
   type CreateOrderRequest,
   type ListOrdersQuery,
   type LoyaltyRules,
@@ -20,11 +24,12 @@ import {
   type OrderQuoteRequest,
   type PurchaseQuote,
 } from '@wemember/shared';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import type { TillActor } from '../access/actors';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { requestHash } from '../common/request-hash';
+import { birthdayBonusClaimed, claimBirthdayBonus } from '../birthdays/birthday-bonus-claims';
 import { CouponTaken, TillCoupons, type PurchaseCoupons } from '../coupons/till-coupons';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
@@ -42,14 +47,15 @@ import { StoredValue } from '../wallet/stored-value';
 import { Order, OrderRefund } from './order.entity';
 import { tillCaller, TillScope } from './till-scope';
 
-/** The Chinese notes of why points are what they are: "金卡会员 1.5 倍", "会员日 2 倍". */
+/** The Chinese notes of why points and prices are what they are: "金卡会员 1.5 倍", "会员日 2 倍", "会员日 9.8折". */
 function earningNotes(rules: LoyaltyRules, tier: Order['tierBefore'], quote: PurchaseQuote): string[] {
-  const times = (percent: number) => `${percent % 100 === 0 ? percent / 100 : (percent / 100).toFixed(percent % 10 === 0 ? 1 : 2)} 倍`;
   const notes: string[] = [];
   const tierPercent = tierRule(rules, tier).pointsMultiplierPercent;
-  if (tierPercent !== 100) notes.push(`${TIER_NAMES[tier]} ${times(tierPercent)}`);
-  if (quote.bonuses.includes('birthday_month')) notes.push(`生日月 ${times(rules.earning.birthdayMonthMultiplierPercent)}`);
-  if (quote.bonuses.includes('member_day')) notes.push(`会员日 ${times(rules.earning.memberDay.multiplierPercent)}`);
+  if (tierPercent !== 100) notes.push(`${TIER_NAMES[tier]} ${timesLabel(tierPercent)}`);
+  if (quote.bonuses.includes('birthday_month')) notes.push(`${birthdayBonusName(rules)} ${timesLabel(rules.earning.birthdayMonthMultiplierPercent)}`);
+  if (quote.bonuses.includes('member_day')) notes.push(`会员日 ${timesLabel(rules.earning.memberDay.multiplierPercent)}`);
+  // The member-day discount is part of discountFen; the receipt names it on its own line.
+  if (quote.memberDayDiscountFen > 0) notes.push(`会员日 ${discountLabel(rules.earning.memberDay.discountOffPercent)} 再减 ${formatYuan(quote.memberDayDiscountFen)}`);
   if (quote.eligiblePaidFen < quote.payableFen) notes.push('部分商品不参与积分');
   return notes;
 }
@@ -116,7 +122,8 @@ export class OrdersUseCase {
     ]);
     const now = this.clock.now();
     const coupons = await this.couponsFor(actor, store, member, rules, request, now);
-    const quote = this.price(rules, member, balance, request, now, coupons);
+    const bonusClaimed = await this.birthdayBonusTaken(this.uow.reader, rules, member, now);
+    const quote = this.price(rules, member, balance, request, now, coupons, bonusClaimed);
     const storedValueFen = storedValue.principalFen + storedValue.bonusFen;
     const balancePaidFen = balancePayment(quote, request, storedValueFen);
     return {
@@ -178,7 +185,8 @@ export class OrdersUseCase {
         const points = await this.ledger.account(m, member);
         // Priced at the moment the purchase is recorded: one reading of the clock decides the
         // business date, member day and birthday month of everything below.
-        const quote = this.price(rules, member, points.balance, request, now, coupons);
+        const bonusClaimed = await this.birthdayBonusTaken(m, rules, member, now);
+        const quote = this.price(rules, member, points.balance, request, now, coupons, bonusClaimed);
         // The stored-value accounts are read only by a purchase that pays from them: most do not.
         const wallet = (request.balanceFen ?? 0) > 0 ? await this.storedValue.accounts(m, member) : null;
         const balancePaidFen = balancePayment(quote, request, wallet ? StoredValue.total(wallet) : 0);
@@ -212,6 +220,12 @@ export class OrdersUseCase {
           businessDate: chinaDate(now),
           createdAt: now,
         });
+        // 'once_in_month': this purchase takes the year's birthday bonus when the bonus multiplied its points.
+        if (rules.earning.birthdayBonusMode === 'once_in_month' && quote.bonuses.includes('birthday_month')) {
+          if (!(await claimBirthdayBonus(m, { memberId: member.id, year: Number(order.businessDate.slice(0, 4)), orderId: order.id, at: now }))) {
+            throw new Error(`birthday bonus of member ${member.id} taken under its lock`);
+          }
+        }
         const movement = { sourceType: 'order', sourceId: order.id, storeId: store.id, staffId: order.staffId, at: now };
         if (quote.pointsRedeemed > 0) {
           await this.ledger.debit(m, points, quote.pointsRedeemed, {
@@ -375,6 +389,7 @@ export class OrdersUseCase {
     request: OrderQuoteRequest,
     at: Date,
     coupons: PurchaseCoupons,
+    birthdayBonusClaimed: boolean,
   ): PurchaseQuote {
     try {
       return quotePurchase(rules, {
@@ -386,10 +401,17 @@ export class OrdersUseCase {
         balance,
         at,
         coupon: coupons.discount,
+        birthdayBonusClaimed,
       });
     } catch (error) {
       ruleError(error);
     }
+  }
+
+  /** 'once_in_month': whether a purchase of this year already took the member's birthday bonus (read only in the birthday month). */
+  private async birthdayBonusTaken(m: EntityManager, rules: LoyaltyRules, member: Pick<LockedMember, 'id' | 'birthday'>, at: Date): Promise<boolean> {
+    if (rules.earning.birthdayBonusMode !== 'once_in_month' || !isBirthdayMonth(member.birthday, at)) return false;
+    return birthdayBonusClaimed(m, member.id, Number(chinaDate(at).slice(0, 4)));
   }
 
   view(

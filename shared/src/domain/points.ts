@@ -1,4 +1,4 @@
-import { chinaDate, chinaMonth, chinaWeekday } from '../china-time';
+import { chinaDate, chinaMonth } from '../china-time';
 import { mulDiv } from '../money';
 import { type CouponTerms, couponDiscountFen } from './coupons';
 import { type LoyaltyRules, tierRule } from './loyalty-rules';
@@ -32,13 +32,17 @@ export interface PurchaseInput {
   at: Date;
   /** The one discount coupon (cash or percent) the purchase uses, its threshold already checked; gifts take nothing off. */
   coupon?: CouponTerms | null;
+  /** 'once_in_month' birthday bonus: whether a purchase of this year already took it. */
+  birthdayBonusClaimed?: boolean;
 }
 
 export type EarningBonus = 'birthday_month' | 'member_day';
 
 export interface PurchaseQuote {
-  /** Member (tier) discount on eligible goods. */
+  /** Member discounts on eligible goods: the tier discount plus, on member day, the member-day discount. */
   discountFen: number;
+  /** The member-day part of `discountFen` (会员日折上折, taken after the tier discount); 0 on other days. */
+  memberDayDiscountFen: number;
   /** What the coupon takes off eligible goods after the member discount. */
   couponDiscountFen: number;
   pointsRedeemed: number;
@@ -70,18 +74,128 @@ export function isBirthdayMonth(birthday: string | null, at: Date): boolean {
   return Number(birthday.slice(5, 7)) === chinaMonth(at);
 }
 
-export function isMemberDay(rules: LoyaltyRules, at: Date): boolean {
-  const { weekdays, monthDays } = rules.earning.memberDay;
-  return weekdays.includes(chinaWeekday(at)) || monthDays.includes(Number(chinaDate(at).slice(8, 10)));
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** The day (YYYY-MM-DD) a birthday falls on in `year`: 29 Feb birthdays have theirs on 28 Feb in other years. */
+export function birthdayIn(birthday: string, year: number): string {
+  const monthDay = birthday.slice(5) === '02-29' && !isLeapYear(year) ? '02-28' : birthday.slice(5);
+  return `${String(year).padStart(4, '0')}-${monthDay}`;
 }
 
 /**
- * The earning multiplier in percent. The tier multiplier always applies; the birthday-month and
- * member-day bonuses multiply each other only when the brand stacks them, else the larger wins.
+ * The day of `year` from which the birthday gift is given: the 1st of the birthday month
+ * ('month_start') or the birthday itself ('birthday', 28 Feb for 29 Feb birthdays in other years).
  */
-export function earningMultiplier(rules: LoyaltyRules, tier: TierCode, birthday: string | null, at: Date): { percent: number; bonuses: EarningBonus[] } {
+export function birthdayGiftDay(birthday: string, year: number, grantOn: 'month_start' | 'birthday'): string {
+  return grantOn === 'birthday' ? birthdayIn(birthday, year) : `${String(year).padStart(4, '0')}-${birthday.slice(5, 7)}-01`;
+}
+
+/** Whether a run on `date` (YYYY-MM-DD) gives the birthday gift: its gift day has come, and the birthday month is not over. */
+export function birthdayGiftDue(birthday: string, date: string, grantOn: 'month_start' | 'birthday'): boolean {
+  if (birthday.slice(5, 7) !== date.slice(5, 7)) return false;
+  return birthdayGiftDay(birthday, Number(date.slice(0, 4)), grantOn) <= date;
+}
+
+/** Whether `at` (Asia/Shanghai) is the member's birthday this year. */
+export function isBirthdayToday(birthday: string | null, at: Date): boolean {
+  if (!birthday) return false;
+  const today = chinaDate(at);
+  return birthdayIn(birthday, Number(today.slice(0, 4))) === today;
+}
+
+/**
+ * Whether the birthday multiplier applies to a purchase at `at` under the brand's mode: every
+ * purchase of the birthday month ('month'), only on the birthday itself ('day'), or the first
+ * purchase of the birthday month that takes it ('once_in_month': `claimedThisYear` says whether one
+ * already did). No birthday set, no bonus.
+ */
+export function birthdayBonusApplies(rules: LoyaltyRules, birthday: string | null, at: Date, claimedThisYear = false): boolean {
+  switch (rules.earning.birthdayBonusMode) {
+    case 'day':
+      return isBirthdayToday(birthday, at);
+    case 'once_in_month':
+      return isBirthdayMonth(birthday, at) && !claimedThisYear;
+    default:
+      return isBirthdayMonth(birthday, at);
+  }
+}
+
+/** 「生日月消费积分 2 倍」「生日当天消费积分 2 倍」「生日月首单积分 2 倍」: the birthday bonus as the card announces it. */
+export function birthdayBonusText(rules: LoyaltyRules): string {
+  const times = timesLabel(rules.earning.birthdayMonthMultiplierPercent);
+  switch (rules.earning.birthdayBonusMode) {
+    case 'day':
+      return `生日当天消费积分 ${times}`;
+    case 'once_in_month':
+      return `生日月首单积分 ${times}`;
+    default:
+      return `生日月消费积分 ${times}`;
+  }
+}
+
+/** The birthday bonus's name on a receipt note: 「生日月」「生日当天」「生日月首单」. */
+export function birthdayBonusName(rules: LoyaltyRules): string {
+  return { month: '生日月', day: '生日当天', once_in_month: '生日月首单' }[rules.earning.birthdayBonusMode];
+}
+
+/** "2 倍", "1.5 倍", "1.25 倍" for a percent multiplier. */
+export function timesLabel(percent: number): string {
+  return `${percent % 100 === 0 ? percent / 100 : (percent / 100).toFixed(percent % 10 === 0 ? 1 : 2)} 倍`;
+}
+
+/** Whether the Shanghai calendar day `date` (YYYY-MM-DD) is a member day; a month day of 31 happens only in months that have one. */
+export function isMemberDate(rules: LoyaltyRules, date: string): boolean {
+  const { weekdays, monthDays } = rules.earning.memberDay;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekdays.includes(weekday) || monthDays.includes(Number(date.slice(8, 10)));
+}
+
+export function isMemberDay(rules: LoyaltyRules, at: Date): boolean {
+  return isMemberDate(rules, chinaDate(at));
+}
+
+/**
+ * The first member day on or after `from` (YYYY-MM-DD); null when the brand has none. Any month day
+ * 1..31 comes round within 62 days (31 skips at most one short month), any weekday within 7.
+ */
+export function nextMemberDay(rules: LoyaltyRules, from: string): string | null {
+  for (let i = 0; i <= 62; i++) {
+    const date = addDays(from, i);
+    if (isMemberDate(rules, date)) return date;
+  }
+  return null;
+}
+
+const WEEKDAY_NAMES = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** How the member days read: 「每周三」「每周三、周六」「每月 8 日、18 日」「每周三、每月 8 日」; empty when none. */
+export function memberDaySchedule(rules: LoyaltyRules): string {
+  const { weekdays, monthDays } = rules.earning.memberDay;
+  const parts: string[] = [];
+  // Monday first, as a Chinese calendar reads; Sunday last.
+  const week = [...new Set(weekdays)].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7));
+  if (week.length > 0) parts.push(`每${week.map((d) => `周${WEEKDAY_NAMES[d]}`).join('、')}`);
+  const days = [...new Set(monthDays)].sort((a, b) => a - b);
+  if (days.length > 0) parts.push(`每月 ${days.map((d) => `${d} 日`).join('、')}`);
+  return parts.join('、');
+}
+
+/**
+ * The earning multiplier in percent. The tier multiplier always applies; the birthday and
+ * member-day bonuses multiply each other only when the brand stacks them, else the larger wins.
+ * `birthdayClaimed`: in 'once_in_month' mode, whether a purchase already took this year's bonus.
+ */
+export function earningMultiplier(
+  rules: LoyaltyRules,
+  tier: TierCode,
+  birthday: string | null,
+  at: Date,
+  birthdayClaimed = false,
+): { percent: number; bonuses: EarningBonus[] } {
   const bonuses: { kind: EarningBonus; percent: number }[] = [];
-  if (isBirthdayMonth(birthday, at)) bonuses.push({ kind: 'birthday_month', percent: rules.earning.birthdayMonthMultiplierPercent });
+  if (birthdayBonusApplies(rules, birthday, at, birthdayClaimed)) bonuses.push({ kind: 'birthday_month', percent: rules.earning.birthdayMonthMultiplierPercent });
   if (isMemberDay(rules, at)) bonuses.push({ kind: 'member_day', percent: rules.earning.memberDay.multiplierPercent });
   const tierPercent = tierRule(rules, tier).pointsMultiplierPercent;
   if (bonuses.length === 0) return { percent: tierPercent, bonuses: [] };
@@ -111,7 +225,8 @@ export function maxRedeemablePoints(rules: LoyaltyRules, eligibleFen: number, ba
 }
 
 /**
- * Prices one purchase: member discount on eligible goods, then the coupon on what they cost after
+ * Prices one purchase: member discount on eligible goods (the tier's, then member day's on what is
+ * left), then the coupon on what they cost after
  * it, then points deduction on what is left of them (≤ balance, ≤ the cap, whole fen), then points
  * on what eligible goods cost in money and growth on all that was paid. Everything in integers,
  * every rounding down (in the shop's favour for discounts, in nobody's for points).
@@ -123,7 +238,11 @@ export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): Purcha
     if (total !== amountFen) throw new LoyaltyRuleError('ITEMS_TOTAL_MISMATCH', 'items', `商品金额合计 ${total} 分与订单金额 ${amountFen} 分不一致`);
   }
   const eligibleFen = eligibleAmount(rules, amountFen, items);
-  const discountFen = mulDiv(eligibleFen, tierRule(rules, input.tier).discountOffPercent, 100);
+  const tierDiscountFen = mulDiv(eligibleFen, tierRule(rules, input.tier).discountOffPercent, 100);
+  // Member day takes its extra percent off what the tier discount left, each rounded down on its own.
+  const memberDayOff = isMemberDay(rules, input.at) ? rules.earning.memberDay.discountOffPercent : 0;
+  const memberDayDiscountFen = mulDiv(eligibleFen - tierDiscountFen, memberDayOff, 100);
+  const discountFen = tierDiscountFen + memberDayDiscountFen;
   // Coupons and points pay only for goods that take member benefits: never for tobacco or a prepaid card.
   const couponFen = input.coupon ? couponDiscountFen(input.coupon, eligibleFen - discountFen) : 0;
   const afterDiscountFen = amountFen - discountFen - couponFen;
@@ -151,12 +270,13 @@ export function quotePurchase(rules: LoyaltyRules, input: PurchaseInput): Purcha
 
   // What was paid in money for eligible goods earns points; what points paid earns nothing.
   const eligiblePaidFen = eligibleAfterDiscount - pointsDeductFen;
-  const multiplier = earningMultiplier(rules, input.tier, input.birthday, input.at);
+  const multiplier = earningMultiplier(rules, input.tier, input.birthday, input.at, input.birthdayBonusClaimed ?? false);
   const pointsEarned = mulDiv(eligiblePaidFen, rules.earning.pointsPerYuan * multiplier.percent, 10_000);
   const growthEarned = mulDiv(payableFen, rules.growth.perYuan, 100);
 
   return {
     discountFen,
+    memberDayDiscountFen,
     couponDiscountFen: couponFen,
     pointsRedeemed,
     pointsDeductFen,

@@ -52,6 +52,19 @@ describe('the tier page', () => {
     expect(tierInfo(monthly, 'normal').benefits).toContain('每周日、六及每月 8、18 日会员日消费积分 1.5 倍');
   });
 
+  it('the birthday bonus follows the brand mode; member day names its extra discount; birthday coupons are listed per tier', () => {
+    const rules = {
+      ...RULES,
+      earning: { ...RULES.earning, birthdayBonusMode: 'once_in_month' as const, memberDay: { weekdays: [3], monthDays: [], multiplierPercent: 200, discountOffPercent: 2 } },
+    };
+    const cake = { templateId: 't2', name: '生日蛋糕券', summary: '赠 生日蛋糕', quantity: 1 };
+    const gold = tierInfo(rules, 'gold', {}, { gold: [cake] });
+    expect(gold.benefits).toEqual(expect.arrayContaining(['生日当月首单积分 2 倍', '生日礼 赠 生日蛋糕 ×1', '每周三会员日消费积分 2 倍，额外 9.8 折']));
+    expect(tierInfo(rules, 'silver', {}, { gold: [cake] }).benefits.some((b) => b.startsWith('生日礼'))).toBe(false);
+    const onTheDay = { ...rules, earning: { ...rules.earning, birthdayBonusMode: 'day' as const } };
+    expect(tierInfo(onTheDay, 'normal').benefits).toContain('生日当天消费积分 2 倍');
+  });
+
   it('a tier with a monthly pack lists each coupon as a benefit; tiers without one list none', () => {
     const line = { templateId: 't1', name: '银卡月礼', summary: '满100减10', quantity: 2 };
     const page = tierPage(RULES, { tier: 'normal', growth: 0, reviewGrowth: 0 }, '2026-11-29', { silver: [line] });

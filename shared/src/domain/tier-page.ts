@@ -19,14 +19,28 @@ export function discountText(offPercent: number): string | null {
 /** Each tier's monthly coupon pack, as configured in the brand's gift settings. */
 export type TierPacks = Partial<Record<TierCode, GiftLineView[]>>;
 
-/** What one tier gives, as a shopper reads it on the tier page. */
-export function tierInfo(rules: LoyaltyRules, code: TierCode, packs: TierPacks = {}): TierInfo {
+/** The birthday bonus as the tier page words it, by the brand's mode. */
+function birthdayText(rules: LoyaltyRules): string {
+  const times_ = times(rules.earning.birthdayMonthMultiplierPercent);
+  switch (rules.earning.birthdayBonusMode) {
+    case 'day':
+      return `生日当天消费积分 ${times_} 倍`;
+    case 'once_in_month':
+      return `生日当月首单积分 ${times_} 倍`;
+    default:
+      return `生日当月消费积分 ${times_} 倍`;
+  }
+}
+
+/** What one tier gives, as a shopper reads it on the tier page; `birthdayPacks` are each tier's birthday coupons. */
+export function tierInfo(rules: LoyaltyRules, code: TierCode, packs: TierPacks = {}, birthdayPacks: TierPacks = {}): TierInfo {
   const tier = rules.tiers.find((t) => t.code === code) ?? rules.tiers[0];
   const discount = discountText(tier.discountOffPercent);
   const perYuan = (rules.earning.pointsPerYuan * tier.pointsMultiplierPercent) / 100;
   const benefits = [`消费 1 元得 ${perYuan} 积分`];
   if (discount) benefits.push(`会员价 ${discount}（烟草、彩票、购物卡等商品除外）`);
-  if (rules.earning.birthdayMonthMultiplierPercent > 100) benefits.push(`生日当月消费积分 ${times(rules.earning.birthdayMonthMultiplierPercent)} 倍`);
+  if (rules.earning.birthdayMonthMultiplierPercent > 100) benefits.push(birthdayText(rules));
+  for (const line of birthdayPacks[tier.code] ?? []) benefits.push(`生日礼 ${line.summary} ×${line.quantity}`);
   const day = memberDayText(rules);
   if (day) benefits.push(day);
   const monthlyCoupons = packs[tier.code] ?? [];
@@ -43,13 +57,17 @@ export function tierInfo(rules: LoyaltyRules, code: TierCode, packs: TierPacks =
 }
 
 function memberDayText(rules: LoyaltyRules): string | null {
-  const { weekdays, monthDays, multiplierPercent } = rules.earning.memberDay;
-  if (multiplierPercent <= 100 || (weekdays.length === 0 && monthDays.length === 0)) return null;
+  const { weekdays, monthDays, multiplierPercent, discountOffPercent } = rules.earning.memberDay;
+  if ((multiplierPercent <= 100 && discountOffPercent <= 0) || (weekdays.length === 0 && monthDays.length === 0)) return null;
   const when = [
     ...(weekdays.length ? [`每周${[...weekdays].sort().map((d) => WEEKDAY_NAMES[d]).join('、')}`] : []),
     ...(monthDays.length ? [`每月 ${[...monthDays].sort((a, b) => a - b).join('、')} 日`] : []),
   ].join('及');
-  return `${when}会员日消费积分 ${times(multiplierPercent)} 倍`;
+  const perks = [
+    ...(multiplierPercent > 100 ? [`消费积分 ${times(multiplierPercent)} 倍`] : []),
+    ...(discountOffPercent > 0 ? [`额外 ${discountText(discountOffPercent)}`] : []),
+  ];
+  return `${when}会员日${perks.join('，')}`;
 }
 
 /** The next yearly review (1 January, Asia/Shanghai) after the business date `today`. */
@@ -75,12 +93,18 @@ export function tierRulesText(rules: LoyaltyRules): string[] {
  * the growth counted so far for the next review (this calendar year, January to today), which must
  * reach the current tier's threshold by 31 December to keep it.
  */
-export function tierPage(rules: LoyaltyRules, member: { tier: TierCode; growth: number; reviewGrowth: number }, today: string, packs: TierPacks = {}): MemberTiers {
+export function tierPage(
+  rules: LoyaltyRules,
+  member: { tier: TierCode; growth: number; reviewGrowth: number },
+  today: string,
+  packs: TierPacks = {},
+  birthdayPacks: TierPacks = {},
+): MemberTiers {
   const next = nextTierProgress(rules, member.tier, member.growth);
   const current = rules.tiers.find((t) => t.code === member.tier) ?? rules.tiers[0];
   const lowest = current.code === rules.tiers[0].code;
   return {
-    tiers: rules.tiers.map((t) => tierInfo(rules, t.code, packs)),
+    tiers: rules.tiers.map((t) => tierInfo(rules, t.code, packs, birthdayPacks)),
     tier: member.tier,
     tierName: TIER_NAMES[member.tier],
     growth: member.growth,

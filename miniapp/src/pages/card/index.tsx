@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react'
 import Taro, { useDidHide, useDidShow, useUnload } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import type { MemberCard, MemberCode } from '@wemember/shared'
+import type { MemberCard, MemberCode, MemberDayClaim, MemberDayStatus } from '@wemember/shared'
 import { MEMBER_STATUS_NAMES } from '@wemember/shared/member-status'
 import { formatCount, formatYuan } from '@wemember/shared/money'
-import { getMemberCard, getMemberCode, getMemberCoupons } from '../../services/api'
+import { claimMemberDayCoupons, getMemberCard, getMemberCode, getMemberCoupons, getMemberDay } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { percentBetween } from '../../services/format'
 import { leaveIfSignedOut, openCheckin, openCouponPage, openTab, openWalletPage, requireMember } from '../../services/navigation'
@@ -13,6 +13,7 @@ import { memberNotice, welcomeGiftNotice } from '../../services/session'
 import { codeLifetimeMs, secondsUntil } from './code-timing'
 import QrCode from '../../components/QrCode'
 import MemberBarcode from './MemberBarcode'
+import MemberDayBanner from './MemberDayBanner'
 import './index.scss'
 
 /** After a failed refresh, try again this soon. */
@@ -45,6 +46,11 @@ export default function CardPage() {
   /** How many coupons the member can use now; null until known. */
   const [usableCoupons, setUsableCoupons] = useState<number | null>(null)
   const [card, setCard] = useState<MemberCard | null>(null)
+  /** 会员日 and the birthday bonus; null until known (the card shows nothing of it then). */
+  const [memberDay, setMemberDay] = useState<MemberDayStatus | null>(null)
+  const [dayClaim, setDayClaim] = useState<MemberDayClaim | null>(null)
+  const [claiming, setClaiming] = useState(false)
+  const [claimError, setClaimError] = useState('')
   const [cardError, setCardError] = useState('')
   const [code, setCode] = useState<MemberCode | null>(null)
   const [codeError, setCodeError] = useState('')
@@ -87,6 +93,33 @@ export default function CardPage() {
     }
   }
 
+  /** The member-day banner; the card simply shows none if it cannot be had. */
+  async function loadMemberDay() {
+    try {
+      const status = await getMemberDay()
+      setMemberDay(status)
+      // A claim shown from another day would be wrong today.
+      setDayClaim((shown) => (shown && shown.date === status.today ? shown : null))
+    } catch (error) {
+      leaveIfUnauthorized(error)
+    }
+  }
+
+  async function claimMemberDay() {
+    setClaiming(true)
+    setClaimError('')
+    try {
+      const claim = await claimMemberDayCoupons()
+      setDayClaim(claim)
+      setMemberDay((status) => status && { ...status, claimedToday: true })
+      loadCouponCount()
+    } catch (error) {
+      if (!leaveIfUnauthorized(error)) setClaimError(errorMessage(error))
+    } finally {
+      setClaiming(false)
+    }
+  }
+
   async function refreshCode() {
     const shown = showing.current
     clearTimeout(refreshTimer.current)
@@ -119,6 +152,7 @@ export default function CardPage() {
     clock.current = setInterval(() => setNow(Date.now()), 1000)
     loadCard()
     loadCouponCount()
+    loadMemberDay()
     refreshCode()
   })
   useDidHide(stop)
@@ -176,6 +210,17 @@ export default function CardPage() {
           <Text className='card-stat__label'>成长值 ›</Text>
         </View>
       </View>
+
+      {memberDay && (
+        <MemberDayBanner
+          status={memberDay}
+          claimed={dayClaim}
+          claiming={claiming}
+          claimError={claimError}
+          onClaim={claimMemberDay}
+          onOpenCoupons={() => openCouponPage('mine')}
+        />
+      )}
 
       <View className='card-coupons'>
         <View className='card-coupons__item card-coupons-mine' onClick={() => openCouponPage('mine')}>
