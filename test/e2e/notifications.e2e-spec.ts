@@ -1,5 +1,6 @@
 import { NOTIFICATION_KINDS, type MessageSettings, type NotificationView } from '@wemember/shared';
 import { NotificationSender } from '../../server/src/notifications/notification-sender';
+import { http } from '../support/http';
 import { TestStack } from '../support/stack';
 import { TestTill, type TestMember } from '../support/till';
 
@@ -36,6 +37,8 @@ describe('notifications', () => {
     stack.clock.travelTo(NOON);
   });
   afterAll(() => stack?.close());
+  // A fault a test left unused must not fail the next test's send.
+  afterEach(() => http('DELETE', `${stack.sandbox.url}/__sandbox/faults`));
 
   async function settings(): Promise<MessageSettings> {
     return (await stack.api<MessageSettings>('GET', '/staff/settings/messages', { token: marketer })).body;
@@ -120,5 +123,206 @@ describe('notifications', () => {
     // Sending again finds nothing to do: the row is sent.
     await settle();
     expect(await inbox(member)).toHaveLength(1);
+  });
+
+  it('counts only accepts of the brand’s own templates; an unknown template is refused, naming it, with nothing counted', async () => {
+    const member = await till.newMember();
+    const refused = await stack.api('POST', '/member/messages/subscriptions', {
+      token: member.token,
+      body: { results: { [SUB.points_changed]: 'accept', 'someone-elses-template': 'accept' } },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'SUBSCRIBE_TEMPLATE_UNKNOWN', issues: [{ field: 'results.someone-elses-template' }] });
+    expect(await credits(member, 'points_changed')).toBe(0);
+
+    const answered = await stack.api('POST', '/member/messages/subscriptions', {
+      token: member.token,
+      body: { results: { [SUB.points_changed]: 'accept', [SUB.coupon_received]: 'reject', [SUB.tier_changed]: 'ban', [SUB.birthday]: 'filter' } },
+    });
+    expect(answered.status).toBe(200);
+    const kinds = Object.fromEntries(answered.body.kinds.map((k: any) => [k.kind, k]));
+    expect(kinds.points_changed).toMatchObject({ label: '积分变动', enabled: true, channel: 'subscribe', subscribeTemplateId: SUB.points_changed, credits: 1 });
+    expect(kinds.coupon_received).toMatchObject({ channel: null, credits: 0 });
+    expect(kinds.tier_changed).toMatchObject({ channel: null, credits: 0 });
+    expect(answered.body).toMatchObject({ followsOfficialAccount: false, quietHours: { start: '21:30', end: '08:30' }, maxTemplatesPerRequest: 3 });
+  });
+
+  it('ten purchases at once with one credit send exactly one message; the rest are unreachable', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed, 1);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => till.bought(member, { amountFen: 1_000 + i * 100 })));
+    // Several senders at once over the same rows, as two instances and a Bull job would.
+    await Promise.all([sender.runDue(), sender.runDue(), sender.runDue(), sender.runDue()]);
+    await settle();
+
+    expect(await inbox(member)).toHaveLength(1);
+    expect(await credits(member, 'points_changed')).toBe(0);
+    const records = await log(member);
+    expect(records).toHaveLength(10);
+    expect(records.filter((r) => r.status === 'sent')).toHaveLength(1);
+    expect(records.filter((r) => r.status === 'unreachable')).toHaveLength(9);
+  });
+
+  it('43101: a credit WeChat does not know of is cleared and the notification recorded unreachable', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    // The report reached us but WeChat never recorded the accept.
+    await stack.api('POST', '/member/messages/subscriptions', { token: member.token, body: { results: { [SUB.points_changed]: 'accept' } } });
+    expect(await credits(member, 'points_changed')).toBe(1);
+    await till.bought(member, { amountFen: 5_000 });
+    await settle();
+
+    expect(await inbox(member)).toHaveLength(0);
+    expect(await credits(member, 'points_changed')).toBe(0);
+    const [record] = await log(member);
+    expect(record).toMatchObject({ status: 'unreachable', lastErrcode: 43101, attempts: 1, sentAt: null });
+  });
+
+  it('quiet hours hold a message until they end', async () => {
+    stack.clock.travelTo('2026-06-02T14:00:00Z'); // 22:00 in Shanghai
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    await till.bought(member, { amountFen: 8_800 });
+    await settle();
+
+    const [held] = await log(member);
+    expect(held).toMatchObject({ status: 'pending', attempts: 0, notBefore: '2026-06-03T00:30:00.000Z' }); // 08:30 the next morning
+    expect(await inbox(member)).toHaveLength(0);
+
+    stack.clock.travelTo('2026-06-03T00:29:00Z');
+    await settle();
+    expect(await inbox(member)).toHaveLength(0);
+    stack.clock.travelTo('2026-06-03T00:31:00Z');
+    await settle();
+    expect(await inbox(member)).toHaveLength(1);
+    expect((await log(member))[0]).toMatchObject({ status: 'sent', channel: 'subscribe' });
+  });
+
+  it('the daily cap holds the rest of the day’s messages until the next morning', async () => {
+    await configure({ dailyCapPerMember: 2 });
+    stack.clock.travelTo('2026-06-05T04:00:00Z');
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed, 3);
+    for (const amountFen of [1_000, 2_000, 3_000]) {
+      await till.bought(member, { amountFen });
+      await settle();
+    }
+    expect(await inbox(member)).toHaveLength(2);
+    const waiting = (await log(member)).filter((r) => r.status === 'pending');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0].notBefore).toBe('2026-06-06T00:30:00.000Z'); // the next day, after its quiet hours
+
+    stack.clock.travelTo('2026-06-06T01:00:00Z');
+    await settle();
+    expect(await inbox(member)).toHaveLength(3);
+    expect(await credits(member, 'points_changed')).toBe(0);
+    await configure({ dailyCapPerMember: 5 });
+  });
+
+  it('45009 (WeChat’s daily quota) waits for the next day and keeps the credit', async () => {
+    stack.clock.travelTo('2026-06-08T04:00:00Z');
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    await stack.wechat('/faults', { path: '/cgi-bin/message/subscribe/send', errcode: 45009, times: 1 });
+    await till.bought(member, { amountFen: 4_000 });
+    await settle();
+
+    const [waiting] = await log(member);
+    expect(waiting).toMatchObject({ status: 'pending', lastErrcode: 45009, attempts: 1, notBefore: '2026-06-09T00:30:00.000Z' });
+    expect(await credits(member, 'points_changed')).toBe(1);
+
+    stack.clock.travelTo('2026-06-09T02:00:00Z');
+    await settle();
+    expect(await inbox(member)).toHaveLength(1);
+    expect((await log(member))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('-1 (WeChat busy) is retried with a back-off and sent once', async () => {
+    stack.clock.travelTo('2026-06-10T04:00:00Z');
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    await stack.wechat('/faults', { path: '/cgi-bin/message/subscribe/send', errcode: -1, times: 1 });
+    await till.bought(member, { amountFen: 4_000 });
+    await settle();
+
+    const [retrying] = await log(member);
+    expect(retrying).toMatchObject({ status: 'pending', lastErrcode: -1, attempts: 1 });
+    expect(Date.parse(retrying.notBefore)).toBeGreaterThan(Date.parse('2026-06-10T04:00:00Z'));
+    expect(await inbox(member)).toHaveLength(0);
+
+    stack.clock.travelTo('2026-06-10T04:05:00Z');
+    await settle();
+    await settle();
+    expect(await inbox(member)).toHaveLength(1);
+    expect((await log(member))[0]).toMatchObject({ status: 'sent', attempts: 2, lastErrcode: -1 });
+  });
+
+  it('WeChat’s -1 on every attempt ends failed after five, the credit kept', async () => {
+    stack.clock.travelTo('2026-06-11T04:00:00Z');
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    await stack.wechat('/faults', { path: '/cgi-bin/message/subscribe/send', errcode: -1, times: 5 });
+    await till.bought(member, { amountFen: 4_000 });
+    for (let hour = 1; hour <= 5; hour++) {
+      stack.clock.travelTo(new Date(Date.parse('2026-06-11T04:00:00Z') + hour * 3600_000));
+      await settle();
+    }
+    expect((await log(member))[0]).toMatchObject({ status: 'failed', attempts: 5, lastErrcode: -1 });
+    expect(await inbox(member)).toHaveLength(0);
+    expect(await credits(member, 'points_changed')).toBe(1);
+  });
+
+  it('47003 (data WeChat refuses) fails at once, without retry', async () => {
+    stack.clock.travelTo('2026-06-12T04:00:00Z');
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    await stack.wechat('/faults', { path: '/cgi-bin/message/subscribe/send', errcode: 47003, times: 1 });
+    await till.bought(member, { amountFen: 4_000 });
+    await settle();
+    expect((await log(member))[0]).toMatchObject({ status: 'failed', attempts: 1, lastErrcode: 47003 });
+    expect(await credits(member, 'points_changed')).toBe(1);
+  });
+
+  it('a kind the member turned off is recorded disabled and not sent', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    const off = await stack.api('PUT', '/member/messages/settings', { token: member.token, body: { kinds: { points_changed: false } } });
+    expect(off.status).toBe(200);
+    expect(off.body.kinds.find((k: any) => k.kind === 'points_changed')).toMatchObject({ enabled: false, credits: 1 });
+    await till.bought(member, { amountFen: 6_000 });
+    await settle();
+
+    expect(await inbox(member)).toHaveLength(0);
+    expect(await credits(member, 'points_changed')).toBe(1);
+    const disabled = await stack.api('GET', `/staff/notifications?memberId=${member.memberId}&status=disabled`, { token: marketer });
+    expect(disabled.body.notifications).toEqual([expect.objectContaining({ kind: 'points_changed', status: 'disabled', attempts: 0 })]);
+
+    // Turned back on: the next purchase is told.
+    await stack.api('PUT', '/member/messages/settings', { token: member.token, body: { kinds: { points_changed: true } } });
+    await till.bought(member, { amountFen: 6_000 });
+    await settle();
+    expect(await inbox(member)).toHaveLength(1);
+  });
+
+  it('refunds, staff adjustments, tier upgrades and granted coupons each record their notification once', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    const order = await till.bought(member, { amountFen: 520_000 }); // enough for 金卡
+    expect(order.tierAfter).not.toBe('normal');
+    expect((await till.refund(order.id, { amountFen: 10_000 })).status).toBe(201);
+    expect((await till.adjust(member, -5, '客诉更正', 'ADJ-notify-1')).status).toBe(201);
+    // The same adjustment sent again changes nothing and tells nothing new.
+    expect((await till.adjust(member, -5, '客诉更正', 'ADJ-notify-1')).status).toBe(200);
+    const template = stack.chain.couponTemplates[Object.keys(stack.chain.couponTemplates)[0]];
+    const grant = { memberId: member.memberId, requestId: 'grant-notify-1' };
+    const granted = await stack.api('POST', `/staff/coupon-templates/${template.id}/grants`, { token: marketer, body: grant });
+    expect([200, 201]).toContain(granted.status);
+
+    const kinds = (await log(member)).map((r) => r.kind).sort();
+    expect(kinds).toEqual(['coupon_received', 'points_changed', 'points_changed', 'points_changed', 'tier_changed']);
+    const [row] = await stack.db.query("SELECT payload FROM notifications WHERE member_id = ? AND kind = 'tier_changed'", [member.memberId]);
+    expect(JSON.parse(row.payload)).toMatchObject({ from: '普通会员' });
   });
 });
