@@ -325,4 +325,87 @@ describe('notifications', () => {
     const [row] = await stack.db.query("SELECT payload FROM notifications WHERE member_id = ? AND kind = 'tier_changed'", [member.memberId]);
     expect(JSON.parse(row.payload)).toMatchObject({ from: '普通会员' });
   });
+  describe('through the official account', () => {
+    /** The member follows the brand's account (matched by the unionid of their mini-program login); the server learns it from WeChat's push. */
+    async function follow(member: TestMember): Promise<string> {
+      const [identity] = await stack.db.query('SELECT unionid FROM wechat_identities WHERE member_id = ? AND appid = ?', [member.memberId, stack.appid]);
+      const followed = await stack.wechat<{ openid: string }>('/follow', { appid: stack.oaAppid, unionid: identity.unionid });
+      for (let i = 0; i < 300; i++) {
+        const view = await stack.api('GET', '/member/messages/settings', { token: member.token });
+        if (view.body.followsOfficialAccount) return followed.openid;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('the follow never reached the server');
+    }
+
+    async function templates(oaOpenid: string): Promise<any[]> {
+      return (await stack.wechat(`/messages?kind=template&touser=${oaOpenid}`)).messages;
+    }
+
+    it('a follower gets a template message that opens the mini-program, and keeps their subscribe credit', async () => {
+      stack.clock.travelTo(NOON);
+      const member = await till.newMember();
+      await accept(member, SUB.points_changed);
+      const oaOpenid = await follow(member);
+      const view = await stack.api('GET', '/member/messages/settings', { token: member.token });
+      expect(view.body.kinds.find((k: any) => k.kind === 'points_changed')).toMatchObject({ channel: 'official_account', credits: 1 });
+      // Kinds without an official template still go by subscribe message (or not at all).
+      expect(view.body.kinds.find((k: any) => k.kind === 'coupon_received')).toMatchObject({ channel: null });
+
+      const order = await till.bought(member, { amountFen: 9_900 });
+      await settle();
+
+      const [message] = await templates(oaOpenid);
+      const [record] = await log(member);
+      expect(message).toMatchObject({
+        templateId: OA_POINTS,
+        miniprogram: { appid: stack.appid, pagepath: 'pages/points/index' },
+        clientMsgId: record.id,
+        data: { number2: { value: String(order.pointsEarned) } },
+      });
+      expect(record).toMatchObject({ status: 'sent', channel: 'official_account', templateId: OA_POINTS, attempts: 1 });
+      const [row] = await stack.db.query('SELECT wechat_msgid FROM notifications WHERE id = ?', [record.id]);
+      expect(row.wechat_msgid).toBe(message.msgid);
+      expect(await inbox(member)).toHaveLength(0);
+      expect(await credits(member, 'points_changed')).toBe(1);
+      // WeChat's TEMPLATESENDJOBFINISH push lands on the record.
+      for (let i = 0; i < 300 && (await log(member))[0].finishStatus === null; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await log(member))[0].finishStatus).toBe('success');
+    });
+
+    it('43004 (the member left without us hearing of it): forgotten as a follower, the subscribe message goes instead', async () => {
+      stack.clock.travelTo(NOON);
+      const member = await till.newMember();
+      await accept(member, SUB.points_changed);
+      const oaOpenid = await follow(member);
+      await stack.wechat('/faults', { path: '/cgi-bin/message/template/send', errcode: 43004, times: 1 });
+      await till.bought(member, { amountFen: 9_900 });
+      await settle();
+
+      expect(await templates(oaOpenid)).toHaveLength(0);
+      expect(await inbox(member)).toHaveLength(1);
+      expect((await log(member))[0]).toMatchObject({ status: 'sent', channel: 'subscribe', templateId: SUB.points_changed });
+      const [follower] = await stack.db.query('SELECT following FROM oa_followers WHERE appid = ? AND openid = ?', [stack.oaAppid, oaOpenid]);
+      expect(Number(follower.following)).toBe(0);
+      expect((await stack.api('GET', '/member/messages/settings', { token: member.token })).body.followsOfficialAccount).toBe(false);
+    });
+
+    it('the account’s daily template quota used up (45009): the message waits for the next day', async () => {
+      stack.clock.travelTo('2026-06-15T04:00:00Z');
+      const member = await till.newMember();
+      const oaOpenid = await follow(member);
+      await stack.wechat('/official-account', { appid: stack.oaAppid, templateDailyQuota: 0 });
+      try {
+        await till.bought(member, { amountFen: 9_900 });
+        await settle();
+        expect((await log(member))[0]).toMatchObject({ status: 'pending', lastErrcode: 45009, notBefore: '2026-06-16T00:30:00.000Z' });
+      } finally {
+        await stack.wechat('/official-account', { appid: stack.oaAppid, templateDailyQuota: 100_000 });
+      }
+      stack.clock.travelTo('2026-06-16T01:00:00Z');
+      await settle();
+      expect(await templates(oaOpenid)).toHaveLength(1);
+      expect((await log(member))[0]).toMatchObject({ status: 'sent', channel: 'official_account', attempts: 2 });
+    });
+  });
 });
