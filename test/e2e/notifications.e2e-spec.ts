@@ -1,8 +1,11 @@
-import { NOTIFICATION_KINDS, type MessageSettings, type NotificationView } from '@wemember/shared';
+import { addDays, NOTIFICATION_KINDS, type MessageSettings, type NotificationView } from '@wemember/shared';
+import { CouponMaintenance } from '../../server/src/coupons/coupon-maintenance';
 import { NotificationSender } from '../../server/src/notifications/notification-sender';
+import { PointsMaintenance } from '../../server/src/points/points-maintenance';
 import { http } from '../support/http';
 import { TestStack } from '../support/stack';
-import { TestTill, type TestMember } from '../support/till';
+import { aReceiptNo, TestTill, type TestMember } from '../support/till';
+import { creditStoredValue } from '../support/wallet';
 
 /**
  * Telling members what happened on their card, end to end: the brand's templates, the member's
@@ -325,6 +328,56 @@ describe('notifications', () => {
     const [row] = await stack.db.query("SELECT payload FROM notifications WHERE member_id = ? AND kind = 'tier_changed'", [member.memberId]);
     expect(JSON.parse(row.payload)).toMatchObject({ from: '普通会员' });
   });
+  it('stored value paid in and spent at the till: a balance message for each movement', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    await accept(member, SUB.balance_changed, 2);
+    await creditStoredValue(stack, member.memberId, { principalFen: 50_000, bonusFen: 5_000 });
+    const paid = await stack.api('POST', '/staff/orders', {
+      token: till.clerkToken,
+      body: { memberCode: await till.code(member.token), externalNo: aReceiptNo(), amountFen: 10_000, balanceFen: 3_000 },
+    });
+    expect(paid.status).toBe(201);
+    await settle();
+
+    const messages = (await inbox(member)).filter((m) => m.templateId === SUB.balance_changed);
+    expect(messages.map((m) => [m.data.phrase2.value, m.data.amount3.value, m.data.amount4.value, m.page])).toEqual([
+      ['增加', '550.00', '550.00', 'wallet/balance/index'],
+      ['减少', '30.00', '520.00', 'wallet/balance/index'],
+    ]);
+  });
+
+  it('the daily jobs’ reminders of expiring points and coupons are told once each', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    await accept(member, SUB.points_expiring);
+    await accept(member, SUB.coupon_expiring);
+    await till.bought(member, { amountFen: 20_000 });
+    const template = stack.chain.couponTemplates[Object.keys(stack.chain.couponTemplates)[0]];
+    expect((await stack.api('POST', `/staff/coupon-templates/${template.id}/grants`, { token: marketer, body: { memberId: member.memberId, requestId: 'grant-expiring-1' } })).status).toBe(201);
+    const [lot] = await stack.db.query('SELECT expires_on, remaining FROM point_lots WHERE member_id = ?', [member.memberId]);
+    const [coupon] = await stack.db.query('SELECT name, valid_to FROM coupons WHERE member_id = ?', [member.memberId]);
+    const brandId = stack.chain.brand.id;
+    for (let run = 0; run < 2; run++) {
+      await stack.app.get(PointsMaintenance).expire(addDays(lot.expires_on, -10), brandId);
+      await stack.app.get(CouponMaintenance).expire(addDays(coupon.valid_to, -1), brandId);
+    }
+    await settle();
+
+    const records = await log(member);
+    expect(records.filter((r) => r.kind === 'points_expiring')).toHaveLength(1);
+    expect(records.filter((r) => r.kind === 'coupon_expiring')).toHaveLength(1);
+    const messages = await inbox(member);
+    expect(messages.find((m) => m.templateId === SUB.points_expiring)).toMatchObject({
+      page: 'pages/points/index',
+      data: { number1: { value: String(lot.remaining) }, date2: { value: lot.expires_on } },
+    });
+    expect(messages.find((m) => m.templateId === SUB.coupon_expiring)).toMatchObject({
+      page: 'coupons/mine/index',
+      data: { thing1: { value: coupon.name }, number2: { value: '1' }, date3: { value: coupon.valid_to } },
+    });
+  });
+
   describe('through the official account', () => {
     /** The member follows the brand's account (matched by the unionid of their mini-program login); the server learns it from WeChat's push. */
     async function follow(member: TestMember): Promise<string> {
