@@ -100,6 +100,36 @@ describe('notifications', () => {
     expect(await settings()).toMatchObject({ templates: [], quietHours: { start: '21:30', end: '08:30' }, dailyCapPerMember: 5, version: 0 });
   });
 
+  it('the brand’s message settings: trimmed template ids, one entry per kind, versioned and audited, marketing only', async () => {
+    const body = {
+      templates: [{ kind: 'points_changed', officialTemplateId: '  oa-1  ', subscribeTemplateId: null }],
+      quietHours: null,
+      dailyCapPerMember: 3,
+    };
+    const twice = await stack.api('PUT', '/staff/settings/messages', {
+      token: marketer,
+      body: { ...body, templates: [body.templates[0], { kind: 'points_changed', officialTemplateId: null, subscribeTemplateId: 'x' }], version: 0 },
+    });
+    expect(twice.status).toBe(400);
+    expect(twice.body.issues).toEqual([expect.objectContaining({ field: 'templates' })]);
+    const same = await stack.api('PUT', '/staff/settings/messages', { token: marketer, body: { ...body, quietHours: { start: '22:00', end: '22:00' }, version: 0 } });
+    expect(same.status).toBe(400);
+    expect((await stack.api('PUT', '/staff/settings/messages', { token: await stack.staffToken('clerk'), body: { ...body, version: 0 } })).status).toBe(403);
+    expect((await settings()).version).toBe(0);
+
+    const saved = await stack.api('PUT', '/staff/settings/messages', { token: marketer, body: { ...body, version: 0 } });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ templates: [{ kind: 'points_changed', officialTemplateId: 'oa-1', subscribeTemplateId: null }], quietHours: null, version: 1 });
+    expect(saved.body.updatedBy).toEqual(expect.any(String));
+    // An editor still holding version 0 cannot overwrite it.
+    const stale = await stack.api('PUT', '/staff/settings/messages', { token: marketer, body: { ...body, dailyCapPerMember: 9, version: 0 } });
+    expect(stale.status).toBe(409);
+    const [audit] = await stack.db.query("SELECT detail FROM audit_log WHERE brand_id = ? AND action = 'message_settings.update'", [stack.chain.brand.id]);
+    expect(JSON.parse(audit.detail)).toMatchObject({ fromVersion: 0, before: { templates: [], dailyCapPerMember: 5 }, after: { dailyCapPerMember: 3 } });
+    // Back to the defaults' quiet hours and cap for the tests below.
+    await configure({ quietHours: { start: '21:30', end: '08:30' }, dailyCapPerMember: 5 });
+  });
+
   it('a purchase tells a member holding a subscribe credit: the points message reaches WeChat with its data and page', async () => {
     await configure();
     const member = await till.newMember();
