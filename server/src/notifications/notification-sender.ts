@@ -122,7 +122,12 @@ export class NotificationSender {
 
     // Ours from here: no other worker passes this UPDATE for the row.
     if ((await this.transition(id, 'pending', { status: 'sending' }, now)) !== 1) return 'skipped';
-    if (!(await this.takeDailySlot(row.member_id, settings.dailyCapPerMember, now))) {
+    const slot = await this.takeDailySlot(row.member_id, settings.dailyCapPerMember, now).catch(async (error: unknown) => {
+      // Redis unreachable: hand the row back rather than leave it claimed until the stale-claim sweep.
+      await this.transition(id, 'sending', { status: 'pending' }, now);
+      throw error;
+    });
+    if (!slot) {
       const later = nextDayAllowed(now, settings.quietHours);
       await this.transition(id, 'sending', { status: 'pending', not_before: dbTime(later) }, now);
       await this.kick(id, later);
