@@ -158,6 +158,21 @@ describe('notifications', () => {
     expect(await inbox(member)).toHaveLength(1);
   });
 
+  it('the send is queued as soon as the purchase commits, without waiting for the sweeper', async () => {
+    stack.clock.travelTo(NOON);
+    const member = await till.newMember();
+    await accept(member, SUB.points_changed);
+    await till.bought(member, { amountFen: 2_500 });
+    // No runDue here: the Bull job queued after the commit sends it (the tests' stacks run no sweeper).
+    let messages: any[] = [];
+    for (let i = 0; i < 300 && messages.length === 0; i++) {
+      messages = await inbox(member);
+      if (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(messages).toHaveLength(1);
+    expect((await log(member))[0]).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
   it('counts only accepts of the brand’s own templates; an unknown template is refused, naming it, with nothing counted', async () => {
     const member = await till.newMember();
     const refused = await stack.api('POST', '/member/messages/subscriptions', {

@@ -49,7 +49,13 @@ describe('notifications on SQLite', () => {
     expect(off.body.kinds.find((k: { kind: string }) => k.kind === 'tier_changed')).toMatchObject({ enabled: false, credits: 1 });
 
     await till.bought(member, { amountFen: 520_000 }); // points and an upgrade
-    await stack.app.get(NotificationSender).runDue();
+    // The job queued at the commit may be sending already: run the sender until nothing is mid-flight.
+    for (let round = 0; round < 200; round++) {
+      await stack.app.get(NotificationSender).runDue();
+      const [busy] = await stack.db.query("SELECT COUNT(*) AS n FROM notifications WHERE status IN ('pending', 'sending')");
+      if (Number(busy.n) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 
     const { messages } = await stack.wechat(`/messages?kind=subscribe&touser=${openid}`);
     expect(messages.map((m: { templateId: string }) => m.templateId)).toEqual(['sub-points']);

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { chinaDate, notificationPage, templateData, type MessageSettingsBody, type NotificationChannel, type NotificationPayload, type TemplateValues } from '@wemember/shared';
 import type { Queue } from 'bull';
 import { Clock } from '../common/clock';
@@ -13,6 +13,7 @@ import { OfficialAccountClient } from '../wechat/official-account.client';
 import { disabledKinds } from './member-messages.service';
 import { MessageSettingsService, templateOf } from './message-settings.service';
 import { MESSAGES_QUEUE, type SendJob } from './messages-queue';
+import { onNotificationRecorded } from './outbox';
 import { nextDayAllowed, quietUntil } from './send-window';
 
 /** WeChat answers that no retry can fix: a wrong openid (40003), template (40037), data (47003) or page (41030). */
@@ -61,8 +62,9 @@ interface Refusal {
  * to pending with a later not_before (quiet hours, the daily cap, WeChat's quota, a retry).
  */
 @Injectable()
-export class NotificationSender {
+export class NotificationSender implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('NotificationSender');
+  private stopListening: (() => void) | null = null;
 
   constructor(
     @InjectQueue(MESSAGES_QUEUE) readonly queue: Queue<SendJob>,
@@ -74,6 +76,15 @@ export class NotificationSender {
     private readonly redis: RedisService,
     private readonly clock: Clock,
   ) {}
+
+  /** Each notification an event records is queued as soon as its unit of work commits. */
+  onModuleInit(): void {
+    this.stopListening = onNotificationRecorded(this.uow, (n) => void this.kick(n.id, n.notBefore));
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+  }
 
   /**
    * Every due notification, now: claims left by a dead worker go back to pending first. The
@@ -98,7 +109,7 @@ export class NotificationSender {
     return counts;
   }
 
-  /** Queues a job for each due notification of the member (after an event committed); the sweeper catches any missed. */
+  /** Queues the notification's send for when it is due; a job lost (Redis down, a crash) is the sweeper's. */
   async kick(notificationId: string, notBefore: Date): Promise<void> {
     const delay = Math.max(0, notBefore.getTime() - this.clock.nowMs());
     await this.queue
