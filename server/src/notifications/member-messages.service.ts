@@ -98,9 +98,3 @@ export class MemberMessages {
     return this.view(member);
   }
 }
-
-/** The credits the member holds for one subscribe template. */
-export async function creditsOf(reader: EntityManager, memberId: string, templateId: string): Promise<number> {
-  const [row] = (await reader.query('SELECT credits FROM subscribe_credits WHERE member_id = ? AND template_id = ?', [memberId, templateId])) as { credits: unknown }[];
-  return toInt(row?.credits);
-}
