@@ -14,6 +14,7 @@ import { DocsModule } from './docs/docs.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MembersModule } from './members/members.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OfficialAccountModule } from './official-account/official-account.module';
 import { OrdersModule } from './orders/orders.module';
 import { PlatformModule } from './platform/platform.module';
@@ -50,6 +51,7 @@ export class AppModule {
         OrdersModule,
         OfficialAccountModule,
         JobsModule,
+        NotificationsModule,
         DocsModule,
         PlatformModule,
       ],

@@ -3,6 +3,24 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { openDatabase, openSqliteReader } from './data-source';
 
+/** Told which unit of work committed, so a listener registered with one database hears only of its own. */
+type CommitHook = (uow: UnitOfWork) => void;
+
+/** The hooks of the unit of work open in this async context (afterCommit). */
+const commitHooks = new AsyncLocalStorage<CommitHook[]>();
+
+/**
+ * Runs `hook` once the unit of work open here has committed — never for one that rolls back, nor
+ * for an attempt retried after a deadlock — so what happens outside the database (queueing a job)
+ * follows only what is really there. Only inside a unit of work. The hook must not throw (the work
+ * is committed; nothing can be undone) and should not wait: it is not awaited.
+ */
+export function afterCommit(hook: CommitHook): void {
+  const hooks = commitHooks.getStore();
+  if (!hooks) throw new Error('afterCommit outside a unit of work');
+  hooks.push(hook);
+}
+
 /** Set while a unit of work's `work` runs, so misuse is an error rather than a silent wrong answer. */
 interface OpenWork {
   open: boolean;
@@ -72,16 +90,33 @@ export class UnitOfWork {
     // A nested unit of work would wait for itself on SQLite, and on MySQL take a second connection
     // that waits for the first one's locks: refuse it outright.
     if (this.current.getStore()?.open) throw new Error('a unit of work is already open here: pass its manager down instead');
+    let hooks: CommitHook[] = [];
     const run = (m: EntityManager) => {
       const state: OpenWork = { open: true };
-      return this.current.run(state, async () => {
-        try {
-          return await work(m);
-        } finally {
-          state.open = false;
-        }
-      });
+      // Each attempt collects its own hooks: those of an attempt rolled back go with it.
+      const attempt: CommitHook[] = (hooks = []);
+      return commitHooks.run(attempt, () =>
+        this.current.run(state, async () => {
+          try {
+            return await work(m);
+          } finally {
+            state.open = false;
+          }
+        }),
+      );
     };
+    const result = await this.commit(run);
+    for (const hook of hooks) {
+      try {
+        hook(this);
+      } catch {
+        // A hook's failure is its own (afterCommit): the work is committed whatever it does.
+      }
+    }
+    return result;
+  }
+
+  private async commit<T>(run: (m: EntityManager) => Promise<T>): Promise<T> {
     if (this.isSqlite) return this.serialised(() => this.writer.transaction(run));
     for (let attempt = 1; ; attempt++) {
       try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NotificationPayload } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { dbTime, insertOnce } from '../database/sql';
+import { afterCommit, type UnitOfWork } from '../database/unit-of-work';
 
 export interface NotificationInput {
   brandId: string;
@@ -15,15 +16,32 @@ export interface NotificationInput {
   at: Date;
 }
 
+export type RecordedListener = (notification: { id: string; notBefore: Date }) => void;
+
+/** Per database (its UnitOfWork): who queues a notification once recorded. */
+const listeners = new Map<UnitOfWork, RecordedListener>();
+
+/**
+ * `listener` hears of every notification recorded through `uow`, after its unit of work committed:
+ * the sender queues it at once instead of waiting for the sweeper. Answers the unsubscribe.
+ */
+export function onNotificationRecorded(uow: UnitOfWork, listener: RecordedListener): () => void {
+  listeners.set(uow, listener);
+  return () => {
+    if (listeners.get(uow) === listener) listeners.delete(uow);
+  };
+}
+
 /**
  * Records that the member is to be told of an event, inside the unit of work of the event itself
  * (the outbox): the notification exists exactly when the event committed, and a replayed event
  * records nothing new. The sender (NotificationSender) takes it from there. True when recorded now.
  */
-export function enqueueNotification(manager: EntityManager, input: NotificationInput): Promise<boolean> {
+export async function enqueueNotification(manager: EntityManager, input: NotificationInput): Promise<boolean> {
   const at = dbTime(input.at);
-  return insertOnce(manager, 'notifications', {
-    id: randomUUID(),
+  const id = randomUUID();
+  const recorded = await insertOnce(manager, 'notifications', {
+    id,
     brand_id: input.brandId,
     member_id: input.memberId,
     kind: input.payload.kind,
@@ -35,4 +53,6 @@ export function enqueueNotification(manager: EntityManager, input: NotificationI
     created_at: at,
     updated_at: at,
   });
+  if (recorded) afterCommit((uow) => listeners.get(uow)?.({ id, notBefore: input.at }));
+  return recorded;
 }
