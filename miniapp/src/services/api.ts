@@ -37,6 +37,9 @@ const ROUTES = {
   memberWallet: 'GET /member/wallet',
   memberCheckIn: 'POST /member/checkins',
   memberCheckins: 'GET /member/checkins',
+  memberMessageSettings: 'GET /member/messages/settings',
+  memberUpdateMessageSettings: 'PUT /member/messages/settings',
+  memberSubscribeResults: 'POST /member/messages/subscriptions',
   rechargePackages: 'GET /recharge/packages',
   rechargeCreateOrder: 'POST /recharge/orders',
   rechargeGetOrder: 'GET /recharge/orders/:no',
@@ -220,6 +223,21 @@ export function checkIn() {
 
 export function getCheckins(query: RouteQuery<'memberCheckins'> = {}) {
   return call('memberCheckins', { query })
+}
+
+/** Each kind of message with whether the member wants it, how it would reach them now and the subscribe sends left. */
+export function getMessageSettings() {
+  return call('memberMessageSettings')
+}
+
+/** Turns kinds on or off (kinds left out keep their setting); answers with the settings as they now are. */
+export function updateMessageSettings(body: RouteBody<'memberUpdateMessageSettings'>) {
+  return call('memberUpdateMessageSettings', { body })
+}
+
+/** Reports what wx.requestSubscribeMessage answered: each accept is one more send of that template. */
+export function reportSubscribeResults(body: RouteBody<'memberSubscribeResults'>) {
+  return call('memberSubscribeResults', { body })
 }
 
 export function getWallet(page: RouteQuery<'memberWallet'> = {}) {
