@@ -6,6 +6,7 @@ import BackBar from '../../components/BackBar'
 import { getMessageSettings, updateMessageSettings } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { leaveIfSignedOut, openTab, requireMember } from '../../services/navigation'
+import { RequestError } from '../../services/request'
 import { askToSubscribe } from '../../services/subscribe'
 import { deliveryText, nextSubscribeBatch, subscribeCandidates } from '../../services/subscribe-batch'
 import './index.scss'
@@ -46,7 +47,10 @@ export default function MessageSettingsPage() {
     if (requireMember()) load()
   })
 
-  /** The switch moves at once; if the server does not take it, it moves back and a toast says so. */
+  /**
+   * The switch moves at once; if the server does not take it, it moves back and a toast says so.
+   * When no answer came the change may have gone through: the page asks what the server holds.
+   */
   async function toggle(kind: MemberMessageKind, enabled: boolean) {
     if (!settings) return
     const change = ++latestChange.current
@@ -56,6 +60,15 @@ export default function MessageSettingsPage() {
       if (change === latestChange.current) setSettings(saved)
     } catch (failure) {
       if (leaveIfSignedOut(failure)) return
+      if (failure instanceof RequestError && failure.outcomeUnknown) {
+        try {
+          const held = await getMessageSettings()
+          if (change === latestChange.current) setSettings(held)
+          if (held.kinds.find((k) => k.kind === kind.kind)?.enabled === enabled) return
+        } catch {
+          // Still no answer: put the switch back, as for a refusal.
+        }
+      }
       // Back to what it was, unless the shopper has moved this switch again meanwhile.
       setSettings((shown) => (shown && shown.kinds.find((k) => k.kind === kind.kind)?.enabled === enabled ? withKind(shown, kind.kind, !enabled) : shown))
       Taro.showToast({ title: `「${kind.label}」${enabled ? '开启' : '关闭'}失败，请稍后重试`, icon: 'none', duration: 2500 })
