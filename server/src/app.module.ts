@@ -13,6 +13,7 @@ import { DocsModule } from './docs/docs.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MembersModule } from './members/members.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { PlatformModule } from './platform/platform.module';
 import { PointsModule } from './points/points.module';
@@ -46,6 +47,7 @@ export class AppModule {
         CheckinModule,
         OrdersModule,
         JobsModule,
+        NotificationsModule,
         DocsModule,
         PlatformModule,
       ],

@@ -15,6 +15,7 @@ export * from './domain/state-machines';
 export * from './domain/tier-page';
 export * from './domain/checkin';
 export * from './domain/notifications';
+export * from './domain/notification-templates';
 export * from './api/error-codes';
 export * from './api/errors';
 export * from './api/member';

@@ -67,7 +67,8 @@ export class TestStack {
         { appid, secret, kind: 'miniprogram' },
         { appid: oaAppid, secret: `oa-secret-${run}`, kind: 'official_account', pushToken: oaToken, pushMode: options.pushMode ?? 'plain', ...(encodingAESKey && { encodingAESKey }) },
       ],
-      pages: ['pages/join/index', 'pages/card/index'],
+      // The released mini-program's pages (miniapp/src/app.config.ts) that codes and messages open.
+      pages: ['pages/join/index', 'pages/card/index', 'pages/points/index', 'pages/tiers/index', 'coupons/mine/index', 'wallet/balance/index'],
       now: clock.now,
       // WeChat Pay's retry schedule (15 s, 15 s, 30 s, 3 min …) in milliseconds.
       payTimeScale: 0.001,

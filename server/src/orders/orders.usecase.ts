@@ -33,6 +33,7 @@ import { MemberCodeGate } from '../members/member-code-gate.service';
 import { MemberCodeSpends, type MemberCodeSpendPurpose } from '../members/member-code-spends.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { pointsChanged } from '../notifications/notices';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { assertCanTransact, lockMember, type LockedMember } from '../ledger/member-lock';
 import { PointsLedger } from '../points/points-ledger';
@@ -243,6 +244,7 @@ export class OrdersUseCase {
         }
         await this.growth.record(m, member, order.businessDate, { purchases: 1, spendFen: quote.payableFen, growth: quote.growthEarned });
         order.tierAfter = await this.growth.settle(m, member, rules, now, `order:${order.id}`);
+        await pointsChanged(m, { brandId: actor.brandId, memberId: member.id, key: `points:${order.id}`, change: quote.pointsEarned - quote.pointsRedeemed, balance: points.balance, reason: `${store.name} 消费`, at: now });
         // Nothing to read back: every column is set here.
         await m.createQueryBuilder().insert().into(Order).values(order).updateEntity(false).execute();
         await this.coupons.redeemWithOrder(m, coupons, order, quote.couponDiscountFen);

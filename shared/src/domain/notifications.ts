@@ -36,9 +36,10 @@ export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
  * hours and the daily cap push back), then one of the final states: `sent` (WeChat took it; an
  * official-account send later gets its TEMPLATESENDJOBFINISH status), `unreachable` (no follow and
  * no credit), `disabled` (the member turned the kind off), `failed` (WeChat refused it for good, or
- * the retries ran out).
+ * the retries ran out). `sending` is the sender's claim while WeChat is asked, so two workers never
+ * send one notification; a claim left behind by a crash goes back to pending after a few minutes.
  */
-export const NOTIFICATION_STATUSES = ['pending', 'sent', 'unreachable', 'disabled', 'failed'] as const;
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'unreachable', 'disabled', 'failed'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** One subscribe-message answer of wx.requestSubscribeMessage, per template id. */

@@ -1,0 +1,49 @@
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MESSAGES_QUEUE, type SendJob } from './messages-queue';
+import { NotificationSender, type SendOutcome } from './notification-sender';
+
+const KEEP = { removeOnComplete: 100, removeOnFail: 500 };
+
+/**
+ * The sweeper, a Bull repeatable job every MESSAGES_SWEEP_SECONDS (Redis holds one schedule however
+ * many instances register it): it sends whatever is due, so a notification whose job was never
+ * queued (a crash between the event's commit and the queue add) still goes out.
+ */
+@Injectable()
+export class NotificationJobs implements OnApplicationBootstrap {
+  private readonly logger = new Logger('NotificationJobs');
+
+  constructor(
+    @InjectQueue(MESSAGES_QUEUE) private readonly queue: Queue<SendJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.jobs.schedule) return;
+    await this.ensureSchedule();
+    this.queue.client.on('ready', () => void this.ensureSchedule().catch((error: Error) => this.logger.error(`re-registering the message sweeper failed: ${error.message}`)));
+  }
+
+  async ensureSchedule(): Promise<void> {
+    const held = new Set((await this.queue.getRepeatableJobs()).map((j) => j.name));
+    if (!held.has('sweep')) await this.queue.add('sweep', { id: '' }, { ...KEEP, repeat: { every: this.config.messages.sweepSeconds * 1000 }, jobId: 'messages-sweep' });
+  }
+}
+
+@Processor(MESSAGES_QUEUE)
+export class NotificationJobsProcessor {
+  constructor(private readonly sender: NotificationSender) {}
+
+  @Process('send')
+  send(job: Job<SendJob>): Promise<SendOutcome> {
+    return this.sender.process(job.data.id);
+  }
+
+  @Process('sweep')
+  sweep(): Promise<Record<SendOutcome, number>> {
+    return this.sender.runDue();
+  }
+}

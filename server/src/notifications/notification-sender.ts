@@ -1,0 +1,305 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { chinaDate, notificationPage, templateData, type MessageSettingsBody, type NotificationChannel, type NotificationPayload, type TemplateValues } from '@wemember/shared';
+import type { Queue } from 'bull';
+import { Clock } from '../common/clock';
+import { dbTime, execute, fromDbTime, toInt } from '../database/sql';
+import { UnitOfWork } from '../database/unit-of-work';
+import { OfficialFollowers } from '../official-account/official-followers';
+import { RedisService } from '../redis/redis.service';
+import { WechatSendError } from '../wechat/message-send';
+import { MiniProgramClient } from '../wechat/mini-program.client';
+import { OfficialAccountClient } from '../wechat/official-account.client';
+import { disabledKinds } from './member-messages.service';
+import { MessageSettingsService, templateOf } from './message-settings.service';
+import { MESSAGES_QUEUE, type SendJob } from './messages-queue';
+import { nextDayAllowed, quietUntil } from './send-window';
+
+/** WeChat answers that no retry can fix: a wrong openid (40003), template (40037), data (47003) or page (41030). */
+const FINAL_ERRCODES = new Set([40003, 40037, 47003, 41030]);
+/** Attempts at a send WeChat did not answer (or answered -1, busy) before it is given up as failed. */
+export const MAX_SEND_ATTEMPTS = 5;
+/** The first retry waits this long, each next one twice as long (30 s, 1 min, 2 min, 4 min). */
+const RETRY_BASE_MS = 30_000;
+/**
+ * A claim older than this was left by a worker that died mid-send: the sweeper hands the row back.
+ * Under WeChat's ten minutes, so an official-account resend with the same client_msg_id is dropped.
+ */
+const STALE_CLAIM_MS = 5 * 60_000;
+const DUE_BATCH = 200;
+
+interface NotificationRow {
+  id: string;
+  brand_id: string;
+  member_id: string;
+  kind: string;
+  payload: string;
+  status: string;
+  attempts: unknown;
+  not_before: Date | string;
+}
+
+export type SendOutcome = 'sent' | 'unreachable' | 'disabled' | 'failed' | 'deferred' | 'retry' | 'skipped';
+
+interface Sent {
+  channel: NotificationChannel;
+  templateId: string;
+  data: TemplateValues;
+  msgid: string | null;
+}
+
+/** What went wrong with one send, to be recorded on the row. */
+interface Refusal {
+  errcode: number | null;
+  message: string;
+}
+
+/**
+ * Sends the notifications the outbox holds (docs/messages.md): one at a time per row, claimed with
+ * a conditional UPDATE so two workers (Bull delivering twice, the sweeper and a job at once, two
+ * instances) never both send it. Each row ends sent, unreachable, disabled or failed, or goes back
+ * to pending with a later not_before (quiet hours, the daily cap, WeChat's quota, a retry).
+ */
+@Injectable()
+export class NotificationSender {
+  private readonly logger = new Logger('NotificationSender');
+
+  constructor(
+    @InjectQueue(MESSAGES_QUEUE) readonly queue: Queue<SendJob>,
+    private readonly uow: UnitOfWork,
+    private readonly settings: MessageSettingsService,
+    private readonly followers: OfficialFollowers,
+    private readonly official: OfficialAccountClient,
+    private readonly miniProgram: MiniProgramClient,
+    private readonly redis: RedisService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Every due notification, now: claims left by a dead worker go back to pending first. The
+   * sweeper's job, and what tests call to drive the sender deterministically.
+   */
+  async runDue(): Promise<Record<SendOutcome, number>> {
+    const now = this.clock.now();
+    await this.uow.transaction((m) =>
+      execute(m, "UPDATE notifications SET status = 'pending', updated_at = ? WHERE status = 'sending' AND updated_at < ?", [dbTime(now), dbTime(new Date(now.getTime() - STALE_CLAIM_MS))]),
+    );
+    const due = (await this.uow.reader.query(`SELECT id FROM notifications WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ${DUE_BATCH}`, [
+      dbTime(now),
+    ])) as { id: string }[];
+    const counts: Record<SendOutcome, number> = { sent: 0, unreachable: 0, disabled: 0, failed: 0, deferred: 0, retry: 0, skipped: 0 };
+    for (const { id } of due) {
+      const outcome = await this.process(id).catch((error: Error) => {
+        this.logger.error(`notification ${id}: ${error.message}`);
+        return 'skipped' as const;
+      });
+      counts[outcome] += 1;
+    }
+    return counts;
+  }
+
+  /** Queues a job for each due notification of the member (after an event committed); the sweeper catches any missed. */
+  async kick(notificationId: string, notBefore: Date): Promise<void> {
+    const delay = Math.max(0, notBefore.getTime() - this.clock.nowMs());
+    await this.queue
+      .add('send', { id: notificationId }, { jobId: `${notificationId}:${notBefore.getTime()}`, delay, removeOnComplete: 100, removeOnFail: 500 })
+      .catch((error: Error) => this.logger.warn(`queueing notification ${notificationId}: ${error.message} (the sweeper will send it)`));
+  }
+
+  /** One notification, idempotent: anything not pending (or not yet due) is left alone. */
+  async process(id: string): Promise<SendOutcome> {
+    const [row] = (await this.uow.reader.query('SELECT id, brand_id, member_id, kind, payload, status, attempts, not_before FROM notifications WHERE id = ?', [id])) as NotificationRow[];
+    if (!row || row.status !== 'pending') return 'skipped';
+    const now = this.clock.now();
+    if (fromDbTime(row.not_before).getTime() > now.getTime()) return 'skipped';
+    const settings = await this.settings.settings(row.brand_id);
+
+    if ((await disabledKinds(this.uow.reader, row.member_id)).has(row.kind)) {
+      return (await this.finishPending(id, 'disabled', now)) ? 'disabled' : 'skipped';
+    }
+    const quietEnd = quietUntil(now, settings.quietHours);
+    if (quietEnd) return this.deferPending(id, quietEnd, now);
+
+    // Ours from here: no other worker passes this UPDATE for the row.
+    if ((await this.transition(id, 'pending', { status: 'sending' }, now)) !== 1) return 'skipped';
+    if (!(await this.takeDailySlot(row.member_id, settings.dailyCapPerMember, now))) {
+      const later = nextDayAllowed(now, settings.quietHours);
+      await this.transition(id, 'sending', { status: 'pending', not_before: dbTime(later) }, now);
+      await this.kick(id, later);
+      return 'deferred';
+    }
+    let outcome: SendOutcome;
+    try {
+      outcome = await this.send(row, settings, now);
+    } catch (error) {
+      // Our own failure (the database, Redis): back to pending, the sweeper tries again.
+      await this.transition(id, 'sending', { status: 'pending' }, now);
+      await this.releaseDailySlot(row.member_id, now);
+      throw error;
+    }
+    if (outcome !== 'sent') await this.releaseDailySlot(row.member_id, now);
+    return outcome;
+  }
+
+  /** The channel that reaches the member (official account first, then a subscribe credit), and the outcome recorded. */
+  private async send(row: NotificationRow, settings: MessageSettingsBody, now: Date): Promise<SendOutcome> {
+    const payload = JSON.parse(row.payload) as NotificationPayload;
+    const template = templateOf(settings, payload.kind);
+    const data = templateData(payload);
+    const page = notificationPage(payload.kind);
+    let refusal: Refusal | null = null;
+
+    const oaOpenid = template?.officialTemplateId && this.official.enabled ? await this.followers.oaOpenidOf(row.member_id) : null;
+    if (oaOpenid && template?.officialTemplateId) {
+      try {
+        const msgid = await this.official.sendTemplate({
+          touser: oaOpenid,
+          templateId: template.officialTemplateId,
+          data,
+          miniprogram: { appid: this.miniProgram.appid, pagepath: page },
+          clientMsgId: row.id,
+        });
+        return this.sent(row.id, { channel: 'official_account', templateId: template.officialTemplateId, data, msgid }, now);
+      } catch (error) {
+        refusal = asRefusal(error);
+        if (refusal.errcode !== 43004) return this.refused(row, refusal, now);
+        // The member left the account without us hearing of it: remember, and try a subscribe message.
+        await this.uow.transaction((m) => execute(m, 'UPDATE oa_followers SET following = 0, updated_at = ? WHERE appid = ? AND openid = ?', [dbTime(now), this.official.appid, oaOpenid]));
+      }
+    }
+
+    const subscribeTemplateId = template?.subscribeTemplateId;
+    if (subscribeTemplateId && (await this.takeCredit(row.member_id, subscribeTemplateId, now))) {
+      const openid = await this.miniProgramOpenid(row.member_id);
+      if (!openid) {
+        await this.giveCreditBack(row.member_id, subscribeTemplateId, now);
+        return this.finish(row.id, 'unreachable', now, refusal);
+      }
+      try {
+        await this.miniProgram.sendSubscribeMessage({ touser: openid, templateId: subscribeTemplateId, page, data });
+        return this.sent(row.id, { channel: 'subscribe', templateId: subscribeTemplateId, data, msgid: null }, now);
+      } catch (error) {
+        const failure = asRefusal(error);
+        if (failure.errcode === 43101) {
+          // WeChat holds no subscription of this member any more: our count was wrong, start again from 0.
+          await this.uow.transaction((m) =>
+            execute(m, 'UPDATE subscribe_credits SET credits = 0, updated_at = ? WHERE member_id = ? AND template_id = ?', [dbTime(now), row.member_id, subscribeTemplateId]),
+          );
+          return this.finish(row.id, 'unreachable', now, failure);
+        }
+        // A refused send spends no subscription (§E): the credit is the member's again.
+        await this.giveCreditBack(row.member_id, subscribeTemplateId, now);
+        return this.refused(row, failure, now);
+      }
+    }
+    return this.finish(row.id, 'unreachable', now, refusal);
+  }
+
+  /** A WeChat refusal: retried later (-1, no answer), tomorrow (45009), or never (the rest). */
+  private async refused(row: NotificationRow, refusal: Refusal, now: Date): Promise<SendOutcome> {
+    const error = { last_errcode: refusal.errcode, last_error: refusal.message.slice(0, 255) };
+    if (refusal.errcode === 45009) {
+      const settings = await this.settings.settings(row.brand_id);
+      const later = nextDayAllowed(now, settings.quietHours);
+      await this.transition(row.id, 'sending', { status: 'pending', not_before: dbTime(later), ...error }, now, true);
+      await this.kick(row.id, later);
+      return 'deferred';
+    }
+    const attempts = toInt(row.attempts) + 1;
+    if (refusal.errcode !== null && FINAL_ERRCODES.has(refusal.errcode)) return this.finish(row.id, 'failed', now, refusal);
+    if (attempts >= MAX_SEND_ATTEMPTS) return this.finish(row.id, 'failed', now, refusal);
+    const later = new Date(now.getTime() + RETRY_BASE_MS * 2 ** (attempts - 1));
+    await this.transition(row.id, 'sending', { status: 'pending', not_before: dbTime(later), ...error }, now, true);
+    await this.kick(row.id, later);
+    return 'retry';
+  }
+
+  private async sent(id: string, sent: Sent, now: Date): Promise<SendOutcome> {
+    await this.transition(
+      id,
+      'sending',
+      {
+        status: 'sent',
+        channel: sent.channel,
+        template_id: sent.templateId,
+        data: JSON.stringify(sent.data),
+        wechat_msgid: sent.msgid,
+        sent_at: dbTime(now),
+      },
+      now,
+      true,
+    );
+    return 'sent';
+  }
+
+  private async finish(id: string, status: 'unreachable' | 'failed', now: Date, refusal: Refusal | null): Promise<SendOutcome> {
+    const error = refusal ? { last_errcode: refusal.errcode, last_error: refusal.message.slice(0, 255) } : {};
+    await this.transition(id, 'sending', { status, ...error }, now, refusal !== null);
+    return status;
+  }
+
+  /** A row still pending that ends without a send (the member turned the kind off). */
+  private async finishPending(id: string, status: 'disabled', now: Date): Promise<boolean> {
+    return (await this.transition(id, 'pending', { status }, now)) === 1;
+  }
+
+  private async deferPending(id: string, until: Date, now: Date): Promise<SendOutcome> {
+    await this.transition(id, 'pending', { not_before: dbTime(until) }, now);
+    await this.kick(id, until);
+    return 'deferred';
+  }
+
+  /** `UPDATE … WHERE id = ? AND status = from`: the affected rows say whether this worker moved it. */
+  private transition(id: string, from: 'pending' | 'sending', set: Record<string, unknown>, now: Date, attempted = false): Promise<number> {
+    const columns = Object.keys(set);
+    const assignments = [...columns.map((c) => `${c} = ?`), 'updated_at = ?', ...(attempted ? ['attempts = attempts + 1'] : [])].join(', ');
+    return this.uow.transaction((m) => execute(m, `UPDATE notifications SET ${assignments} WHERE id = ? AND status = ?`, [...Object.values(set), dbTime(now), id, from]));
+  }
+
+  /** One of the member's sends of the Shanghai day, counted atomically in Redis; false when the cap is used up. */
+  private async takeDailySlot(memberId: string, cap: number, now: Date): Promise<boolean> {
+    const key = this.capKey(memberId, now);
+    const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 2 * 24 * 3600).exec()) as [[Error | null, number]];
+    if (count <= cap) return true;
+    await this.redis.client.decr(key);
+    return false;
+  }
+
+  /** A send that did not happen does not count towards the day. */
+  private async releaseDailySlot(memberId: string, now: Date): Promise<void> {
+    await this.redis.client.decr(this.capKey(memberId, now)).catch(() => undefined);
+  }
+
+  private capKey(memberId: string, now: Date): string {
+    return this.redis.key('messages', 'daily', chinaDate(now), memberId);
+  }
+
+  /** One subscribe credit, taken with a checked conditional UPDATE: false when the member holds none. */
+  private takeCredit(memberId: string, templateId: string, now: Date): Promise<boolean> {
+    return this.uow
+      .transaction((m) =>
+        execute(m, 'UPDATE subscribe_credits SET credits = credits - 1, updated_at = ? WHERE member_id = ? AND template_id = ? AND credits > 0', [dbTime(now), memberId, templateId]),
+      )
+      .then((affected) => affected === 1);
+  }
+
+  private async giveCreditBack(memberId: string, templateId: string, now: Date): Promise<void> {
+    await this.uow.transaction((m) =>
+      execute(m, 'UPDATE subscribe_credits SET credits = credits + 1, updated_at = ? WHERE member_id = ? AND template_id = ?', [dbTime(now), memberId, templateId]),
+    );
+  }
+
+  private async miniProgramOpenid(memberId: string): Promise<string | null> {
+    const [row] = (await this.uow.reader.query('SELECT openid FROM wechat_identities WHERE member_id = ? AND appid = ? ORDER BY last_login_at DESC LIMIT 1', [
+      memberId,
+      this.miniProgram.appid,
+    ])) as { openid: string }[];
+    return row?.openid ?? null;
+  }
+}
+
+function asRefusal(error: unknown): Refusal {
+  if (error instanceof WechatSendError) return { errcode: error.errcode, message: error.message };
+  throw error;
+}
+
