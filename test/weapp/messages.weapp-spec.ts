@@ -102,7 +102,7 @@ describe('weapp: 消息设置 and subscribing to messages', () => {
 
     // The rest needs its own tap: WeChat shows at most 3 in one dialog.
     expect(page.text('.msg-subscribe-button')).toBe('继续开启');
-    expect(page.text('.msg-subscribe__more')).toBe('还有 3 项提醒待开启，微信每次最多订阅 3 项，请再点一次');
+    expect(page.text('.msg-subscribe__more')).toBe('还有 3 项提醒待开启，微信每次最多 3 项');
     await page.tap('.msg-subscribe-button');
     await mp.waitFor(() => delivery(page, 'tier_changed') === '订阅消息 · 剩 1 次', 'the second batch counted');
     expect(mp.device.subscribeRequests[1]).toEqual(['points_expiring', 'coupon_expiring', 'tier_changed'].map((k) => subscribeTemplateOf(k as NotificationKind)));
@@ -111,6 +111,34 @@ describe('weapp: 消息设置 and subscribing to messages', () => {
     held = await settingsOf(token);
     expect(kindOf(held, 'points_expiring')).toMatchObject({ channel: 'subscribe', credits: 1 });
     expect(kindOf(held, 'birthday')).toMatchObject({ enabled: false, credits: 0 });
+  });
+
+  it('offers 开启余额变动提醒 once a recharge has arrived, and asks only on the tap', async () => {
+    const { mp, token } = await openSettings();
+    await mp.back();
+    await mp.page.tap('.me-link-recharge');
+    const recharge = await mp.waitForPage('wallet/recharge/index', '充100');
+    mp.device.payAnswers.push('pay');
+    await recharge.tap('.recharge-pay');
+    const result = await mp.waitForPage('wallet/result/index');
+    // The result page asks on the test's clock until WeChat Pay's word has credited the recharge.
+    for (let asked = 1; !(await mp.waitFor(() => result.has('.result-credited'), 'the credit', 1_500).then(() => true, () => false)); asked++) {
+      if (asked > 10) throw new Error(`never credited: ${result.screenText()}`);
+      await mp.advance(2_000);
+    }
+    await mp.waitFor(() => result.has('.result-subscribe .subscribe-prompt__button'), 'the offer');
+    expect(result.text('.result-subscribe .subscribe-prompt__button')).toBe('开启余额变动提醒');
+    expect(mp.device.subscribeRequests).toEqual([]);
+
+    mp.device.subscribeAnswers.set(subscribeTemplateOf('points_changed'), 'accept');
+    mp.device.subscribeAnswers.set(subscribeTemplateOf('balance_changed'), 'accept');
+    await result.tap('.result-subscribe .subscribe-prompt__button');
+    await mp.waitFor(() => result.has('.subscribe-prompt__result'), 'the answer');
+    expect(result.text('.subscribe-prompt__result')).toBe('已开启，有变动时会在微信里提醒你');
+    expect(mp.device.subscribeRequests).toEqual([[subscribeTemplateOf('points_changed'), subscribeTemplateOf('balance_changed')]]);
+    const held = await settingsOf(token);
+    expect(kindOf(held, 'balance_changed')).toMatchObject({ channel: 'subscribe', credits: 1 });
+    expect(kindOf(held, 'points_changed')).toMatchObject({ channel: 'subscribe', credits: 1 });
   });
 
   it('offers 开启积分变动提醒 on the card after joining, once', async () => {

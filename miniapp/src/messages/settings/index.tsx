@@ -139,7 +139,7 @@ export default function MessageSettingsPage() {
           <Button className='msg-subscribe-button' loading={subscribing} disabled={subscribing} onClick={subscribe}>
             <Text>{continuing ? '继续开启' : '开启消息提醒'}</Text>
           </Button>
-          {continuing && <Text className='msg-subscribe__more'>{`还有 ${waiting} 项提醒待开启，微信每次最多订阅 3 项，请再点一次`}</Text>}
+          {continuing && <Text className='msg-subscribe__more'>{`还有 ${waiting} 项提醒待开启，微信每次最多 3 项`}</Text>}
         </View>
       )}
 
