@@ -115,7 +115,8 @@ async function main(): Promise<void> {
     ? await startSandbox({
         port: sandboxPort,
         apps: [{ appid, secret, kind: 'miniprogram' }],
-        pages: ['pages/join/index', 'pages/card/index'],
+        // The released pages codes and messages open (messages: shared notificationPage).
+        pages: ['pages/join/index', 'pages/card/index', 'pages/points/index', 'pages/tiers/index', 'coupons/mine/index', 'wallet/balance/index'],
         // Where the sandbox's WeChat Pay posts payment and refund results: this server (read back from its merchant).
         payNotifyUrl: `http://127.0.0.1:${port}/api/wechat/pay/notify`,
         ...payOptionsFromEnv(env),

@@ -9,6 +9,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { Clock } from './common/clock';
 import { registerSecurityHeaders } from './common/security-headers';
 import { registerDocsUi } from './docs/docs-ui';
+import { registerXmlBodies } from './official-account/push-body';
 import type { AppConfig } from './config/app-config';
 import { z } from 'zod';
 import { AppModule } from './app.module';
@@ -55,6 +56,8 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
       route.bodyLimit = Math.max(config.bodyLimitBytes, AVATAR_BODY_LIMIT_BYTES);
     }
   });
+  // The official account's pushes arrive as text/xml (docs/official-account.md).
+  registerXmlBodies(adapter.getInstance() as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.with(config, new Clock(options.now)), adapter, {
     rawBody: true,
     logger: loggerLevels(config.logLevel),

@@ -14,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LoyaltyModule } from './loyalty/loyalty.module';
 import { MembersModule } from './members/members.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OfficialAccountModule } from './official-account/official-account.module';
 import { OrdersModule } from './orders/orders.module';
 import { PlatformModule } from './platform/platform.module';
 import { PointsModule } from './points/points.module';
@@ -46,6 +47,7 @@ export class AppModule {
         WalletModule,
         CheckinModule,
         OrdersModule,
+        OfficialAccountModule,
         JobsModule,
         NotificationsModule,
         DocsModule,

@@ -1,11 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CouponSource } from '@wemember/shared';
+import { COUPON_SOURCE_NAMES, type CouponSource } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { lockMember, type LockedMember } from '../ledger/member-lock';
+import { enqueueNotification } from '../notifications/outbox';
 import type { Coupon, CouponTemplate } from './coupon.entity';
 import { CouponIssuer } from './coupon-issuer';
+
+/** Tells the member of coupons the brand gave them (not of their own claims and exchanges: they are looking at them). */
+function couponsReceived(m: EntityManager, coupons: Coupon[], key: string, source: CouponSource, at: Date): Promise<boolean> {
+  if (source === 'claim' || source === 'exchange') return Promise.resolve(false);
+  const [first] = coupons;
+  const names = new Set(coupons.map((c) => c.name));
+  return enqueueNotification(m, {
+    brandId: first.brandId,
+    memberId: first.memberId,
+    dedupeKey: `coupon:${key}`,
+    payload: {
+      kind: 'coupon_received',
+      couponName: names.size > 1 ? `${first.name}等` : first.name,
+      count: coupons.length,
+      source: COUPON_SOURCE_NAMES[source],
+      validTo: coupons.map((c) => c.validTo).sort()[0] ?? null,
+    },
+    at,
+  });
+}
 
 /** One keyed grant: this template to this member, once per key. */
 export interface Grant {
@@ -54,8 +75,14 @@ export class CouponGrants {
     private readonly issuer: CouponIssuer,
   ) {}
 
-  /** Inside the caller's unit of work, which holds `grant.member`'s lock (lockMember). */
+  /** Inside the caller's unit of work, which holds `grant.member`'s lock (lockMember). The member is told of a new coupon. */
   async grantIn(m: EntityManager, grant: Grant): Promise<Granted> {
+    const granted = await this.issueOnce(m, grant);
+    if (!granted.replayed) await couponsReceived(m, [granted.coupon], grant.key, grant.source, grant.at);
+    return granted;
+  }
+
+  private async issueOnce(m: EntityManager, grant: Grant): Promise<Granted> {
     const existing = await this.issuer.byGrantKey(m, grant.key);
     if (existing) return sameGrant(existing, grant);
     const coupon = await this.issuer.issue(m, grant.template, grant.member, { source: grant.source, grantKey: grant.key, countsTowardLimit: false, at: grant.at });
@@ -78,7 +105,7 @@ export class CouponGrants {
       }
       for (let n = 1; n <= line.quantity; n++) {
         try {
-          const granted = await this.grantIn(m, { template: line.template, member: pack.member, key: pack.key(line.templateId, n), source: pack.source, at: pack.at });
+          const granted = await this.issueOnce(m, { template: line.template, member: pack.member, key: pack.key(line.templateId, n), source: pack.source, at: pack.at });
           if (!granted.replayed) given.push(granted.coupon);
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
@@ -87,6 +114,8 @@ export class CouponGrants {
         }
       }
     }
+    // One message for the whole gift, keyed by its first line: a replayed pack gives nothing new and tells nothing.
+    if (given.length > 0) await couponsReceived(m, given, pack.key(pack.lines[0].templateId, 1), pack.source, pack.at);
     return given;
   }
 

@@ -8,6 +8,7 @@ import { lockMember } from '../ledger/member-lock';
 import { CouponGrants } from './coupon-grants';
 import { EXPIRING_SOON_DAYS } from './coupon-views';
 import { giftTemplates, GiftSettingsService } from './gift-settings.service';
+import { enqueueNotification } from '../notifications/outbox';
 
 const BATCH = 500;
 
@@ -86,17 +87,31 @@ export class CouponMaintenance {
       if (due.length === 0) break;
       for (const row of due) {
         try {
-          await this.uow.transaction((m) =>
-            m.query('INSERT INTO coupon_reminders (id, brand_id, member_id, remind_date, coupons, first_valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          const now = this.clock.now();
+          await this.uow.transaction(async (m) => {
+            await m.query('INSERT INTO coupon_reminders (id, brand_id, member_id, remind_date, coupons, first_valid_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
               randomUUID(),
               row.brand_id,
               row.member_id,
               today,
               toInt(row.coupons),
               row.first_valid_to,
-              dbTime(this.clock.now()),
-            ]),
-          );
+              dbTime(now),
+            ]);
+            // The reminder's message, named after the coupon that ends first; a reminder marked twice is refused above.
+            const [first] = (await m.query("SELECT name FROM coupons WHERE member_id = ? AND status = 'issued' AND valid_to = ? ORDER BY issued_at, id LIMIT 1", [
+              row.member_id,
+              row.first_valid_to,
+            ])) as { name: string }[];
+            const count = toInt(row.coupons);
+            await enqueueNotification(m, {
+              brandId: row.brand_id,
+              memberId: row.member_id,
+              dedupeKey: `coupon-expiring:${row.member_id}:${today}`,
+              payload: { kind: 'coupon_expiring', couponName: `${first?.name ?? '优惠券'}${count > 1 ? '等' : ''}`, count, validTo: row.first_valid_to },
+              at: now,
+            });
+          });
           marked += 1;
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;

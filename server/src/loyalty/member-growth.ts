@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { addDays, chinaDate, tierAfterPurchase, tierForGrowth, type LoyaltyRules, type TierCode } from '@wemember/shared';
+import { addDays, chinaDate, TIER_NAMES, tierAfterPurchase, tierForGrowth, type LoyaltyRules, type TierCode } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { dbTime, execute, toInt, upsertAdd } from '../database/sql';
 import { LedgerDrift, type LockedMember } from '../ledger/member-lock';
+import { enqueueNotification } from '../notifications/outbox';
 
 /** The first month (YYYY-MM) of the rolling 12 months that end with the month of `date` (YYYY-MM-DD). */
 export function rollingStartMonth(date: string): string {
@@ -72,6 +73,7 @@ export class MemberGrowth {
       'INSERT INTO tier_changes (id, brand_id, member_id, from_tier, to_tier, reason, business_key, growth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [randomUUID(), member.brandId, member.id, member.tier, to, reason, key, member.growth, dbTime(at)],
     );
+    await enqueueNotification(m, { brandId: member.brandId, memberId: member.id, dedupeKey: key, payload: { kind: 'tier_changed', from: TIER_NAMES[member.tier], to: TIER_NAMES[to], at: at.toISOString() }, at });
     member.tier = to;
   }
 }

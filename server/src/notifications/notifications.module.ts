@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { OfficialFollowers } from '../official-account/official-followers';
+import { OfficialAccountModule } from '../official-account/official-account.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { MemberMessages } from './member-messages.service';
 import { MessageSettingsService } from './message-settings.service';
@@ -17,9 +17,9 @@ import { NotificationsController } from './notifications.controller';
  * Events record notifications themselves with enqueueNotification (outbox.ts), in their own unit of work.
  */
 @Module({
-  imports: [AccessModule, WechatModule, BullModule.registerQueue({ name: MESSAGES_QUEUE })],
+  imports: [AccessModule, WechatModule, OfficialAccountModule, BullModule.registerQueue({ name: MESSAGES_QUEUE })],
   controllers: [NotificationsController],
-  providers: [MessageSettingsService, MemberMessages, NotificationLog, NotificationSender, NotificationJobs, NotificationJobsProcessor, OfficialFollowers],
+  providers: [MessageSettingsService, MemberMessages, NotificationLog, NotificationSender, NotificationJobs, NotificationJobsProcessor],
   exports: [NotificationSender, MessageSettingsService],
 })
 export class NotificationsModule {}

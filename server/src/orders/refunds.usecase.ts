@@ -34,6 +34,7 @@ import { requestHash } from '../common/request-hash';
 import { OrdersUseCase, ruleError } from './orders.usecase';
 import type { TillActor } from '../access/actors';
 import { StoredValue } from '../wallet/stored-value';
+import { pointsChanged } from '../notifications/notices';
 
 /**
  * What goes back to the stored value: the purchase's balance payment pro rata (cumulative over
@@ -173,6 +174,7 @@ export class RefundsUseCase {
 
         await this.growth.record(m, member, order.businessDate, { purchases: 0, spendFen: -share.payableFen, growth: -share.growth });
         await this.growth.settle(m, member, rules, now, `refund:${refundId}`);
+        await pointsChanged(m, { brandId: order.brandId, memberId: member.id, key: `points:refund:${refundId}`, change: share.pointsRedeemed - reversible, balance: points.balance, reason: `${store.name} 退货`, at: now });
         // Refunded in full: the coupons it used go back to the member while still valid. A partial
         // refund keeps them (the coupon's discount is inside payable, so the money is pro rata).
         const couponsReturned = to === 'refunded' ? await this.coupons.giveBack(m, order.id, chinaDate(now), now) : 0;

@@ -10,6 +10,7 @@ import { accountAddsUp, LedgerRepository } from '../ledger/ledger.repository';
 import { ACCOUNT_KINDS } from '../ledger/ledger';
 import { lockMember } from '../ledger/member-lock';
 import { PointsLedger } from './points-ledger';
+import { enqueueNotification } from '../notifications/outbox';
 
 const BATCH = 500;
 
@@ -96,16 +97,25 @@ export class PointsMaintenance {
       )) as { member_id: string; expires_on: string; points: unknown }[];
       for (const row of due) {
         try {
-          await this.uow.transaction((m) =>
-            m.query('INSERT INTO points_expiry_reminders (id, brand_id, member_id, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+          const now = this.clock.now();
+          await this.uow.transaction(async (m) => {
+            await m.query('INSERT INTO points_expiry_reminders (id, brand_id, member_id, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
               randomUUID(),
               brandId,
               row.member_id,
               row.expires_on,
               toInt(row.points),
-              dbTime(this.clock.now()),
-            ]),
-          );
+              dbTime(now),
+            ]);
+            // The reminder and its message are one: a reminder marked twice (a retried job) is refused above.
+            await enqueueNotification(m, {
+              brandId,
+              memberId: row.member_id,
+              dedupeKey: `points-expiring:${row.member_id}:${row.expires_on}`,
+              payload: { kind: 'points_expiring', points: toInt(row.points), expiresOn: row.expires_on },
+              at: now,
+            });
+          });
           marked += 1;
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;

@@ -24,6 +24,7 @@ import { requestHash } from '../common/request-hash';
 import { lockMember } from '../ledger/member-lock';
 import { StoresRepository } from '../stores/stores.repository';
 import { PointsLedger } from './points-ledger';
+import { pointsChanged } from '../notifications/notices';
 
 /** What a member sees of their points, and HQ's manual adjustments. */
 @Injectable()
@@ -89,6 +90,7 @@ export class PointsService {
           request.delta > 0
             ? await this.ledger.credit(m, points, request.delta, movement, pointsExpiryDate(rules, now))
             : await this.ledger.debit(m, points, -request.delta, movement);
+        await pointsChanged(m, { brandId: actor.brandId, memberId: member.id, key: `points:${key}`, change: request.delta, balance: posted.balanceAfter, reason: request.reason, at: now });
         await recordAudit(m, {
           brandId: actor.brandId,
           staffId: actor.id,

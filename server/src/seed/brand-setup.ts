@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CreateCouponTemplateRequest, CreateRechargePackageRequest, GiftSettingsBody, StaffRole } from '@wemember/shared';
+import { NOTIFICATION_KINDS, type CreateCouponTemplateRequest, type CreateRechargePackageRequest, type GiftSettingsBody, type MessageSettingsBody, type StaffRole } from '@wemember/shared';
 import { Brand } from '../brands/brand.entity';
 import { CouponTemplate } from '../coupons/coupon.entity';
 import { templateColumns } from '../coupons/coupon-templates.service';
@@ -33,6 +33,8 @@ export interface BrandPlan {
   gifts?: GiftSettingsBody;
   /** Recharge packages (充500送50), on offer from the start. */
   rechargePackages?: CreateRechargePackageRequest[];
+  /** The message templates, quiet hours and daily cap (消息通知); none = nothing is sent. */
+  messages?: MessageSettingsBody;
 }
 
 export interface BrandSetup {
@@ -140,6 +142,9 @@ export async function setUpBrand(db: Pick<UnitOfWork, 'transaction'>, plan: Bran
       };
       await m.query('INSERT INTO gift_settings (brand_id, settings, version, updated_at, updated_by) VALUES (?, ?, 1, ?, NULL)', [brand.id, JSON.stringify(gifts), dbTime(now)]);
     }
+    if (plan.messages) {
+      await m.query('INSERT INTO message_settings (brand_id, settings, version, updated_at, updated_by) VALUES (?, ?, 1, ?, NULL)', [brand.id, JSON.stringify(plan.messages), dbTime(now)]);
+    }
     const rechargePackages: RechargePackage[] = [];
     for (const request of plan.rechargePackages ?? []) {
       const created = Object.assign(new RechargePackage(), {
@@ -210,6 +215,17 @@ export const DEMO_GIFTS: GiftSettingsBody = {
   memberDay: { coupons: [] },
 };
 
+/**
+ * The demo's message templates: one official-account template and one subscribe template per kind,
+ * so purchases in the demo reach the sandbox's WeChat (which takes any template id; a real brand
+ * registers the layouts of docs/messages.md and enters WeChat's ids here).
+ */
+export const DEMO_MESSAGE_SETTINGS: MessageSettingsBody = {
+  templates: NOTIFICATION_KINDS.map((kind) => ({ kind, officialTemplateId: `demo-oa-${kind.replace(/_/g, '-')}`, subscribeTemplateId: `demo-sub-${kind.replace(/_/g, '-')}` })),
+  quietHours: { start: '21:30', end: '08:30' },
+  dailyCapPerMember: 5,
+};
+
 /** The demo chain's recharge packages: 充100, 充300送20 and 充500送50 (that one twice per member). */
 export const DEMO_RECHARGE_PACKAGES: CreateRechargePackageRequest[] = [
   { name: '充100元', payFen: 10_000, bonusFen: 0 },
@@ -219,15 +235,16 @@ export const DEMO_RECHARGE_PACKAGES: CreateRechargePackageRequest[] = [
 
 /**
  * The demo chain `npm start` seeds: a brand, 2 regions, 3 stores, one account per role and the demo
- * coupon templates and recharge packages. Its gifts (welcome points, tier packs) only with `withGifts`: the tests build
- * their brands from this plan and count points from zero, so a test that needs gifts sets them.
+ * coupon templates and recharge packages. Its gifts (welcome points, tier packs) and message templates only with
+ * `withGifts` (what `npm start` seeds): the tests build their brands from this plan and count points from zero, and
+ * send no messages until a test configures templates.
  */
 export function demoBrandPlan(appid: string, password: string, usernamePrefix = '', withGifts = false): BrandPlan {
   const u = (name: string) => usernamePrefix + name;
   return {
     couponTemplates: DEMO_COUPON_TEMPLATES,
     rechargePackages: DEMO_RECHARGE_PACKAGES,
-    ...(withGifts && { gifts: DEMO_GIFTS }),
+    ...(withGifts && { gifts: DEMO_GIFTS, messages: DEMO_MESSAGE_SETTINGS }),
     name: '禾木生活超市',
     appid,
     password,

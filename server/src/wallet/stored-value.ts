@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { Ledger, type LockedAccount, type Posting } from '../ledger/ledger';
 import type { LockedMember } from '../ledger/member-lock';
+import { balanceChanged } from '../notifications/notices';
 
 /** The two stored-value accounts of a member, as read under the member's lock. */
 export interface StoredValueAccounts {
@@ -67,6 +68,9 @@ export class StoredValue {
     const { key, principalKind, bonusKind, ...posting } = movement;
     if (amounts.principalFen > 0) await this.ledger.post(m, accounts.principal, sign * amounts.principalFen, { ...posting, entryKind: principalKind, key: `${key}:principal` });
     if (amounts.bonusFen > 0) await this.ledger.post(m, accounts.bonus, sign * amounts.bonusFen, { ...posting, entryKind: bonusKind, key: `${key}:bonus` });
+    // Every movement of the balance is told to the member, keyed like the movement itself.
+    const { brandId, memberId } = accounts.principal;
+    await balanceChanged(m, { brandId, memberId, key: `balance:${key}`, changeFen: sign * (amounts.principalFen + amounts.bonusFen), balanceFen: StoredValue.total(accounts), reason: posting.reason, at: posting.at });
     return amounts;
   }
 }
