@@ -87,7 +87,8 @@ describe('weapp harness: WeChat’s rules', () => {
   });
 
   it('opens the subscribe dialog only from a tap, with at most 3 templates, and accepts in the sandbox what the user accepts', async () => {
-    const mp = await phones.launch({ path: 'pages/join/index' });
+    const { openid } = await stack.loginCode();
+    const mp = await phones.launch({ path: 'pages/join/index', openid });
     await mp.waitForPage('pages/join/index', '员工入口');
     const wx = mp.wx as Wx;
     mp.device.subscribeAnswers.set('T1', 'accept');
@@ -112,7 +113,7 @@ describe('weapp harness: WeChat’s rules', () => {
     expect(mp.errors).toEqual([expect.stringContaining('outside a tap'), expect.stringContaining('asked for 4 templates at once')]);
     mp.errors.length = 0;
     // The accept is one send of T1 to this user in WeChat.
-    expect(await stack.wechat('/subscribe-accept', { appid: stack.appid, openid: mp.device.openid, templateId: 'T1', times: 1 })).toMatchObject({ credits: 2 });
+    expect(await stack.wechat('/subscribe-accept', { appid: stack.appid, openid, templateId: 'T1', times: 1 })).toMatchObject({ credits: 2 });
   });
 
   it('keeps storage as copies and runs the app’s long timers only when the test moves the clock', async () => {
