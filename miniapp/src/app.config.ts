@@ -27,6 +27,11 @@ export default defineAppConfig({
       pages: ['calendar/index'],
     },
     {
+      // 消息设置: which notices the member wants and subscribing to them; opened from 我的.
+      root: 'messages',
+      pages: ['settings/index'],
+    },
+    {
       root: 'staff',
       pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index', 'recharge-refunds/index'],
     },

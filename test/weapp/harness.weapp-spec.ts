@@ -86,6 +86,36 @@ describe('weapp harness: WeChat’s rules', () => {
     expect((await stack.wechat<{ trade_state: string }>(`/pay/orders/${orderNo}`)).trade_state).toBe('SUCCESS');
   });
 
+  it('opens the subscribe dialog only from a tap, with at most 3 templates, and accepts in the sandbox what the user accepts', async () => {
+    const { openid } = await stack.loginCode();
+    const mp = await phones.launch({ path: 'pages/join/index', openid });
+    await mp.waitForPage('pages/join/index', '员工入口');
+    const wx = mp.wx as Wx;
+    mp.device.subscribeAnswers.set('T1', 'accept');
+
+    // Outside a tap WeChat refuses at once.
+    expect(await call(wx, 'requestSubscribeMessage', { tmplIds: ['T1'] })).toMatchObject({
+      ok: false,
+      res: { errMsg: 'requestSubscribeMessage:fail can only be invoked by user TAP gesture.' },
+    });
+    // From a tap's handler: more than 3 templates is refused, 3 or fewer are asked.
+    let answered: Promise<{ ok: boolean; res: any }>[] = [];
+    mp.device.tapping = true;
+    try {
+      answered = [call(wx, 'requestSubscribeMessage', { tmplIds: ['T1', 'T2', 'T3', 'T4'] }), call(wx, 'requestSubscribeMessage', { tmplIds: ['T1'] })];
+    } finally {
+      mp.device.tapping = false;
+    }
+    const [four, one] = await Promise.all(answered);
+    expect(four).toMatchObject({ ok: false, res: { errMsg: 'requestSubscribeMessage:fail Templates count out of max bounds' } });
+    expect(one).toMatchObject({ ok: true, res: { errMsg: 'requestSubscribeMessage:ok', T1: 'accept' } });
+    expect(mp.device.subscribeRequests).toEqual([['T1']]);
+    expect(mp.errors).toEqual([expect.stringContaining('outside a tap'), expect.stringContaining('asked for 4 templates at once')]);
+    mp.errors.length = 0;
+    // The accept is one send of T1 to this user in WeChat.
+    expect(await stack.wechat('/subscribe-accept', { appid: stack.appid, openid, templateId: 'T1', times: 1 })).toMatchObject({ credits: 2 });
+  });
+
   it('keeps storage as copies and runs the app’s long timers only when the test moves the clock', async () => {
     const mp = await phones.launch({ path: 'pages/join/index' });
     await mp.waitForPage('pages/join/index', '员工入口');

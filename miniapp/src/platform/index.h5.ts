@@ -1,7 +1,7 @@
 import { isChinaMobile } from '@wemember/shared/phone'
 import { getPlatformConfig } from '../services/api'
 import { request } from '../services/request'
-import { PlatformError, type Platform } from './types'
+import { MAX_TEMPLATES, PlatformError, type Platform, type SubscribeDecision } from './types'
 
 export * from './types'
 
@@ -86,8 +86,21 @@ export const platform: Platform = {
     }
   },
 
-  async requestSubscribeMessage() {
-    // TODO(payment task): accept subscriptions through the sandbox's /__sandbox/ subscribe route.
-    throw new PlatformError('网页版暂不支持订阅消息，请在微信小程序中订阅')
+  async requestSubscribeMessage(templateIds) {
+    if (templateIds.length > MAX_TEMPLATES) throw new PlatformError(`一次最多订阅 ${MAX_TEMPLATES} 种消息`)
+    // The sandbox's user taps 允许 for every template: each accept is one send of it to this
+    // browser's openid, exactly what WeChat records when the shopper accepts in the dialog.
+    const { url, appid } = await sandbox()
+    const openid = sandboxOpenid()
+    const decisions: Record<string, SubscribeDecision> = {}
+    for (const templateId of templateIds) {
+      try {
+        await request({ method: 'POST', url: `${url}/__sandbox/subscribe-accept`, data: { appid, openid, templateId, times: 1 } })
+      } catch (failure) {
+        throw new PlatformError(`暂时无法订阅消息（${failure instanceof Error ? failure.message : String(failure)}）`)
+      }
+      decisions[templateId] = 'accept'
+    }
+    return decisions
   },
 }

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { PlatformError, type Platform, type SubscribeDecision } from './types'
+import { MAX_TEMPLATES, PlatformError, SUBSCRIBE_DECISIONS, type Platform, type SubscribeDecision } from './types'
 
 export * from './types'
 
@@ -55,15 +55,27 @@ export const platform: Platform = {
   },
 
   async requestSubscribeMessage(templateIds) {
+    if (templateIds.length === 0) return {}
+    // WeChat refuses a dialog of more than 3 templates (errCode 20003): callers ask in batches.
+    if (templateIds.length > MAX_TEMPLATES) throw new PlatformError(`一次最多订阅 ${MAX_TEMPLATES} 种消息`)
     let answers: Record<string, unknown>
     try {
-      // Resolves only on success, with one `templateId: decision` entry per template.
+      // Resolves only on success, with one `templateId: decision` entry per template (and errMsg).
       answers = (await Taro.requestSubscribeMessage({ tmplIds: templateIds, entityIds: [] })) as Record<string, unknown>
     } catch (failure) {
-      throw new PlatformError(`暂时无法订阅消息（${errMsgOf(failure)}）`)
+      const errMsg = errMsgOf(failure)
+      // 20004: the shopper switched off subscribe messages in WeChat's settings for this mini-program.
+      if (/20004|switched off|main switch/i.test(errMsg)) {
+        throw new PlatformError('你已在微信中关闭了本小程序的订阅消息，请在右上角「…」›「设置」›「订阅消息」中打开')
+      }
+      throw new PlatformError(`暂时无法订阅消息（${errMsg}）`)
     }
+    // An answer WeChat may add later, or none at all, counts as not accepted.
     const decisions: Record<string, SubscribeDecision> = {}
-    for (const id of templateIds) decisions[id] = (answers[id] as SubscribeDecision | undefined) ?? 'reject'
+    for (const id of templateIds) {
+      const answer = answers[id]
+      decisions[id] = typeof answer === 'string' && (SUBSCRIBE_DECISIONS as readonly string[]).includes(answer) ? (answer as SubscribeDecision) : 'reject'
+    }
     return decisions
   },
 }

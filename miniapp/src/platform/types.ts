@@ -29,7 +29,11 @@ export interface PaymentParams {
 }
 
 /** The shopper's answer for one subscribe-message template. */
-export type SubscribeDecision = 'accept' | 'reject' | 'ban' | 'filter'
+export const SUBSCRIBE_DECISIONS = ['accept', 'reject', 'ban', 'filter'] as const
+export type SubscribeDecision = (typeof SUBSCRIBE_DECISIONS)[number]
+
+/** wx.requestSubscribeMessage shows at most this many templates in one dialog (docs/wechat.md §E). */
+export const MAX_TEMPLATES = 3
 
 /** A platform call that did not give what was asked for. `message` is Chinese, for the user. */
 export class PlatformError extends Error {
@@ -55,6 +59,9 @@ export interface Platform {
   scanCode(typed?: string): Promise<string>
   /** Pays a JSAPI order; resolves once the shopper has paid. */
   requestPayment(params: PaymentParams): Promise<void>
-  /** Asks the shopper to accept subscribe messages; resolves with the answer per template id. */
+  /**
+   * Asks the shopper to accept subscribe messages (at most MAX_TEMPLATES; WeChat opens the dialog
+   * only right after a tap or a payment); resolves with the answer per template id.
+   */
   requestSubscribeMessage(templateIds: string[]): Promise<Record<string, SubscribeDecision>>
 }

@@ -40,6 +40,11 @@ const ROUTES = {
   memberCheckinMakeUp: 'POST /member/checkins/makeup',
   memberDay: 'GET /member/member-day',
   memberDayClaim: 'POST /member/member-day/claim',
+}
+
+  memberMessageSettings: 'GET /member/messages/settings',
+  memberUpdateMessageSettings: 'PUT /member/messages/settings',
+  memberSubscribeResults: 'POST /member/messages/subscriptions',
   rechargePackages: 'GET /recharge/packages',
   rechargeCreateOrder: 'POST /recharge/orders',
   rechargeGetOrder: 'GET /recharge/orders/:no',
@@ -238,6 +243,21 @@ export function getMemberDay() {
 /** Today's member-day coupons: once per member day; a repeat answers with the same coupons (alreadyClaimed). */
 export function claimMemberDayCoupons() {
   return call('memberDayClaim')
+}
+
+/** Each kind of message with whether the member wants it, how it would reach them now and the subscribe sends left. */
+export function getMessageSettings() {
+  return call('memberMessageSettings')
+}
+
+/** Turns kinds on or off (kinds left out keep their setting); answers with the settings as they now are. */
+export function updateMessageSettings(body: RouteBody<'memberUpdateMessageSettings'>) {
+  return call('memberUpdateMessageSettings', { body })
+}
+
+/** Reports what wx.requestSubscribeMessage answered: each accept is one more send of that template. */
+export function reportSubscribeResults(body: RouteBody<'memberSubscribeResults'>) {
+  return call('memberSubscribeResults', { body })
 }
 
 export function getWallet(page: RouteQuery<'memberWallet'> = {}) {

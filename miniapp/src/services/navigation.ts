@@ -47,6 +47,11 @@ export function openCheckin() {
   Taro.navigateTo({ url: '/checkin/calendar/index' })
 }
 
+/** 消息设置 (the `messages` subpackage), opened from 我的. */
+export function openMessageSettings() {
+  Taro.navigateTo({ url: '/messages/settings/index' })
+}
+
 /** Back to the join page, closing every page (the tab pages too: they need a member). */
 export function goJoin() {
   Taro.reLaunch({ url: '/pages/join/index' })

@@ -77,3 +77,21 @@ export const welcomeGiftNotice = {
     return gift
   },
 }
+
+const JOIN_PROMPT_KEY = 'wemember.join-subscribe-prompt'
+
+/**
+ * The card's 「开启积分变动提醒」 offer after joining: armed by the join page, shown on the card
+ * until the shopper accepts or closes it, then never again.
+ */
+export const joinSubscribePrompt = {
+  arm() {
+    Taro.setStorageSync(JOIN_PROMPT_KEY, 'due')
+  },
+  due(): boolean {
+    return Taro.getStorageSync(JOIN_PROMPT_KEY) === 'due'
+  },
+  settle() {
+    Taro.removeStorageSync(JOIN_PROMPT_KEY)
+  },
+}

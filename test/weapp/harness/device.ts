@@ -246,6 +246,10 @@ export class Device {
   router!: Router;
   /** subscribe-message template id → what the user taps in the dialog. */
   readonly subscribeAnswers = new Map<string, 'accept' | 'reject'>();
+  /** True while a tap is being handled: the only time WeChat opens the subscribe dialog. */
+  tapping = false;
+  /** The template ids of each wx.requestSubscribeMessage dialog shown, in order. */
+  readonly subscribeRequests: string[][] = [];
   /** What the user does in WeChat Pay's sheet, one answer per wx.requestPayment, in order. */
   readonly payAnswers: ('pay' | 'cancel')[] = [];
 
@@ -269,6 +273,17 @@ export class Device {
 
   /** wx.requestSubscribeMessage: the test's answers; an accepted template is accepted in the sandbox too. */
   async answerSubscribe(templateIds: string[]): Promise<object> {
+    if (!this.tapping) {
+      this.unexpected('wx.requestSubscribeMessage was called outside a tap; WeChat opens the dialog only from a tap (or a payment) callback');
+      throw new ApiFailure('requestSubscribeMessage:fail can only be invoked by user TAP gesture.');
+    }
+    // WeChat refuses an empty list and more than 3 templates in one dialog (errCode 20001 / 20003).
+    if (!Array.isArray(templateIds) || templateIds.length === 0) throw new ApiFailure('requestSubscribeMessage:fail No template data return, verify the template id exist');
+    if (templateIds.length > 3) {
+      this.unexpected(`wx.requestSubscribeMessage asked for ${templateIds.length} templates at once; WeChat shows at most 3`);
+      throw new ApiFailure('requestSubscribeMessage:fail Templates count out of max bounds');
+    }
+    this.subscribeRequests.push([...templateIds]);
     const answers: Record<string, string> = {};
     for (const id of templateIds) {
       const answer = this.subscribeAnswers.get(id);

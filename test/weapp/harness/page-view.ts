@@ -121,7 +121,13 @@ export class PageView {
     if (element.tagName.toLowerCase() === 'wx-button' && propertiesOf(element).disabled) {
       throw new Error(`${this.route}: ${selector} is a disabled button`);
     }
-    fire(element, 'tap', { x: 10, y: 10 });
+    // WeChat opens some dialogs (requestSubscribeMessage) only from a tap's own handler.
+    this.mp.device.tapping = true;
+    try {
+      fire(element, 'tap', { x: 10, y: 10 });
+    } finally {
+      this.mp.device.tapping = false;
+    }
     await humanPause();
   }
 

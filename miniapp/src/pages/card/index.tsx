@@ -9,7 +9,8 @@ import { errorMessage } from '../../services/error-message'
 import { percentBetween } from '../../services/format'
 import { leaveIfSignedOut, openCheckin, openCouponPage, openTab, openWalletPage, requireMember } from '../../services/navigation'
 import { RequestError } from '../../services/request'
-import { memberNotice, welcomeGiftNotice } from '../../services/session'
+import { joinSubscribePrompt, memberNotice, welcomeGiftNotice } from '../../services/session'
+import SubscribePrompt from '../../components/SubscribePrompt'
 import { codeLifetimeMs, secondsUntil } from './code-timing'
 import QrCode from '../../components/QrCode'
 import MemberBarcode from './MemberBarcode'
@@ -177,6 +178,7 @@ export default function CardPage() {
           {welcomeGift.coupons.length > 0 && <Text className='card-gift__more'>券已放入我的券，点此查看 ›</Text>}
         </View>
       )}
+      <SubscribePrompt className='card-subscribe' kinds={['points_changed']} action='开启积分变动提醒' hint='积分到账、抵扣时在微信里提醒你' memory={joinSubscribePrompt} />
       <View className={`card-face card-face--${tier}`}>
         <View className='card-face__top'>
           {card ? <Text className='card-brand'>{card.brandName}</Text> : <View className='skeleton skeleton--light card-skeleton-brand' />}

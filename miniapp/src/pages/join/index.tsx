@@ -8,7 +8,7 @@ import { platform, type PhoneGrant } from '../../platform'
 import { getAgreements, getStoreByScene, getWelcomeGift, memberJoin, memberLogin } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { RequestError } from '../../services/request'
-import { memberNotice, memberSession, welcomeGiftNotice } from '../../services/session'
+import { joinSubscribePrompt, memberNotice, memberSession, welcomeGiftNotice } from '../../services/session'
 import './index.scss'
 
 type Stage = 'signing-in' | 'ready' | 'joining' | 'failed'
@@ -140,6 +140,8 @@ export default function JoinPage() {
       const joined = await memberJoin({ phoneCode, acceptedAgreements }, current.token)
       memberSession.save(joined)
       if (joined.welcomeGift) welcomeGiftNotice.save(joined.welcomeGift)
+      // The card offers 「开启积分变动提醒」 on its first visits: WeChat asks only after a tap there.
+      joinSubscribePrompt.arm()
       memberNotice.save(joined.welcomeBack ? '欢迎回来！结账时出示下方会员码，即可累积积分' : '入会成功！结账时出示下方会员码，即可累积积分')
       openCard()
     } catch (failure) {

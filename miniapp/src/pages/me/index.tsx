@@ -8,7 +8,7 @@ import { AvatarPicker, BirthdayPicker, NicknameInput } from '../../platform/prof
 import { closeMembership, getMemberProfile, setMemberAvatar, setMemberBirthday, updateMemberProfile } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { avatarSrc } from '../../services/format'
-import { goJoin, leaveIfSignedOut, openCheckin, openCouponPage, openWalletPage, requireMember } from '../../services/navigation'
+import { goJoin, leaveIfSignedOut, openCheckin, openCouponPage, openMessageSettings, openWalletPage, requireMember } from '../../services/navigation'
 import { memberNotice, memberSession } from '../../services/session'
 import './index.scss'
 
@@ -270,6 +270,7 @@ export default function MePage() {
       <View className='m-section'>
         <LinkRow className='me-link-tiers' label='会员等级' value='等级权益与升级进度' onClick={() => open('/pages/tiers/index')} />
         <LinkRow className='me-link-orders' label='消费记录' value='电子小票与退款' onClick={() => open('/pages/orders/index')} />
+        <LinkRow className='me-link-messages' label='消息设置' value='积分、余额和优惠券变动提醒' onClick={openMessageSettings} />
         <LinkRow className='me-link-membership' label='会员协议' value={profile?.agreements.membership ? `已同意 ${profile.agreements.membership.version} 版` : ''} onClick={() => open('/pages/agreement/index?kind=membership')} />
         <LinkRow className='me-link-privacy' label='隐私政策' value={profile?.agreements.privacy ? `已同意 ${profile.agreements.privacy.version} 版` : ''} onClick={() => open('/pages/agreement/index?kind=privacy')} />
       </View>

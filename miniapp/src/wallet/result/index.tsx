@@ -4,6 +4,7 @@ import { Button, Text, View } from '@tarojs/components'
 import type { RechargeOrder } from '@wemember/shared'
 import { formatYuan } from '@wemember/shared/money'
 import BackBar from '../../components/BackBar'
+import SubscribePrompt from '../../components/SubscribePrompt'
 import { getRechargeOrder } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { shortYuan } from '../../services/format'
@@ -113,6 +114,10 @@ export default function RechargeResultPage() {
         )}
         {order && <Text className='result-no'>{`订单号 ${order.orderNo}`}</Text>}
       </View>
+      {credited && (
+        // Right after paying is when a shopper most wants to hear about the balance: offered, asked on a tap.
+        <SubscribePrompt className='result-subscribe' kinds={['balance_changed', 'points_changed']} action='开启余额变动提醒' hint='余额到账、消费扣款和积分变动时在微信里提醒你' />
+      )}
       {error && <View className='m-error result-error'>{error}</View>}
       {stopped && !credited && !closed && (
         <Button className='wallet-secondary result-refresh' onClick={watch}>
