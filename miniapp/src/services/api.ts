@@ -40,8 +40,6 @@ const ROUTES = {
   memberCheckinMakeUp: 'POST /member/checkins/makeup',
   memberDay: 'GET /member/member-day',
   memberDayClaim: 'POST /member/member-day/claim',
-}
-
   memberMessageSettings: 'GET /member/messages/settings',
   memberUpdateMessageSettings: 'PUT /member/messages/settings',
   memberSubscribeResults: 'POST /member/messages/subscriptions',
