@@ -119,6 +119,8 @@ describe('birthdays and member day (mysql)', () => {
       expect(await giftRows(july)).toEqual([{ year: 2027, tier: 'normal', birthday: '1990-07-15' }]);
       expect(await couponKeys(july, 'birthday')).toEqual([`birthday:${july.memberId}:2027:${gift.id}:1`, `birthday:${july.memberId}:2027:${gift.id}:2`]);
       expect(await greetings(july)).toEqual([{ key: `birthday:${july.memberId}:2027`, payload: expect.objectContaining({ kind: 'birthday', gift: '生日蛋糕券 × 2' }) }]);
+      // The greeting names the gift: no second 优惠券到账 message for the same coupons.
+      expect(await stack.db.query("SELECT kind FROM notifications WHERE member_id = ? AND kind = 'coupon_received'", [july.memberId])).toEqual([]);
       const mine = await stack.api('GET', '/member/coupons?status=usable', { token: july.token });
       expect(mine.body.coupons.filter((c: { sourceName: string }) => c.sourceName === '生日礼')).toHaveLength(2);
       for (const nobody of [august, frozen, closed]) {

@@ -8,9 +8,17 @@ import { enqueueNotification } from '../notifications/outbox';
 import type { Coupon, CouponTemplate } from './coupon.entity';
 import { CouponIssuer } from './coupon-issuer';
 
-/** Tells the member of coupons the brand gave them (not of their own claims and exchanges: they are looking at them). */
+/**
+ * The coupons a member is told of: those the brand gave while they were elsewhere (a marketer's
+ * grant, the monthly tier pack). The rest arrive on the screen the member is looking at (a claim,
+ * an exchange, the welcome gift, a check-in or member-day reward), and the birthday gift has its
+ * own greeting that names it: a second message for those would only be noise.
+ */
+const TOLD_SOURCES: ReadonlySet<CouponSource> = new Set<CouponSource>(['grant', 'tier_pack']);
+
+/** Tells the member of coupons the brand gave them, once per grant (its key). */
 function couponsReceived(m: EntityManager, coupons: Coupon[], key: string, source: CouponSource, at: Date): Promise<boolean> {
-  if (source === 'claim' || source === 'exchange') return Promise.resolve(false);
+  if (!TOLD_SOURCES.has(source)) return Promise.resolve(false);
   const [first] = coupons;
   const names = new Set(coupons.map((c) => c.name));
   return enqueueNotification(m, {
