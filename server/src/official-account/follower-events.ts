@@ -96,18 +96,7 @@ export class FollowerEvents {
   private async subscribe(m: EntityManager, openid: string, eventAt: Date, scene: string | null, now: string): Promise<void> {
     const at = dbTime(eventAt);
     const storeId = scene ? await this.storeOfScene(m, scene) : null;
-    const inserted = await insertOnce(m, 'oa_followers', {
-      appid: this.appid,
-      openid,
-      unionid: null,
-      following: 1,
-      store_id: storeId,
-      scene,
-      subscribed_at: at,
-      unsubscribed_at: null,
-      updated_at: now,
-    });
-    if (inserted) return;
+    if (await this.firstSeenFollowing(m, openid, { storeId, scene, subscribedAt: at, now })) return;
     await execute(
       m,
       `UPDATE oa_followers SET following = 1, subscribed_at = ?, updated_at = ?
@@ -123,18 +112,7 @@ export class FollowerEvents {
    */
   private async scan(m: EntityManager, openid: string, eventAt: Date, scene: string | null, now: string): Promise<void> {
     const storeId = scene ? await this.storeOfScene(m, scene) : null;
-    const inserted = await insertOnce(m, 'oa_followers', {
-      appid: this.appid,
-      openid,
-      unionid: null,
-      following: 1,
-      store_id: storeId,
-      scene,
-      subscribed_at: null,
-      unsubscribed_at: null,
-      updated_at: now,
-    });
-    if (inserted) return;
+    if (await this.firstSeenFollowing(m, openid, { storeId, scene, subscribedAt: null, now })) return;
     await execute(m, 'UPDATE oa_followers SET following = 1, updated_at = ? WHERE appid = ? AND openid = ? AND following = 0 AND (unsubscribed_at IS NULL OR unsubscribed_at < ?)', [
       now,
       this.appid,
@@ -142,6 +120,25 @@ export class FollowerEvents {
       dbTime(eventAt),
     ]);
     await this.attribute(m, openid, scene, storeId, now);
+  }
+
+  /** Records a follower never seen before, following; false when the openid is known already (nothing written). */
+  private firstSeenFollowing(
+    m: EntityManager,
+    openid: string,
+    seen: { storeId: string | null; scene: string | null; subscribedAt: string | null; now: string },
+  ): Promise<boolean> {
+    return insertOnce(m, 'oa_followers', {
+      appid: this.appid,
+      openid,
+      unionid: null,
+      following: 1,
+      store_id: seen.storeId,
+      scene: seen.scene,
+      subscribed_at: seen.subscribedAt,
+      unsubscribed_at: null,
+      updated_at: seen.now,
+    });
   }
 
   private async unsubscribe(m: EntityManager, openid: string, eventAt: Date, now: string): Promise<void> {

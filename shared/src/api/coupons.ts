@@ -296,6 +296,19 @@ export const giftCouponLineSchema = z
   .strict();
 export type GiftCouponLine = z.infer<typeof giftCouponLineSchema>;
 
+/** Coupons per tier (each tier at most once): the monthly packs, the birthday gifts. */
+const tierCouponsSchema = z
+  .array(
+    z
+      .object({
+        tier: z.enum(TIER_CODES),
+        coupons: z.array(giftCouponLineSchema).max(10, '每个等级最多 10 种券'),
+      })
+      .strict(),
+  )
+  .max(TIER_CODES.length)
+  .refine((packs) => new Set(packs.map((p) => p.tier)).size === packs.length, '每个等级只能设置一次');
+
 export const giftSettingsBodySchema = z
   .object({
     /** Granted once per member on joining. */
@@ -306,17 +319,7 @@ export const giftSettingsBodySchema = z
       })
       .strict(),
     /** Each tier's monthly coupon pack, granted on the 1st of every month (keyed per member, template and month). */
-    tierPacks: z
-      .array(
-        z
-          .object({
-            tier: z.enum(TIER_CODES),
-            coupons: z.array(giftCouponLineSchema).max(10, '每个等级最多 10 种券'),
-          })
-          .strict(),
-      )
-      .max(TIER_CODES.length)
-      .refine((packs) => new Set(packs.map((p) => p.tier)).size === packs.length, '每个等级只能设置一次'),
+    tierPacks: tierCouponsSchema,
     /**
      * Each tier's birthday coupons, granted once per member per year by the birthday job: on the
      * 1st of the birthday month, or on the birthday itself (28 Feb for 29 Feb birthdays in other years).
@@ -324,17 +327,7 @@ export const giftSettingsBodySchema = z
     birthday: z
       .object({
         grantOn: z.enum(BIRTHDAY_GRANT_DAYS, { error: '发放日应为 month_start（生日当月 1 日）或 birthday（生日当天）' }),
-        tierCoupons: z
-          .array(
-            z
-              .object({
-                tier: z.enum(TIER_CODES),
-                coupons: z.array(giftCouponLineSchema).max(10, '每个等级最多 10 种券'),
-              })
-              .strict(),
-          )
-          .max(TIER_CODES.length)
-          .refine((packs) => new Set(packs.map((p) => p.tier)).size === packs.length, '每个等级只能设置一次'),
+        tierCoupons: tierCouponsSchema,
       })
       .strict()
       .default({ grantOn: 'month_start', tierCoupons: [] }),
