@@ -230,8 +230,8 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     // Each member caller checks in once (201); a frozen card earns nothing (403).
     memberCheckIn: { touches: 'brand', sample: async () => ({}), alsoOk: [403] },
     memberCheckins: { touches: 'brand', sample: async () => ({ query: { month: '2026-11' } }) },
-    // Make-up is off by default: 409 CHECKIN_MAKEUP_DISABLED is the answer every member gets.
-    memberCheckinMakeUp: { touches: 'brand', sample: async () => ({ body: { date: '2026-11-01' } }), alsoOk: [409] },
+    // Make-up is off by default: 409 CHECKIN_MAKEUP_DISABLED is the answer every member gets (a frozen card 403 first).
+    memberCheckinMakeUp: { touches: 'brand', sample: async () => ({ body: { date: '2026-11-01' } }), alsoOk: [409, 403] },
     staffCheckinSettings: { touches: 'brand', sample: async () => ({}) },
     staffUpdateCheckinSettings: {
       touches: 'brand',
