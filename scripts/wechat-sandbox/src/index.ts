@@ -73,6 +73,11 @@ export interface SandboxOptions {
   payNotifyTimeoutMs?: number;
   /** How long a refund stays PROCESSING, in WeChat seconds before the time scale (default 30). */
   payRefundSeconds?: number;
+  /**
+   * The clock SMS signatures are checked against (5 minutes either way, default `now`). The SDK signs
+   * with the machine's time, so a test that moves `now` by hours passes `Date.now` here.
+   */
+  smsSignatureNow?: () => number;
   /** Tencent Cloud SMS account (credentials, SdkAppId, signs, templates, reply URL, limits); default SMS_DEMO. */
   sms?: Partial<SmsAccountOptions>;
 }
@@ -126,7 +131,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     registerTransactionRoutes(wechat, pay);
     registerRefundRoutes(wechat, pay);
     registerCertificateRoutes(wechat, pay);
-    registerSmsRoutes(wechat, state.sms, now);
+    registerSmsRoutes(wechat, state.sms, now, opts.smsSignatureNow ?? now);
   });
   await server.register(controlApi(state, pusher, pay), { prefix: '/__sandbox' });
   server.setNotFoundHandler((request, reply) =>

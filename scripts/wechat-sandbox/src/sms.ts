@@ -339,11 +339,11 @@ export function sendSms(gateway: SmsGateway, body: Record<string, unknown>, nowM
  * `2021-01-11`). Checked in this order: authentication, action and version, a pending fault, then
  * the request.
  */
-export function registerSmsRoutes(scope: FastifyInstance, gateway: SmsGateway, now: () => number): void {
+export function registerSmsRoutes(scope: FastifyInstance, gateway: SmsGateway, now: () => number, signatureNow: () => number = now): void {
   scope.post('/', async (request, reply) => {
     const text = rawBody(request);
     try {
-      verifyTc3(gateway, request, text, now());
+      verifyTc3(gateway, request, text, signatureNow());
       if (header(request, 'x-tc-action') !== 'SendSms') throw new SmsApiError('InvalidAction');
       if (header(request, 'x-tc-version') !== SMS_VERSION) throw new SmsApiError('NoSuchVersion');
       if (gateway.fault) {
