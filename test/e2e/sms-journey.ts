@@ -111,11 +111,13 @@ export function describeSmsChannel(database: 'mysql' | 'sqlite'): void {
       const forged = await stack.api('POST', '/sms/replies?token=guessed-token-0000', { body });
       const missing = await stack.api('POST', '/sms/replies', { body });
       const bad = await stack.api('POST', `/sms/replies?token=${stack.config.sms?.replyToken}`, { body: { ...body, time: 'yesterday' } });
+      const farFuture = await stack.api('POST', `/sms/replies?token=${stack.config.sms?.replyToken}`, { body: { ...body, time: 1_000_000_000_000 } });
 
       expect([forged.status, forged.body.code]).toEqual([401, 'SMS_CALLBACK_TOKEN_INVALID']);
       expect(missing.status).toBe(401);
       expect(bad.status).toBe(400);
       expect(bad.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'time' })]));
+      expect([farFuture.status, farFuture.body.issues?.[0]?.field]).toEqual([400, 'time']);
       expect(await guard.canSendMarketing(await member())).toBe(true);
     });
 

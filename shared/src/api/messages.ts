@@ -152,7 +152,8 @@ export const smsReplyCallbackSchema = z.object({
   nationcode: z.string().regex(/^\d{1,4}$/, 'nationcode 须为国家码'),
   text: z.string().max(500, 'text 过长'),
   sign: z.string().max(40, 'sign 过长').optional(),
-  time: z.number().int('time 须为秒级时间戳').nonnegative('time 须为秒级时间戳'),
+  // Seconds; bounded so the instant fits a DATETIME column.
+  time: z.number().int('time 须为秒级时间戳').min(0, 'time 须为秒级时间戳').max(4_102_444_800, 'time 须为秒级时间戳'),
   extend: z.string().max(20, 'extend 过长').optional(),
 });
 
