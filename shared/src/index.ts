@@ -16,6 +16,7 @@ export * from './domain/tier-page';
 export * from './domain/checkin';
 export * from './domain/notifications';
 export * from './domain/notification-templates';
+export * from './domain/rfm';
 export * from './api/error-codes';
 export * from './api/errors';
 export * from './api/member';
