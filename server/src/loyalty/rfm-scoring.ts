@@ -14,7 +14,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { readVersioned } from '../database/versioned-settings';
 import { rollingStartMonth } from './member-growth';
 
-const BATCH = 10_000;
+const BATCH = 20_000;
 
 export interface RfmRun {
   date: string;
@@ -112,6 +112,17 @@ export class RfmScoring {
           // before the row): a refund either committed before and is read here, or waits and then
           // finds the row's window past its month and leaves the row alone.
           if (isMysql(m)) await m.query(`SELECT member_id FROM member_months WHERE member_id > ? AND member_id <= ? AND month = ?${forUpdate(m)}`, [after, last, month]);
+          // MariaDB joins the month in (no assignment reads another); SQLite, without UPDATE … JOIN
+          // before 3.33, reads it with a sub-select per column.
+          if (isMysql(m)) {
+            return execute(
+              m,
+              `UPDATE member_rfm r LEFT JOIN member_months mm ON mm.member_id = r.member_id AND mm.month = ?
+               SET r.purchases_12m = r.purchases_12m - COALESCE(mm.purchases, 0), r.spend_12m_fen = r.spend_12m_fen - COALESCE(mm.spend_fen, 0), r.window_start_month = ?
+               WHERE r.brand_id = ? AND r.window_start_month = ? AND r.member_id > ? AND r.member_id <= ?`,
+              [month, nextMonth(month), brandId, month, after, last],
+            );
+          }
           const sub = (column: string) => `COALESCE((SELECT mm.${column} FROM member_months mm WHERE mm.member_id = member_rfm.member_id AND mm.month = ?), 0)`;
           return execute(
             m,
@@ -202,6 +213,9 @@ export class RfmScoring {
       const last = ids[ids.length - 1].member_id;
       const range = [brandId, after, last];
       changes += await this.uow.transaction(async (m) => {
+        // The batch's rows held until commit: a purchase meanwhile waits, so the history and the
+        // stage below are computed from the same values.
+        if (isMysql(m)) await m.query(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND member_id > ? AND member_id <= ?${forUpdate(m)}`, range);
         const insert = isMysql(m) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
         const changed = await execute(
           m,
@@ -215,9 +229,9 @@ export class RfmScoring {
         await m.query(
           `UPDATE member_rfm SET stage_since = CASE WHEN stage IS NULL OR stage <> ${stage} THEN ? ELSE stage_since END,
              r_score = ${scoreSql('last_purchase_on')}, f_score = ${scoreSql('purchases_12m')}, m_score = ${scoreSql('spend_12m_fen')},
-             rfm_class = ${classSql}, scored_on = ?, stage = ${stage}
+             rfm_class = ${classSql}, stage = ${stage}
            WHERE brand_id = ? AND member_id > ? AND member_id <= ?`,
-          [...stageParams, today, ...scoreParams(0), ...scoreParams(1), ...scoreParams(2), ...classParams, today, ...stageParams, ...range],
+          [...stageParams, today, ...scoreParams(0), ...scoreParams(1), ...scoreParams(2), ...classParams, ...stageParams, ...range],
         );
         return changed;
       });

@@ -9,7 +9,8 @@ import { day, integer, ref, text, time } from './columns';
  *   subtracting the month that leaves (compared and set in one conditional UPDATE, so a run twice
  *   shifts once). last_purchase_on is the business date of the last purchase not refunded in full.
  *   joined_at is the member's, copied so the stage needs no join. The scores, class and stage are
- *   the last night's (scored_on); stage_since is when the stage last changed.
+ *   last night's (the night is in rfm_runs: a row whose scores did not change is not written, which
+ *   keeps the nightly UPDATE cheap); stage_since is when the stage last changed.
  * - member_stage_changes: one row per member and day the stage changed (from, to), unique per
  *   member and day, so "moved from active to recently lapsed this week" is a query.
  * - rfm_settings: each brand's stage thresholds, versioned like gift_settings.
@@ -41,7 +42,6 @@ export class Rfm1796860800000 implements MigrationInterface {
           text('rfm_class', 1, true),
           text('stage', 16, true),
           { ...day('stage_since'), isNullable: true },
-          { ...day('scored_on'), isNullable: true },
         ],
         // (brand, window) for the month shift's batches, (brand) for the scoring's (InnoDB appends member_id to both).
         indices: [
