@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  addDays,
   boundaryPositions,
   chinaDayStart,
   DEFAULT_RFM_SETTINGS,
@@ -7,7 +8,6 @@ import {
   stageCutoffs,
   type RfmSettings,
 } from '@wemember/shared';
-import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { dbTime, execute, forUpdate, insertOnce, isMysql, toInt } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -23,7 +23,7 @@ export interface RfmRun {
   shifted: number;
   scored: number;
   stageChanges: number;
-  /** Brands whose run for this date had already finished: nothing done again. */
+  /** Brands whose run for this date (or a later one) had already finished: nothing done again. */
   alreadyRun: number;
 }
 
@@ -44,15 +44,16 @@ function nextMonth(month: string): string {
 /**
  * The nightly RFM job (docs/domain.md, *RFM and classes*), per brand, on member_rfm alone so its
  * cost grows with members, not orders:
- * 1. shift: each row whose window starts before this month's rolling start subtracts its first
- *    month (from member_months) and moves on a month, in one conditional UPDATE per batch
- *    (`window_start_month = ?` compared and set together: a run twice shifts once);
+ * 1. shift: for each month that left the rolling 12 months since the last night, the rows of the
+ *    members who bought in it subtract it (from member_months) and move their window past it, in
+ *    one conditional UPDATE per batch (`window_start_month` compared and set together: a run twice
+ *    shifts once);
  * 2. rows for members who joined but never bought (scored as having no purchase);
  * 3. the quintile boundaries of R, F and M among members who ever bought (MariaDB: ROW_NUMBER()
- *    over the brand; SQLite: ORDER BY … LIMIT 1 OFFSET, portable and slower), then every row scored
- *    against them in batches with one UPDATE each: scores, class, stage — and a member_stage_changes
- *    row for each stage that changed, in the same transaction.
- * A finished run is recorded in rfm_runs; a repeated run for the same date finds it and stops.
+ *    over the brand, one scan for the three; SQLite: ORDER BY … LIMIT 1 OFFSET, portable and
+ *    slower), then every row scored against them in batches with one UPDATE each: scores, class,
+ *    stage — and a member_stage_changes row for each stage that changed, in the same transaction.
+ * A finished run is recorded in rfm_runs; a repeated run for the same date (or an earlier one) finds it and stops.
  * Unfinished, it is simply done again: every statement gives the same result twice.
  */
 @Injectable()
@@ -72,7 +73,8 @@ export class RfmScoring {
     const brands = onlyBrand ? [{ id: onlyBrand }] : ((await this.uow.reader.query('SELECT id FROM brands ORDER BY id')) as { id: string }[]);
     const run: RfmRun = { date: today, brands: brands.length, shifted: 0, scored: 0, stageChanges: 0, alreadyRun: 0 };
     for (const { id: brandId } of brands) {
-      const [done] = (await this.uow.reader.query('SELECT members FROM rfm_runs WHERE brand_id = ? AND run_on = ?', [brandId, today])) as unknown[];
+      // This night, or a later one, already scored: a late or repeated run would only rewrite the stages backwards.
+      const [done] = (await this.uow.reader.query('SELECT run_on FROM rfm_runs WHERE brand_id = ? AND run_on >= ? LIMIT 1', [brandId, today])) as unknown[];
       if (done) {
         run.alreadyRun++;
         continue;
@@ -90,63 +92,75 @@ export class RfmScoring {
     return run;
   }
 
-  /** Moves every row's window up to the rolling 12 months of `today`, a month at a time. */
+  /**
+   * Moves the rows' windows up to the rolling 12 months of `today`, a month at a time, from the
+   * last finished night's window start (the first night: the oldest row's). Only members with a
+   * member_months row for the month that leaves have anything to subtract, so only their rows are
+   * touched (found through member_months' (brand_id, month) index); a row with nothing in that
+   * month keeps its older window_start_month, which sums the same. Returns the rows shifted.
+   */
   async shift(brandId: string, today: string): Promise<number> {
     const target = rollingStartMonth(today);
+    const [last] = (await this.uow.reader.query('SELECT MAX(run_on) AS run_on FROM rfm_runs WHERE brand_id = ?', [brandId])) as { run_on: string | null }[];
+    const [oldest] = last?.run_on
+      ? [{ month: rollingStartMonth(last.run_on) }]
+      : ((await this.uow.reader.query('SELECT MIN(window_start_month) AS month FROM member_rfm WHERE brand_id = ?', [brandId])) as { month: string | null }[]);
     let shifted = 0;
-    for (;;) {
-      const [row] = (await this.uow.reader.query('SELECT MIN(window_start_month) AS month FROM member_rfm WHERE brand_id = ? AND window_start_month < ?', [brandId, target])) as {
-        month: string | null;
-      }[];
-      if (!row?.month) return shifted;
-      const month = row.month;
-      for (let after = ''; ; ) {
-        const ids = (await this.uow.reader.query(
-          `SELECT member_id FROM member_rfm WHERE brand_id = ? AND window_start_month = ? AND member_id > ? ORDER BY member_id LIMIT ${BATCH}`,
+    for (let month = oldest?.month ?? target; month < target; month = nextMonth(month)) {
+      for (let after: string | null = ''; after !== null; ) {
+        const [edge] = (await this.uow.reader.query(
+          `SELECT member_id FROM member_months WHERE brand_id = ? AND month = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${BATCH - 1}`,
           [brandId, month, after],
         )) as { member_id: string }[];
-        if (ids.length === 0) break;
-        const last = ids[ids.length - 1].member_id;
+        const upTo: string | null = edge?.member_id ?? null;
+        const range = `mm.brand_id = ? AND mm.month = ? AND mm.member_id > ?${upTo === null ? '' : ' AND mm.member_id <= ?'}`;
+        const rangeParams = upTo === null ? [brandId, month, after] : [brandId, month, after, upTo];
         shifted += await this.uow.transaction(async (m) => {
           // The month's aggregates locked first (a refund of an order of that month moves them
           // before the row): a refund either committed before and is read here, or waits and then
-          // finds the row's window past its month and leaves the row alone.
-          if (isMysql(m)) await m.query(`SELECT member_id FROM member_months WHERE member_id > ? AND member_id <= ? AND month = ?${forUpdate(m)}`, [after, last, month]);
-          // MariaDB joins the month in (no assignment reads another); SQLite, without UPDATE … JOIN
-          // before 3.33, reads it with a sub-select per column.
+          // finds the row's window past its month and leaves the row alone. The row's window is
+          // compared and set in the same UPDATE: a second run finds it moved and subtracts nothing.
           if (isMysql(m)) {
+            await m.query(`SELECT mm.member_id FROM member_months mm WHERE ${range}${forUpdate(m)}`, rangeParams);
             return execute(
               m,
-              `UPDATE member_rfm r LEFT JOIN member_months mm ON mm.member_id = r.member_id AND mm.month = ?
-               SET r.purchases_12m = r.purchases_12m - COALESCE(mm.purchases, 0), r.spend_12m_fen = r.spend_12m_fen - COALESCE(mm.spend_fen, 0), r.window_start_month = ?
-               WHERE r.brand_id = ? AND r.window_start_month = ? AND r.member_id > ? AND r.member_id <= ?`,
-              [month, nextMonth(month), brandId, month, after, last],
+              `UPDATE member_rfm r JOIN member_months mm ON mm.member_id = r.member_id
+               SET r.purchases_12m = r.purchases_12m - mm.purchases, r.spend_12m_fen = r.spend_12m_fen - mm.spend_fen, r.window_start_month = ?
+               WHERE ${range} AND r.window_start_month <= ?`,
+              [nextMonth(month), ...rangeParams, month],
             );
           }
-          const sub = (column: string) => `COALESCE((SELECT mm.${column} FROM member_months mm WHERE mm.member_id = member_rfm.member_id AND mm.month = ?), 0)`;
+          // SQLite has no UPDATE … JOIN before 3.33: the month is read with a sub-select per column.
+          const sub = (column: string) => `(SELECT mm.${column} FROM member_months mm WHERE mm.member_id = member_rfm.member_id AND mm.month = ?)`;
           return execute(
             m,
             `UPDATE member_rfm SET purchases_12m = purchases_12m - ${sub('purchases')}, spend_12m_fen = spend_12m_fen - ${sub('spend_fen')}, window_start_month = ?
-             WHERE brand_id = ? AND window_start_month = ? AND member_id > ? AND member_id <= ?`,
-            [month, month, nextMonth(month), brandId, month, after, last],
+             WHERE window_start_month <= ? AND member_id IN (SELECT mm.member_id FROM member_months mm WHERE ${range})`,
+            [month, month, nextMonth(month), month, ...rangeParams],
           );
         });
-        after = last;
+        after = upTo;
       }
     }
+    return shifted;
   }
 
-  /** Members who joined but never bought have no row yet: they get an empty one (their window starts now). */
+  /**
+   * Members who joined but never bought have no row yet: they get an empty one (their window starts
+   * now). Only members who joined since two days before the last finished night are looked at
+   * (members' (brand_id, joined_at) index), so a night does not read every card; the first night reads all.
+   */
   private async addMissingRows(brandId: string, today: string): Promise<void> {
-    const ignore = (m: EntityManager) => (isMysql(m) ? 'INSERT IGNORE' : 'INSERT OR IGNORE');
-    await this.uow.transaction((m) =>
-      m.query(
-        `${ignore(m)} INTO member_rfm (member_id, brand_id, joined_at, window_start_month, purchases_12m, spend_12m_fen)
+    const [last] = (await this.uow.reader.query('SELECT MAX(run_on) AS run_on FROM rfm_runs WHERE brand_id = ?', [brandId])) as { run_on: string | null }[];
+    const since = last?.run_on ? dbTime(chinaDayStart(addDays(last.run_on, -2))) : null;
+    await this.uow.transaction(async (m) => {
+      await m.query(
+        `${isMysql(m) ? 'INSERT IGNORE' : 'INSERT OR IGNORE'} INTO member_rfm (member_id, brand_id, joined_at, window_start_month, purchases_12m, spend_12m_fen)
          SELECT mb.id, mb.brand_id, mb.joined_at, ?, 0, 0 FROM members mb
-         WHERE mb.brand_id = ? AND mb.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM member_rfm r WHERE r.member_id = mb.id)`,
-        [rollingStartMonth(today), brandId],
-      ),
-    );
+         WHERE mb.brand_id = ?${since ? ' AND mb.joined_at >= ?' : ''} AND mb.status <> 'closed' AND NOT EXISTS (SELECT 1 FROM member_rfm r WHERE r.member_id = mb.id)`,
+        [rollingStartMonth(today), brandId, ...(since ? [since] : [])],
+      );
+    });
   }
 
   /** The four cut points of each dimension among the brand's members who ever bought. */
@@ -157,17 +171,20 @@ export class RfmScoring {
     const cuts = { r_score: [], f_score: [], m_score: [] } as Boundaries;
     if (buyers === 0) return { buyers, cuts };
     const positions = boundaryPositions(buyers);
-    for (const { score, value } of DIMENSIONS) {
-      if (isMysql(reader)) {
-        // One pass per dimension: the values at the four positions of the brand's sorted values.
-        const rows = (await reader.query(
-          `SELECT v FROM (SELECT ${value} AS v, ROW_NUMBER() OVER (ORDER BY ${value}) AS pos FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL) ranked
-           WHERE pos IN (?, ?, ?, ?) ORDER BY pos`,
-          [brandId, ...positions],
-        )) as { v: string | number }[];
-        const byPosition = new Map([...new Set(positions)].map((p, i) => [p, rows[i].v]));
-        cuts[score] = positions.map((p) => byPosition.get(p)!);
-      } else {
+    if (isMysql(reader)) {
+      // One scan, three sorts: the rows standing at one of the four positions in any dimension.
+      const order = DIMENSIONS.map((d, i) => `ROW_NUMBER() OVER (ORDER BY ${d.value}) AS pos${i}`).join(', ');
+      const rows = (await reader.query(
+        `SELECT last_purchase_on, purchases_12m, spend_12m_fen, pos0, pos1, pos2 FROM (
+           SELECT last_purchase_on, purchases_12m, spend_12m_fen, ${order} FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL) ranked
+         WHERE pos0 IN (?, ?, ?, ?) OR pos1 IN (?, ?, ?, ?) OR pos2 IN (?, ?, ?, ?)`,
+        [brandId, ...positions, ...positions, ...positions],
+      )) as Record<string, string | number>[];
+      DIMENSIONS.forEach(({ score, value }, i) => {
+        cuts[score] = positions.map((p) => rows.find((r) => toInt(r[`pos${i}`]) === p)![value]);
+      });
+    } else {
+      for (const { score, value } of DIMENSIONS) {
         for (const p of positions) {
           const [row] = (await reader.query(`SELECT ${value} AS v FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL ORDER BY ${value} LIMIT 1 OFFSET ?`, [
             brandId,
@@ -176,9 +193,10 @@ export class RfmScoring {
           cuts[score].push(row.v);
         }
       }
-      // mysql2 reads BIGINT as text: compare numbers as numbers.
-      if (value !== 'last_purchase_on') cuts[score] = cuts[score].map((v) => toInt(v));
     }
+    // mysql2 reads BIGINT as text: compare numbers as numbers.
+    cuts.f_score = cuts.f_score.map((v) => toInt(v));
+    cuts.m_score = cuts.m_score.map((v) => toInt(v));
     return { buyers, cuts };
   }
 
@@ -205,37 +223,44 @@ export class RfmScoring {
 
     let total = 0;
     let changes = 0;
-    for (let after = ''; ; ) {
-      const ids = (await this.uow.reader.query(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND member_id > ? ORDER BY member_id LIMIT ${BATCH}`, [brandId, after])) as {
-        member_id: string;
-      }[];
-      if (ids.length === 0) break;
-      const last = ids[ids.length - 1].member_id;
-      const range = [brandId, after, last];
-      changes += await this.uow.transaction(async (m) => {
-        // The batch's rows held until commit: a purchase meanwhile waits, so the history and the
-        // stage below are computed from the same values.
-        if (isMysql(m)) await m.query(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND member_id > ? AND member_id <= ?${forUpdate(m)}`, range);
-        const insert = isMysql(m) ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-        const changed = await execute(
+    for (let after: string | null = ''; after !== null; ) {
+      // The batch's last member (none: the rest of the brand), read from the index alone.
+      const [edge] = (await this.uow.reader.query(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${BATCH - 1}`, [
+        brandId,
+        after,
+      ])) as { member_id: string }[];
+      const last: string | null = edge?.member_id ?? null;
+      const range = `brand_id = ? AND member_id > ?${last === null ? '' : ' AND member_id <= ?'}`;
+      const rangeParams = last === null ? [brandId, after] : [brandId, after, last];
+      const batch = await this.uow.transaction(async (m) => {
+        // One pass over the batch. MySQL assigns left to right with the new values, SQLite with the
+        // old: previous_stage and stage_since read the old stage first, the class is computed from
+        // the values (not the score columns), and stage comes last.
+        const scoredRows = await execute(
           m,
-          `${insert} INTO member_stage_changes (member_id, changed_on, brand_id, from_stage, to_stage)
-           SELECT member_id, ?, brand_id, stage, ${stage} FROM member_rfm
-           WHERE brand_id = ? AND member_id > ? AND member_id <= ? AND stage IS NOT NULL AND stage <> ${stage}`,
-          [today, ...stageParams, ...range, ...stageParams],
-        );
-        // MySQL assigns left to right with the new values, SQLite with the old: stage_since reads
-        // the old stage first, the class is computed from the values (not the score columns), stage comes last.
-        await m.query(
-          `UPDATE member_rfm SET stage_since = CASE WHEN stage IS NULL OR stage <> ${stage} THEN ? ELSE stage_since END,
+          `UPDATE member_rfm SET previous_stage = CASE WHEN stage <> ${stage} THEN stage ELSE previous_stage END,
+             stage_since = CASE WHEN stage IS NULL OR stage <> ${stage} THEN ? ELSE stage_since END,
              r_score = ${scoreSql('last_purchase_on')}, f_score = ${scoreSql('purchases_12m')}, m_score = ${scoreSql('spend_12m_fen')},
              rfm_class = ${classSql}, stage = ${stage}
-           WHERE brand_id = ? AND member_id > ? AND member_id <= ?`,
-          [...stageParams, today, ...scoreParams(0), ...scoreParams(1), ...scoreParams(2), ...classParams, ...stageParams, ...range],
+           WHERE ${range}`,
+          [...stageParams, ...stageParams, today, ...scoreParams(0), ...scoreParams(1), ...scoreParams(2), ...classParams, ...stageParams, ...rangeParams],
         );
-        return changed;
+        // The stages that changed tonight, found through (brand_id, stage_since) and written from the
+        // row as just updated, in the same transaction: the history says what the row says. A second
+        // change the same day (a run repeated after a purchase) keeps the day's first from-stage.
+        const mysql = isMysql(m);
+        const changed = await execute(
+          m,
+          `INSERT INTO member_stage_changes (member_id, changed_on, brand_id, from_stage, to_stage)
+           SELECT member_id, stage_since, brand_id, previous_stage, stage FROM member_rfm
+           WHERE ${range.replace('brand_id = ?', 'brand_id = ? AND stage_since = ?')} AND previous_stage IS NOT NULL AND previous_stage <> stage
+           ${mysql ? 'ON DUPLICATE KEY UPDATE to_stage = VALUES(to_stage)' : 'ON CONFLICT (member_id, changed_on) DO UPDATE SET to_stage = excluded.to_stage'}`,
+          [rangeParams[0], today, ...rangeParams.slice(1)],
+        );
+        return { scoredRows, changed };
       });
-      total += ids.length;
+      changes += batch.changed;
+      total += batch.scoredRows;
       after = last;
     }
     return { scored: total, stageChanges: changes };
