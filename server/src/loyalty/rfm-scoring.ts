@@ -6,6 +6,7 @@ import {
   DEFAULT_RFM_SETTINGS,
   rfmSettingsSchema,
   stageCutoffs,
+  valuesAtPositions,
   type RfmSettings,
 } from '@wemember/shared';
 import { Clock } from '../common/clock';
@@ -49,9 +50,9 @@ function nextMonth(month: string): string {
  *    one conditional UPDATE per batch (`window_start_month` compared and set together: a run twice
  *    shifts once);
  * 2. rows for members who joined but never bought (scored as having no purchase);
- * 3. the quintile boundaries of R, F and M among members who ever bought (MariaDB: ROW_NUMBER()
- *    over the brand, one scan for the three; SQLite: ORDER BY … LIMIT 1 OFFSET, portable and
- *    slower), then every row scored against them in batches with one UPDATE each: scores, class,
+ * 3. the quintile boundaries of R, F and M among members who ever bought (R and F from one GROUP
+ *    BY of their few distinct values; M by position, MariaDB with ROW_NUMBER() over the brand,
+ *    SQLite with ORDER BY … LIMIT 1 OFFSET, portable and slower), then every row scored against them in batches with one UPDATE each: scores, class,
  *    stage — and a member_stage_changes row for each stage that changed, in the same transaction.
  * A finished run is recorded in rfm_runs; a repeated run for the same date (or an earlier one) finds it and stops.
  * Unfinished, it is simply done again: every statement gives the same result twice.
@@ -171,27 +172,40 @@ export class RfmScoring {
     const cuts = { r_score: [], f_score: [], m_score: [] } as Boundaries;
     if (buyers === 0) return { buyers, cuts };
     const positions = boundaryPositions(buyers);
+    // R's dates and F's counts have few distinct values: one GROUP BY of the pairs gives both
+    // histograms, and the cut points are read from them (portable, no sort of every member).
+    const pairs = (await reader.query(
+      'SELECT last_purchase_on AS r, purchases_12m AS f, COUNT(*) AS n FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL GROUP BY last_purchase_on, purchases_12m',
+      [brandId],
+    )) as { r: string; f: unknown; n: unknown }[];
+    const histogram = <T>(key: (row: { r: string; f: unknown }) => T) => {
+      const counts = new Map<T, number>();
+      for (const row of pairs) counts.set(key(row), (counts.get(key(row)) ?? 0) + toInt(row.n));
+      return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    };
+    cuts.r_score = valuesAtPositions(
+      histogram((row) => row.r),
+      positions,
+    );
+    cuts.f_score = valuesAtPositions(
+      histogram((row) => toInt(row.f)),
+      positions,
+    );
+    // M's spend is nearly unique per member: its four values by position, MariaDB with a window function.
     if (isMysql(reader)) {
-      // One scan, three sorts: the rows standing at one of the four positions in any dimension.
-      const order = DIMENSIONS.map((d, i) => `ROW_NUMBER() OVER (ORDER BY ${d.value}) AS pos${i}`).join(', ');
       const rows = (await reader.query(
-        `SELECT last_purchase_on, purchases_12m, spend_12m_fen, pos0, pos1, pos2 FROM (
-           SELECT last_purchase_on, purchases_12m, spend_12m_fen, ${order} FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL) ranked
-         WHERE pos0 IN (?, ?, ?, ?) OR pos1 IN (?, ?, ?, ?) OR pos2 IN (?, ?, ?, ?)`,
-        [brandId, ...positions, ...positions, ...positions],
-      )) as Record<string, string | number>[];
-      DIMENSIONS.forEach(({ score, value }, i) => {
-        cuts[score] = positions.map((p) => rows.find((r) => toInt(r[`pos${i}`]) === p)![value]);
-      });
+        `SELECT v, pos FROM (SELECT spend_12m_fen AS v, ROW_NUMBER() OVER (ORDER BY spend_12m_fen) AS pos FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL) ranked
+         WHERE pos IN (?, ?, ?, ?)`,
+        [brandId, ...positions],
+      )) as { v: unknown; pos: unknown }[];
+      cuts.m_score = positions.map((p) => rows.find((r) => toInt(r.pos) === p)!.v as number);
     } else {
-      for (const { score, value } of DIMENSIONS) {
-        for (const p of positions) {
-          const [row] = (await reader.query(`SELECT ${value} AS v FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL ORDER BY ${value} LIMIT 1 OFFSET ?`, [
-            brandId,
-            p - 1,
-          ])) as { v: string | number }[];
-          cuts[score].push(row.v);
-        }
+      for (const p of positions) {
+        const [row] = (await reader.query('SELECT spend_12m_fen AS v FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL ORDER BY spend_12m_fen LIMIT 1 OFFSET ?', [
+          brandId,
+          p - 1,
+        ])) as { v: number }[];
+        cuts.m_score.push(row.v);
       }
     }
     // mysql2 reads BIGINT as text: compare numbers as numbers.

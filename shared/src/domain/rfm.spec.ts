@@ -8,6 +8,7 @@ import {
   rfmSettingsSchema,
   scoreAgainst,
   scoreBrand,
+  valuesAtPositions,
 } from './rfm';
 
 describe('RFM quintile scores', () => {
@@ -49,6 +50,14 @@ describe('RFM quintile scores', () => {
     const dates = ['2027-03-09', '2027-01-05', '2027-03-09', '2026-06-01', '2027-02-01'];
     const dateCuts = quintileBoundaries([...dates].sort());
     expect(dates.map((d) => scoreAgainst(dateCuts, d))).toEqual([4, 2, 4, 1, 3]);
+  });
+
+  it('reads the cut points from a histogram as from the sorted values', () => {
+    const values = [1, 2, 1, 1, 1, 2, 0, 1, 1, 3];
+    const histogram = [[0, 1], [1, 6], [2, 2], [3, 1]] as const;
+    expect(valuesAtPositions(histogram, boundaryPositions(values.length))).toEqual(quintileBoundaries([...values].sort((a, b) => a - b)));
+    expect(valuesAtPositions(histogram, boundaryPositions(10))).toEqual([1, 1, 1, 2]);
+    expect(() => valuesAtPositions(histogram, [11])).toThrow(RangeError);
   });
 
   it('places the four cut points at ceil(k × n / 5)', () => {

@@ -45,6 +45,22 @@ export function boundaryPositions(n: number): number[] {
   return [2, 3, 4, 5].map((k) => Math.ceil(((k - 1) * n) / 5));
 }
 
+/**
+ * The values at 1-based `positions` of a sorted list given as its histogram ([value, count] in
+ * ascending value order): how the cut points of a dimension with few distinct values (R's dates,
+ * F's counts) are read from one GROUP BY instead of a sort of every member.
+ */
+export function valuesAtPositions<T>(histogram: readonly (readonly [T, number])[], positions: readonly number[]): T[] {
+  return positions.map((p) => {
+    let seen = 0;
+    for (const [value, count] of histogram) {
+      seen += count;
+      if (seen >= p) return value;
+    }
+    throw new RangeError(`position ${p} past the ${seen} values`);
+  });
+}
+
 export function scoreAgainst<T>(boundaries: readonly T[], value: T): RfmScore {
   return (1 + boundaries.filter((b) => value > b).length) as RfmScore;
 }
