@@ -110,7 +110,7 @@ async function benchmark(): Promise<void> {
 
     const scoring = stack.app.get(RfmScoring);
     const shifted = await timed('RfmScoring.shift (first of the month)', () => scoring.shift(brandId, TODAY));
-    await timed('RfmScoring.boundaries (ROW_NUMBER, alone)', () => scoring.boundaries(brandId));
+    await timed('RfmScoring.boundaries (R, F grouped; M by ROW_NUMBER), alone', () => scoring.boundaries(brandId));
     const run = await timed('RfmScoring.run (rows, cut points, scores, stages)', () => scoring.run(TODAY, brandId));
     const again = await timed('RfmScoring.run again the same night (recorded)', () => scoring.run(TODAY, brandId));
     const next = await timed('RfmScoring.run the next night (stages move)', () => scoring.run('2027-03-02', brandId));

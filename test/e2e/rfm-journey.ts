@@ -203,6 +203,38 @@ export function describeRfmJourney(database: 'mysql' | 'sqlite'): void {
       expect(await row(members.b6)).toMatchObject({ stage: 'lapsed', stage_since: '2027-03-10' });
     });
 
+    it('shows staff a member’s scores, class, stage and its changes', async () => {
+      const marketer = await stack.staffToken('marketer');
+      const view = await stack.api('GET', `/staff/members/${members.b1.memberId}/rfm`, { token: marketer });
+      expect(view.status).toBe(200);
+      expect(view.body).toEqual({
+        memberId: members.b1.memberId,
+        scoredOn: '2027-04-12',
+        lastPurchaseOn: '2027-03-09',
+        purchases12m: 3,
+        spend12mFen: 30_000,
+        // Nobody bought since March: the ranks, and so the scores, are March's.
+        scores: { r: 5, f: 5, m: 4 },
+        rfmClass: 'A',
+        stage: 'recently_lapsed',
+        stageName: '近期流失会员',
+        stageSince: '2027-04-12',
+        stageChanges: [{ changedOn: '2027-04-12', from: 'active', fromName: '活跃会员', to: 'recently_lapsed', toName: '近期流失会员' }],
+      });
+      // A member who never bought: no scores, class D, dormant.
+      expect((await stack.api('GET', `/staff/members/${members.z.memberId}/rfm`, { token: marketer })).body).toMatchObject({
+        lastPurchaseOn: null,
+        scores: { r: null, f: null, m: null },
+        rfmClass: 'D',
+        stage: 'dormant',
+        stageChanges: [],
+      });
+      // Clerks do not read it; no such member is a 404.
+      expect((await stack.api('GET', `/staff/members/${members.b1.memberId}/rfm`, { token: till.clerkToken })).status).toBe(403);
+      const missing = await stack.api('GET', '/staff/members/00000000-0000-0000-0000-000000000000/rfm', { token: marketer });
+      expect([missing.status, missing.body.code]).toEqual([404, 'MEMBER_NOT_FOUND']);
+    });
+
     it('shifts the 12-month window at month boundaries once, however often the job runs', async () => {
       // 2027-07-01: the window starts 2026-08, so b7's June 2026 purchases leave it.
       stack.clock.travelTo(at('2027-07-01'));
