@@ -10,11 +10,9 @@ import { chinaDate } from '@wemember/shared';
 
 // The compiled server (`npm run rfm:rebuild` builds it first), as scripts/start.ts uses it: its
 // entities need the decorator metadata tsc emits and tsx does not.
-/* eslint-disable @typescript-eslint/no-require-imports */
 const { loadConfig } = require('../server/dist/config/app-config') as typeof import('../server/src/config/app-config');
 const { UnitOfWork } = require('../server/dist/database/unit-of-work') as typeof import('../server/src/database/unit-of-work');
 const { rebuildRfm } = require('../server/dist/loyalty/rfm-rebuild') as typeof import('../server/src/loyalty/rfm-rebuild');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function main(): Promise<void> {
   const brandId = process.argv[2];
