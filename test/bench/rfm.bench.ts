@@ -44,7 +44,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  print(`${label.padEnd(58)} ${seconds.toFixed(2).padStart(8)} s`);
+  print(`${label.padEnd(62)} ${seconds.toFixed(2).padStart(8)} s`);
   return result;
 }
 
