@@ -266,6 +266,12 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       sample: async () => ({ params: { memberId: member.memberId }, body: { birthday: '1990-05-06', reason: '权限矩阵测试' } }),
       outside: (c) => (c.brandA ? { status: 403, code: 'OTHER_STORE' } : { status: 404, code: 'MEMBER_NOT_FOUND' }),
     },
+    // The member joined at HZ001: managers outside it get "another store's", another brand's staff find no such member.
+    staffMemberRfm: {
+      touches: 'store',
+      sample: async () => ({ params: { memberId: member.memberId } }),
+      outside: (c) => (c.brandA ? { status: 403, code: 'OTHER_STORE' } : { status: 404, code: 'MEMBER_NOT_FOUND' }),
+    },
     // Public, but nothing without WeChat's signature: 403.
     wechatOfficialVerify: { touches: 'brand', sample: async () => ({ query: { signature: 'matrix', timestamp: '1', nonce: '1', echostr: '1' } }), alsoOk: [403] },
     wechatOfficialPush: { touches: 'brand', sample: async () => ({ query: { signature: 'matrix', timestamp: '1', nonce: '1' }, body: { xml: 'matrix' } }), alsoOk: [403] },

@@ -401,6 +401,7 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     },
     staffNotifications: async () => ({ query: { memberId: member.memberId, status: 'pending', limit: '10' } }),
     staffCorrectBirthday: async () => ({ params: { memberId: member.memberId }, body: { birthday: '1991-02-28', reason: '模糊测试更正' } }),
+    staffMemberRfm: async () => ({ params: { memberId: member.memberId } }),
     // Whatever is sent, nothing verifies without the official account's signature: 4xx, never 5xx.
     wechatOfficialVerify: async () => ({ query: { signature: 'fuzz', timestamp: '1', nonce: '1', echostr: '1' } }),
     wechatOfficialPush: async () => ({ query: { signature: 'fuzz', timestamp: '1', nonce: '1' }, body: { xml: 'fuzz' } }),

@@ -6,7 +6,7 @@ import { dbTime, execute, fromDbTime, toInt } from './sql';
 import { isUniqueViolation, type UnitOfWork } from './unit-of-work';
 
 /** The tables holding one JSON settings document per brand with a version (brand_id, settings, version, updated_at, updated_by). */
-export type SettingsTable = 'gift_settings' | 'checkin_settings' | 'message_settings';
+export type SettingsTable = 'gift_settings' | 'checkin_settings' | 'message_settings' | 'rfm_settings';
 
 export interface Versioned {
   version: number;

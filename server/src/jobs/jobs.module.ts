@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { BirthdaysModule } from '../birthdays/birthdays.module';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CouponsModule } from '../coupons/coupons.module';
+import { LoyaltyModule } from '../loyalty/loyalty.module';
 import { PointsModule } from '../points/points.module';
 import { POINTS_QUEUE, PointsJobs, PointsJobsProcessor } from './points-jobs';
 
@@ -16,6 +17,7 @@ import { POINTS_QUEUE, PointsJobs, PointsJobsProcessor } from './points-jobs';
     BullModule.registerQueue({ name: POINTS_QUEUE }),
     BirthdaysModule,
     CouponsModule,
+    LoyaltyModule,
     PointsModule,
   ],
   providers: [PointsJobs, PointsJobsProcessor],

@@ -7,19 +7,21 @@ import { Clock } from '../common/clock';
 import { BirthdayGifts } from '../birthdays/birthday-gifts';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CouponMaintenance } from '../coupons/coupon-maintenance';
+import { RfmScoring } from '../loyalty/rfm-scoring';
 import { PointsMaintenance } from '../points/points-maintenance';
 import { RedisService, watchOutages } from '../redis/redis.service';
 
 export const POINTS_QUEUE = 'points';
 const CHINA_TZ = 'Asia/Shanghai';
 
-export type PointsJobName = 'expire' | 'reconcile' | 'tier-review' | 'coupon-expire' | 'tier-packs' | 'birthday';
+export type PointsJobName = 'expire' | 'reconcile' | 'tier-review' | 'coupon-expire' | 'tier-packs' | 'birthday' | 'rfm';
 
 /**
  * When each job runs (Asia/Shanghai): points and coupon expiry just after midnight, reconciliation
  * at night, the tier review on 1 January, and the tiers' monthly coupon packs on the 1st of every
  * month after it (so January's packs follow the new tiers), and the birthday gifts every day after
- * the expiry (a gift due on the 1st follows that month's tier review).
+ * the expiry (a gift due on the 1st follows that month's tier review), and the RFM scoring at 02:30,
+ * after the day's purchases and before the morning's campaigns read the stages.
  */
 export const POINTS_SCHEDULE: Record<PointsJobName, string> = {
   expire: '5 0 * * *',
@@ -28,6 +30,7 @@ export const POINTS_SCHEDULE: Record<PointsJobName, string> = {
   'coupon-expire': '10 0 * * *',
   'tier-packs': '30 0 1 * *',
   birthday: '20 0 * * *',
+  rfm: '30 2 * * *',
 };
 
 interface DayJob {
@@ -146,6 +149,7 @@ export class PointsJobsProcessor {
     private readonly maintenance: PointsMaintenance,
     private readonly coupons: CouponMaintenance,
     private readonly birthdays: BirthdayGifts,
+    private readonly rfm: RfmScoring,
     private readonly redis: RedisService,
     private readonly clock: Clock,
   ) {}
@@ -192,5 +196,11 @@ export class PointsJobsProcessor {
   @Process('birthday')
   birthday(job: Job<DayJob>) {
     return this.ran('birthday', this.birthdays.run(this.day(job), job.data.brandId));
+  }
+
+  /** The night's RFM scores and stages, for the run's date: a repeated run finds it recorded and does nothing again. */
+  @Process('rfm')
+  rfmScores(job: Job<DayJob>) {
+    return this.ran('rfm', this.rfm.run(this.day(job), job.data.brandId));
   }
 }

@@ -58,13 +58,17 @@ export class MemberJoin {
 
     const { member, created } = existing
       ? { member: existing, created: false }
-      : await this.members.createOrFind({
-          brandId: brand.id,
-          phoneHash,
-          phoneCipher: this.vault.encrypt(phone.purePhoneNumber),
-          phoneMasked: this.vault.mask(phone.purePhoneNumber),
-          ...(await this.attribution(identity.firstScene)),
-        });
+      : await this.members.createOrFind(
+          {
+            brandId: brand.id,
+            phoneHash,
+            phoneCipher: this.vault.encrypt(phone.purePhoneNumber),
+            phoneMasked: this.vault.mask(phone.purePhoneNumber),
+            ...(await this.attribution(identity.firstScene)),
+          },
+          // The card's join time is the business clock's, like every other "now" (RFM's new members count from it).
+          this.clock.now(),
+        );
     if (member.status === 'closed') throw new DomainError('MEMBER_CLOSED');
     const claimed = await this.members.claim({ identityId: identity.id, memberId: member.id, accepted: request.acceptedAgreements, at: this.clock.now() });
     if (!claimed) throw new DomainError('WECHAT_ALREADY_BOUND');

@@ -13,15 +13,16 @@ import { MemberCodeSpends } from './member-code-spends.service';
 import { MemberCodes } from './member-code.service';
 import { MemberJoin } from './member-join.usecase';
 import { MemberLookup } from './member-lookup.service';
+import { MemberRfmController, MemberRfmView } from './member-rfm.controller';
 import { MembersController } from './members.controller';
 import { MembersRepository } from './members.repository';
 import { PhoneVault } from './phone-vault.service';
 
-/** Members: joining by phone, the card and its dynamic code, the member centre (我的), and staff finding a member. */
+/** Members: joining by phone, the card and its dynamic code, the member centre (我的), staff finding a member and reading its RFM. */
 @Module({
   imports: [AccessModule, BrandsModule, LedgerModule, LoyaltyModule, StoresModule, WechatModule],
-  controllers: [MembersController, MemberCentreController],
-  providers: [MembersRepository, MemberCardService, MemberCentre, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, MemberLookup, PhoneVault],
+  controllers: [MembersController, MemberCentreController, MemberRfmController],
+  providers: [MembersRepository, MemberCardService, MemberCentre, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, MemberLookup, MemberRfmView, PhoneVault],
   exports: [MembersRepository, MemberCardService, MemberCodes, MemberCodeGate, MemberCodeSpends, MemberJoin, PhoneVault],
 })
 export class MembersModule {}

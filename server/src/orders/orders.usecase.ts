@@ -38,6 +38,7 @@ import { MemberCodeGate } from '../members/member-code-gate.service';
 import { MemberCodeSpends, type MemberCodeSpendPurpose } from '../members/member-code-spends.service';
 import { MembersRepository } from '../members/members.repository';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { rfmPurchased } from '../loyalty/member-rfm';
 import { pointsChanged } from '../notifications/notices';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { assertCanTransact, lockMember, type LockedMember } from '../ledger/member-lock';
@@ -257,6 +258,7 @@ export class OrdersUseCase {
           );
         }
         await this.growth.record(m, member, order.businessDate, { purchases: 1, spendFen: quote.payableFen, growth: quote.growthEarned });
+        await rfmPurchased(m, member.id, order.businessDate, quote.payableFen);
         order.tierAfter = await this.growth.settle(m, member, rules, now, `order:${order.id}`);
         await pointsChanged(m, { brandId: actor.brandId, memberId: member.id, key: `points:${order.id}`, change: quote.pointsEarned - quote.pointsRedeemed, balance: points.balance, reason: `${store.name} 消费`, at: now });
         // Nothing to read back: every column is set here.

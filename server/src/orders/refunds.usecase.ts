@@ -26,6 +26,7 @@ import { execute, forUpdate, toInt } from '../database/sql';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { MemberGrowth } from '../loyalty/member-growth';
+import { rfmRefunded } from '../loyalty/member-rfm';
 import { LedgerDrift, lockMember } from '../ledger/member-lock';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PointsLedger } from '../points/points-ledger';
@@ -172,7 +173,9 @@ export class RefundsUseCase {
         }
         if (points.balance !== figures.pointsBalanceAfter) throw new LedgerDrift(`refund of order ${order.id}: balance ${points.balance}, figures say ${figures.pointsBalanceAfter}`);
 
-        await this.growth.record(m, member, order.businessDate, { purchases: 0, spendFen: -share.payableFen, growth: -share.growth });
+        // A full refund takes the purchase back out of the month's count (and of F); a partial one only its spend.
+        await this.growth.record(m, member, order.businessDate, { purchases: to === 'refunded' ? -1 : 0, spendFen: -share.payableFen, growth: -share.growth });
+        await rfmRefunded(m, member.id, order.businessDate, share.payableFen, to === 'refunded');
         await this.growth.settle(m, member, rules, now, `refund:${refundId}`);
         await pointsChanged(m, { brandId: order.brandId, memberId: member.id, key: `points:refund:${refundId}`, change: share.pointsRedeemed - reversible, balance: points.balance, reason: `${store.name} 退货`, at: now });
         // Refunded in full: the coupons it used go back to the member while still valid. A partial

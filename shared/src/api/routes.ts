@@ -87,6 +87,7 @@ import {
   staffLoginResponseSchema,
   staffProfileSchema,
 } from './staff';
+import { memberRfmSchema } from './rfm';
 import { platformConfigSchema, storeSceneSchema, storeSummarySchema } from './stores';
 import { createOrderRequestSchema, listOrdersQuerySchema, orderQuoteRequestSchema, orderQuoteSchema, orderSchema, refundRequestSchema, refundSchema, refundQuoteRequestSchema, refundQuoteSchema } from './orders';
 import {
@@ -768,6 +769,14 @@ export const API_ROUTES = {
     roles: MANAGERS,
     body: correctBirthdayRequestSchema,
     response: birthdayCorrectionSchema,
+  },
+  staffMemberRfm: {
+    method: 'GET',
+    path: '/staff/members/:memberId/rfm',
+    summary: '会员的 RFM 评分、A/B/C/D 分类与生命周期阶段（昨夜评分），及最近的阶段变化',
+    auth: 'staff',
+    roles: COUPON_READERS,
+    response: memberRfmSchema,
   },
   staffCreateRechargePackage: {
     method: 'POST',

@@ -1,0 +1,3 @@
+import { describeRfmJourney } from './rfm-journey';
+
+describeRfmJourney('mysql');
