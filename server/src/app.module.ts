@@ -20,6 +20,7 @@ import { OrdersModule } from './orders/orders.module';
 import { PlatformModule } from './platform/platform.module';
 import { PointsModule } from './points/points.module';
 import { RedisModule } from './redis/redis.module';
+import { SmsModule } from './sms/sms.module';
 import { StaffModule } from './staff/staff.module';
 import { StoresModule } from './stores/stores.module';
 import { WalletModule } from './wallet/wallet.module';
@@ -52,6 +53,7 @@ export class AppModule {
         OfficialAccountModule,
         JobsModule,
         NotificationsModule,
+        SmsModule,
         DocsModule,
         PlatformModule,
       ],

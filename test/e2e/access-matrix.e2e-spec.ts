@@ -290,6 +290,11 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     rechargeRequestRefund: { touches: 'brand', sample: async () => ({ params: { no: recharges.asked }, body: { reason: '权限矩阵测试' } }), alsoOk: [404, 409] },
     // Public, and junk without WeChat Pay's signature is refused (401) to every caller.
     wechatPayNotify: { touches: 'brand', sample: async () => ({ body: { id: 'matrix', event_type: 'TRANSACTION.SUCCESS' } }), alsoOk: [401] },
+    // Public: the callback URL's token is the credential, whoever else calls; a reply that is not an opt-out word changes nothing.
+    smsReplies: {
+      touches: 'brand',
+      sample: async () => ({ query: { token: stack.config.sms?.replyToken ?? '' }, body: { mobile: '13800000000', nationcode: '86', text: '好的', sign: '微会员', time: 1_764_316_800 } }),
+    },
     staffListRechargeRefunds: { touches: 'brand', sample: async () => ({ query: { limit: '100' } }), leaks: { ids: () => [recharges.refundId], hiddenFrom: (c) => !c.seesStoreA } },
     // The member joined at HZ001: managers elsewhere are refused (403), another brand finds nothing (404). The first decision rejects; later ones are 409.
     staffDecideRechargeRefund: {

@@ -419,6 +419,8 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     rechargeRequestRefund: async () => ({ params: { no: rechargeNo }, body: { reason: '模糊测试退款' } }),
     // Whatever is sent, nothing verifies without WeChat Pay's signature: 4xx, never 5xx.
     wechatPayNotify: async () => ({ body: { id: 'fuzz', event_type: 'TRANSACTION.SUCCESS', resource: { ciphertext: 'AAAA', nonce: 'n', algorithm: 'AEAD_AES_256_GCM' } } }),
+    // With the callback URL's token, so the body's schema is what gets fuzzed.
+    smsReplies: async () => ({ query: { token: stack.config.sms?.replyToken ?? '' }, body: { mobile: '13800000000', nationcode: '86', text: '好的', sign: '微会员', time: 1_764_316_800 } }),
     staffListRechargeRefunds: async () => ({ query: { status: 'requested', limit: '20' } }),
     staffDecideRechargeRefund: async () => ({ params: { id: refundId }, body: { approve: false, reason: '模糊测试拒绝' } }),
     staffRefundRecharge: async () => ({ params: { no: rechargeNo }, body: { requestId: aReceiptNo('RR'), reason: '模糊测试退款' } }),

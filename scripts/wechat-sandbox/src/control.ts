@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bulkCreate } from './bulk';
 import { ControlError } from './errors';
 import { clearFaults, injectFault, listFaults } from './faults';
 import { mintLoginCode } from './login';
@@ -8,6 +9,7 @@ import { block, configureOfficialAccount, follow, officialAccountView, unfollow 
 import { registerPayControlRoutes } from './pay-control';
 import type { PayContext } from './pay-http';
 import { mintPhoneCode } from './phone';
+import { configureSmsAccount, normalisePhone, replySms, smsAccountView } from './sms';
 import type { AppState, SandboxApp, SandboxState } from './state';
 import { expireTokens } from './tokens';
 import { acceptRawBodies, queryOf, rawBody } from './wechat-http';
@@ -176,6 +178,24 @@ export function controlApi(state: SandboxState, pusher: OfficialAccountPusher, p
     scope.delete('/faults', async (request) => ({ cleared: clearFaults(state, queryOf(request)) }));
 
     registerPayControlRoutes(scope, pay, bodyOf);
+
+    scope.get('/sms', async (request) => {
+      const { phone, template } = queryOf(request);
+      const to = phone ? normalisePhone(phone) : null;
+      if (phone && !to) throw new ControlError(400, 'phone must be a mainland mobile number');
+      const messages = state.sms.deliveries.filter((sms) => (!to || sms.to === to) && (!template || sms.template === template));
+      return { messages };
+    });
+
+    scope.get('/sms/account', async () => smsAccountView(state.sms));
+
+    scope.post('/sms/account', async (request) => configureSmsAccount(state.sms, bodyOf(request)));
+
+    const replies = new AbortController();
+    scope.addHook('onClose', async () => replies.abort());
+    scope.post('/sms/reply', async (request) => replySms(state.sms, bodyOf(request), state.now(), replies.signal));
+
+    scope.post('/bulk', async (request) => bulkCreate(state, bodyOf(request)));
 
     scope.post('/reset', async () => {
       state.reset();

@@ -1,5 +1,6 @@
 import { ControlError, isWechatErrcode, WECHAT_ERRMSG, type WechatErrcode } from './errors';
 import { NOTIFY_MODES, type NotifyFault, type NotifyMode } from './pay-state';
+import { injectSmsFault } from './sms';
 import type { Fault, SandboxState } from './state';
 
 /** What `GET /__sandbox/faults` lists: a pending fault with the errmsg it will answer. */
@@ -49,8 +50,9 @@ function injectNotifyFault(state: SandboxState, body: Record<string, unknown>): 
  * code exchange does not spend the code). Tools and e2e tests rely on this body shape: keep it.
  * A new fault for a path replaces the pending one, so "the next `times` calls" stays literally true.
  */
-export function injectFault(state: SandboxState, body: Record<string, unknown>): FaultView | NotifyFault {
+export function injectFault(state: SandboxState, body: Record<string, unknown>): FaultView | NotifyFault | SmsFaultView {
   if ('notify' in body) return injectNotifyFault(state, body);
+  if ('sms' in body) return injectSmsFault(state.sms, body);
   const { path, errcode } = body;
   if (typeof path !== 'string' || !state.endpoints.has(path)) {
     throw new ControlError(400, `path must be one of the WeChat APIs the sandbox serves: ${[...state.endpoints].sort().join(', ')}`);
@@ -63,27 +65,40 @@ export function injectFault(state: SandboxState, body: Record<string, unknown>):
   return view(fault);
 }
 
-/** The pending faults: one per WeChat path, then the notify fault if any. */
-export function listFaults(state: SandboxState): Array<FaultView | NotifyFault> {
+/** A pending Tencent Cloud SMS fault: the next `remaining` SendSms calls answer this `Response.Error.Code`. */
+export interface SmsFaultView {
+  sms: string;
+  remaining: number;
+}
+
+/** The pending faults: one per WeChat path, then the notify fault and the SMS fault if any. */
+export function listFaults(state: SandboxState): Array<FaultView | NotifyFault | SmsFaultView> {
   const notify = state.pay.notifyFault;
-  return [...[...state.faults.values()].map(view), ...(notify ? [{ ...notify }] : [])];
+  const sms = state.sms.fault;
+  return [...[...state.faults.values()].map(view), ...(notify ? [{ ...notify }] : []), ...(sms ? [{ sms: sms.code, remaining: sms.remaining }] : [])];
 }
 
 /**
  * Clears every pending fault (both kinds), only the one on `path`, or with `notify` only the notify
  * fault; answers how many were cleared.
  */
-export function clearFaults(state: SandboxState, which: { path?: string; notify?: string }): number {
+export function clearFaults(state: SandboxState, which: { path?: string; notify?: string; sms?: string }): number {
   const { path, notify } = which;
+  if (which.sms !== undefined) {
+    const cleared = state.sms.fault ? 1 : 0;
+    state.sms.fault = null;
+    return cleared;
+  }
   if (notify !== undefined) {
     const cleared = state.pay.notifyFault ? 1 : 0;
     state.pay.notifyFault = null;
     return cleared;
   }
   if (path === undefined || path === '') {
-    const cleared = state.faults.size + (state.pay.notifyFault ? 1 : 0);
+    const cleared = state.faults.size + (state.pay.notifyFault ? 1 : 0) + (state.sms.fault ? 1 : 0);
     state.faults.clear();
     state.pay.notifyFault = null;
+    state.sms.fault = null;
     return cleared;
   }
   return state.faults.delete(path) ? 1 : 0;

@@ -13,6 +13,7 @@ import { registerRefundRoutes } from './pay-refunds';
 import { registerTransactionRoutes } from './pay-transactions';
 import { registerPhoneRoutes } from './phone';
 import { registerShippingRoutes } from './shipping';
+import { registerSmsRoutes, type SmsAccountOptions } from './sms';
 import { SandboxState, type SandboxApp } from './state';
 import { registerTokenRoutes } from './tokens';
 import { acceptRawBodies } from './wechat-http';
@@ -21,6 +22,8 @@ import { registerWxacodeRoutes } from './wxacode';
 export type { SandboxApp } from './state';
 export type { PayKeys } from './pay-keys';
 export type { Verification } from './pay-notify';
+export type { SmsAccountOptions, SmsTemplate, SmsLimits } from './sms';
+export { SMS_DEMO } from './sms';
 
 /** What `npm run sandbox` and `npm start` read from WECHAT_SANDBOX_PAY_* (the options are described below). */
 export type PayOptions = Pick<SandboxOptions, 'payKeysDir' | 'payTimeScale' | 'payVerification' | 'payNotifyUrl'>;
@@ -70,6 +73,13 @@ export interface SandboxOptions {
   payNotifyTimeoutMs?: number;
   /** How long a refund stays PROCESSING, in WeChat seconds before the time scale (default 30). */
   payRefundSeconds?: number;
+  /**
+   * The clock SMS signatures are checked against (5 minutes either way, default `now`). The SDK signs
+   * with the machine's time, so a test that moves `now` by hours passes `Date.now` here.
+   */
+  smsSignatureNow?: () => number;
+  /** Tencent Cloud SMS account (credentials, SdkAppId, signs, templates, reply URL, limits); default SMS_DEMO. */
+  sms?: Partial<SmsAccountOptions>;
 }
 
 export interface RunningSandbox {
@@ -90,7 +100,7 @@ function urlHost(host: string): string {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = opts.host ?? '127.0.0.1';
   const now = opts.now ?? Date.now;
-  const state = new SandboxState(now, opts.pages ?? [], opts.pushTimeoutMs ?? 5000);
+  const state = new SandboxState(now, opts.pages ?? [], opts.pushTimeoutMs ?? 5000, opts.sms);
   for (const app of opts.apps ?? []) state.registerApp(app);
   const pusher = new OfficialAccountPusher(now, state.pushTimeoutMs);
   const payKeys = await loadOrCreatePayKeys(opts.payKeysDir ?? DEFAULT_PAY_KEYS_DIR);
@@ -121,6 +131,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     registerTransactionRoutes(wechat, pay);
     registerRefundRoutes(wechat, pay);
     registerCertificateRoutes(wechat, pay);
+    registerSmsRoutes(wechat, state.sms, now, opts.smsSignatureNow ?? now);
   });
   await server.register(controlApi(state, pusher, pay), { prefix: '/__sandbox' });
   server.setNotFoundHandler((request, reply) =>

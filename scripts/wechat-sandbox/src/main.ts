@@ -1,4 +1,5 @@
 import { payOptionsFromEnv, startSandbox, type SandboxApp } from './index';
+import type { SmsAccountOptions } from './sms';
 import type { PushMode } from './state';
 
 /** Demo credentials: harmless, and only ever accepted by this sandbox. */
@@ -37,6 +38,17 @@ function pagesFromEnv(env: NodeJS.ProcessEnv): string[] {
     .filter((page) => page !== '');
 }
 
+/** The SMS account's settings a developer changes most: the reply callback URL and the credentials the server is given. */
+function smsFromEnv(env: NodeJS.ProcessEnv): Partial<SmsAccountOptions> {
+  const sms: Partial<SmsAccountOptions> = {};
+  if (env.WECHAT_SANDBOX_SMS_REPLY_URL) sms.replyUrl = env.WECHAT_SANDBOX_SMS_REPLY_URL;
+  if (env.SMS_SECRET_ID) sms.secretId = env.SMS_SECRET_ID;
+  if (env.SMS_SECRET_KEY) sms.secretKey = env.SMS_SECRET_KEY;
+  if (env.SMS_SDK_APP_ID) sms.sdkAppId = env.SMS_SDK_APP_ID;
+  if (env.SMS_SIGN_NAME) sms.signNames = [env.SMS_SIGN_NAME];
+  return sms;
+}
+
 async function main(): Promise<void> {
   const env = process.env;
   const apps = appsFromEnv(env);
@@ -47,6 +59,7 @@ async function main(): Promise<void> {
     pages: pagesFromEnv(env),
     logger: env.WECHAT_SANDBOX_LOG === '1',
     ...payOptionsFromEnv(env),
+    sms: smsFromEnv(env),
   });
   console.log(`WeChat sandbox listening on ${sandbox.url}`);
   for (const app of apps) console.log(`  ${app.kind} ${app.appid}${app.pushUrl ? ` → pushes to ${app.pushUrl}` : ''}`);

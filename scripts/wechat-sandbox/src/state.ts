@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ControlError, type WechatErrcode } from './errors';
 import { isEncodingAESKey } from './oa-crypto';
 import { PayLedger } from './pay-state';
+import { SmsGateway, type SmsAccountOptions } from './sms';
 
 export type AppKind = 'miniprogram' | 'official_account';
 
@@ -221,13 +222,18 @@ export class SandboxState {
   readonly endpoints = new Set<string>();
   /** WeChat Pay's orders, refunds and pending notify fault (§H). */
   readonly pay = new PayLedger();
+  /** Tencent Cloud SMS: the account, its deliveries, limits, blacklist and pending fault. */
+  readonly sms: SmsGateway;
 
   constructor(
     readonly now: () => number,
     /** Mini-program pages that exist in the released version (getwxacodeunlimit check_path). */
     readonly pages: readonly string[],
     readonly pushTimeoutMs: number,
-  ) {}
+    sms: Partial<SmsAccountOptions> = {},
+  ) {
+    this.sms = new SmsGateway(sms, now);
+  }
 
   isoNow(): string {
     return new Date(this.now()).toISOString();
@@ -295,6 +301,7 @@ export class SandboxState {
     this.wxacodes = [];
     this.faults.clear();
     this.pay.reset();
+    this.sms.reset();
   }
 }
 

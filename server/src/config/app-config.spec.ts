@@ -186,3 +186,34 @@ describe('loadConfig: WeChat Pay', () => {
     expect(configError({ NODE_ENV: 'development', ...secrets(), WECHAT_PAY_MCHID: '1900000109' }).message).toContain('missing WECHAT_PAY_SERIAL_NO');
   });
 });
+
+describe('loadConfig: Tencent Cloud SMS', () => {
+  const production = (sms: Record<string, string | undefined>) => ({ NODE_ENV: 'production', ...secrets(), ...REAL_WECHAT, ...REAL_PAY, ...sms });
+  const REAL_SMS = {
+    SMS_ENABLED: 'true',
+    SMS_SECRET_ID: 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE',
+    SMS_SECRET_KEY: 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE',
+    SMS_SDK_APP_ID: '1400787878',
+    SMS_SIGN_NAME: '杭州某某',
+    SMS_REPLY_TOKEN: 'q8Vd2LkP0zXw5nRt7yBh',
+  };
+
+  it('is off in production unless SMS_ENABLED=true, and then needs every credential, naming the missing ones', () => {
+    expect(loadConfig(production({})).sms).toBeNull();
+    expect(configError(production({ SMS_ENABLED: 'true', SMS_SECRET_ID: REAL_SMS.SMS_SECRET_ID })).message).toMatch(
+      /^SMS_ENABLED=true in production needs SMS_SECRET_KEY, SMS_SDK_APP_ID, SMS_SIGN_NAME, SMS_REPLY_TOKEN/,
+    );
+  });
+
+  it('talks to Tencent Cloud over https in production, never to the sandbox', () => {
+    expect(loadConfig(production(REAL_SMS)).sms).toMatchObject({ endpoint: 'sms.tencentcloudapi.com', protocol: 'https://', sdkAppId: '1400787878', signName: '杭州某某', region: 'ap-guangzhou' });
+    expect(configError(production({ ...REAL_SMS, SMS_ENDPOINT: 'http://127.0.0.1:3100' })).message).toContain('SMS_ENDPOINT must be Tencent Cloud over https');
+  });
+
+  it('is on outside production, against the sandbox and its demo account', () => {
+    const config = loadConfig({ NODE_ENV: 'development', ...secrets(), WECHAT_SANDBOX_URL: 'http://127.0.0.1:3999' });
+
+    expect(config.sms).toMatchObject({ endpoint: '127.0.0.1:3999', protocol: 'http://', sdkAppId: '1400000001', signName: '微会员' });
+    expect(loadConfig({ NODE_ENV: 'development', ...secrets(), SMS_ENABLED: 'false' }).sms).toBeNull();
+  });
+});

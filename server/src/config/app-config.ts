@@ -132,6 +132,24 @@ const envSchema = z.object({
   WECHAT_PAY_SWEEP_AFTER_SECONDS: z.coerce.number().int().min(0).max(24 * 3600).default(180),
   /** A member's result page asks WeChat Pay about one order at most this often. */
   WECHAT_PAY_QUERY_EVERY_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  /**
+   * Tencent Cloud SMS (docs/sms.md), the channel for members without WeChat reach. Outside production
+   * on by default, against the sandbox's demo account; production sends SMS only with SMS_ENABLED=true
+   * and then needs every SMS_* credential.
+   */
+  SMS_ENABLED: z.enum(['true', 'false']).optional(),
+  SMS_SECRET_ID: z.string().min(1).optional(),
+  SMS_SECRET_KEY: z.string().min(1).optional(),
+  /** The SMS application's SdkAppId (1400…). */
+  SMS_SDK_APP_ID: z.string().regex(/^\d{6,20}$/, 'SMS_SDK_APP_ID must be the SMS application\'s SdkAppId (digits)').optional(),
+  /** The approved signature (签名), without 【】. */
+  SMS_SIGN_NAME: z.string().min(2, 'SMS_SIGN_NAME must be the approved signature, 2–12 characters').max(12, 'SMS_SIGN_NAME must be the approved signature, 2–12 characters').optional(),
+  SMS_REGION: z.string().regex(/^[a-z]+-[a-z]+$/, 'SMS_REGION must be a region such as ap-guangzhou').default('ap-guangzhou'),
+  /** The API host as a URL: https://sms.tencentcloudapi.com in production; unset elsewhere, the sandbox. */
+  SMS_ENDPOINT: z.string().url().optional(),
+  /** The secret in the reply callback URL (/api/sms/replies?token=…): Tencent signs no callback. */
+  SMS_REPLY_TOKEN: z.string().min(16, 'SMS_REPLY_TOKEN must be at least 16 random characters').optional(),
+  SMS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
 });
 
 export type DatabaseConfig =
@@ -169,6 +187,23 @@ export interface AppConfig {
   /** null: no official account (production without WECHAT_OA_APPID). */
   officialAccount: OfficialAccountConfig | null;
   messages: { sweepSeconds: number };
+  /** null: SMS is off (production without SMS_ENABLED=true). */
+  sms: SmsConfig | null;
+}
+
+/** Tencent Cloud SMS: credentials, application, signature and where its API is. */
+export interface SmsConfig {
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  region: string;
+  /** e.g. `sms.tencentcloudapi.com` or `127.0.0.1:3100`: the SDK's httpProfile.endpoint. */
+  endpoint: string;
+  /** `https://` or `http://` (the sandbox): the SDK's httpProfile.protocol. */
+  protocol: 'https://' | 'http://';
+  replyToken: string;
+  timeoutSeconds: number;
 }
 
 export interface OfficialAccountConfig {
@@ -257,6 +292,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pay: payConfig(e),
     officialAccount: officialAccountConfig(e),
     messages: { sweepSeconds: e.MESSAGES_SWEEP_SECONDS },
+    sms: smsConfig(e),
+  };
+}
+
+/** The sandbox's demo SMS account (scripts/wechat-sandbox SMS_DEMO): harmless, only the sandbox accepts it. */
+const DEMO_SMS = {
+  secretId: 'AKIDsandbox00000000000000000000000001',
+  secretKey: 'sandbox-sms-secret-key-000000000001',
+  sdkAppId: '1400000001',
+  signName: '微会员',
+  replyToken: 'sandbox-sms-reply-token-0001',
+};
+
+const PRODUCTION_SMS_SETTINGS = ['SMS_SECRET_ID', 'SMS_SECRET_KEY', 'SMS_SDK_APP_ID', 'SMS_SIGN_NAME', 'SMS_REPLY_TOKEN'] as const;
+
+function smsConfig(e: z.infer<typeof envSchema>): SmsConfig | null {
+  const production = e.NODE_ENV === 'production';
+  const enabled = (e.SMS_ENABLED ?? (production ? 'false' : 'true')) === 'true';
+  if (!enabled) return null;
+  if (production) {
+    const missing = PRODUCTION_SMS_SETTINGS.filter((name) => !e[name]);
+    if (missing.length) throw new ConfigError(`SMS_ENABLED=true in production needs ${missing.join(', ')} (the defaults are the sandbox's demo SMS account)`);
+  }
+  const endpoint = new URL(e.SMS_ENDPOINT ?? (production ? 'https://sms.tencentcloudapi.com' : (e.WECHAT_SANDBOX_URL ?? 'http://127.0.0.1:3100')));
+  if (production && (endpoint.protocol !== 'https:' || isLoopback(endpoint.hostname))) {
+    throw new ConfigError('SMS_ENDPOINT must be Tencent Cloud over https in production, not the sandbox');
+  }
+  return {
+    secretId: e.SMS_SECRET_ID ?? DEMO_SMS.secretId,
+    secretKey: e.SMS_SECRET_KEY ?? DEMO_SMS.secretKey,
+    sdkAppId: e.SMS_SDK_APP_ID ?? DEMO_SMS.sdkAppId,
+    signName: e.SMS_SIGN_NAME ?? DEMO_SMS.signName,
+    region: e.SMS_REGION,
+    endpoint: endpoint.host,
+    protocol: endpoint.protocol === 'http:' ? 'http://' : 'https://',
+    replyToken: e.SMS_REPLY_TOKEN ?? DEMO_SMS.replyToken,
+    timeoutSeconds: e.SMS_TIMEOUT_SECONDS,
   };
 }
 

@@ -127,6 +127,8 @@ export const API_ERRORS = {
   OFFICIAL_SIGNATURE_INVALID: { status: 403, message: '公众号推送验签失败' },
   OFFICIAL_PUSH_INVALID: { status: 400, message: '公众号推送内容无效' },
   OFFICIAL_ACCOUNT_DISABLED: { status: 404, message: '未配置公众号' },
+  SMS_DISABLED: { status: 404, message: '未开通短信' },
+  SMS_CALLBACK_TOKEN_INVALID: { status: 401, message: '短信回调地址的令牌不正确' },
 
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },

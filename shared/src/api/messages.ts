@@ -142,3 +142,22 @@ export type StaffNotificationsQuery = z.infer<typeof staffNotificationsQuerySche
 
 export const staffNotificationsSchema = z.object({ notifications: z.array(notificationViewSchema) });
 export type StaffNotifications = z.infer<typeof staffNotificationsSchema>;
+
+/**
+ * Tencent Cloud SMS's 短信回复 callback (user replies, e.g. TD to opt out): its JSON as the provider
+ * posts it. The provider signs nothing, so the callback URL carries a secret `token` query.
+ */
+export const smsReplyCallbackSchema = z.object({
+  mobile: z.string().regex(/^\d{5,15}$/, 'mobile 须为手机号'),
+  nationcode: z.string().regex(/^\d{1,4}$/, 'nationcode 须为国家码'),
+  text: z.string().max(500, 'text 过长'),
+  sign: z.string().max(40, 'sign 过长').optional(),
+  // Seconds; bounded so the instant fits a DATETIME column.
+  time: z.number().int('time 须为秒级时间戳').min(0, 'time 须为秒级时间戳').max(4_102_444_800, 'time 须为秒级时间戳'),
+  extend: z.string().max(20, 'extend 过长').optional(),
+});
+
+export const smsReplyCallbackQuerySchema = z.object({ token: z.string().max(200).optional() });
+
+/** What Tencent Cloud SMS expects back: result 0 acknowledges. */
+export const smsReplyCallbackAnswerSchema = z.object({ result: z.number().int(), errmsg: z.string() });

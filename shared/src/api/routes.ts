@@ -27,6 +27,9 @@ import { birthdayCorrectionSchema, correctBirthdayRequestSchema, memberDayClaimS
 import {
   memberMessageSettingsSchema,
   messageSettingsSchema,
+  smsReplyCallbackAnswerSchema,
+  smsReplyCallbackQuerySchema,
+  smsReplyCallbackSchema,
   staffNotificationsQuerySchema,
   staffNotificationsSchema,
   subscribeResultsRequestSchema,
@@ -452,6 +455,15 @@ export const API_ROUTES = {
     auth: 'public',
     produces: 'text/plain',
     response: z.unknown(),
+  },
+  smsReplies: {
+    method: 'POST',
+    path: '/sms/replies',
+    summary: '腾讯云短信「短信回复」回调：核对地址中的令牌，回复 TD/退订 等即记录退订（此后不再发营销短信）；回复 {result:0}',
+    auth: 'public',
+    query: smsReplyCallbackQuerySchema,
+    body: smsReplyCallbackSchema,
+    response: smsReplyCallbackAnswerSchema,
   },
   storeScene: {
     method: 'GET',

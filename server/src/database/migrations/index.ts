@@ -10,6 +10,7 @@ import { Checkin1796601600000 } from './1796601600000-Checkin';
 import { Messages1796688000000 } from './1796688000000-Messages';
 import { CheckinMakeUp1796774400000 } from './1796774400000-CheckinMakeUp';
 import { Rfm1796860800000 } from './1796860800000-Rfm';
+import { Sms1796947200000 } from './1796947200000-Sms';
 
 /** Every migration, in order. A new migration is added here and never edited once released. */
-export const MIGRATIONS = [Foundation1764316800000, Points1764403200000, Ledger1795910400000, ExactKeys1796083200000, MemberCentre1796256000000, TillSearch1796342400000, Coupons1796428800000, Wallet1796515200000, Checkin1796601600000, Messages1796688000000, CheckinMakeUp1796774400000, Rfm1796860800000];
+export const MIGRATIONS = [Foundation1764316800000, Points1764403200000, Ledger1795910400000, ExactKeys1796083200000, MemberCentre1796256000000, TillSearch1796342400000, Coupons1796428800000, Wallet1796515200000, Checkin1796601600000, Messages1796688000000, CheckinMakeUp1796774400000, Rfm1796860800000, Sms1796947200000];

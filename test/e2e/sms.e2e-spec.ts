@@ -1,0 +1,3 @@
+import { describeSmsChannel } from './sms-journey';
+
+describeSmsChannel('mysql');
