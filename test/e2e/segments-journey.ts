@@ -339,7 +339,7 @@ export function describeSegmentsJourney(database: 'mysql' | 'sqlite'): void {
       const read = await stack.api('GET', `/staff/segments/${id}`, { token: marketer });
       expect(read.body).toMatchObject({ id, count: 1, version: 1 });
 
-      // A segment is the filter, not a frozen list: a new member who matches is counted at once.
+      // A segment is the filter, not a frozen list: a member who comes to match is counted at once.
       await stack.db.query("UPDATE member_rfm SET stage = 'lapsed' WHERE member_id = ?", [ids.a1]);
       expect((await stack.api('GET', `/staff/segments/${id}`, { token: marketer })).body.count).toBe(2);
       await stack.db.query("UPDATE member_rfm SET stage = 'active' WHERE member_id = ?", [ids.a1]);
