@@ -62,11 +62,12 @@ export class SegmentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The count and the first 10 matches in id order (the index's order, so the sample stops after 10 rows). */
   async preview(actor: StaffActor, filter: SegmentFilter): Promise<SegmentPreview> {
     await this.checkScope(actor.brandId, filter);
     const compiled = this.compile(actor.brandId, filter);
     const rows = (await this.uow.reader.query(
-      `SELECT m.member_no, m.phone_masked, m.tier, r.stage ${compiled.from} ORDER BY m.member_no LIMIT ${SAMPLE_SIZE}`,
+      `SELECT m.member_no, m.phone_masked, m.tier, r.stage ${compiled.from} ORDER BY m.id LIMIT ${SAMPLE_SIZE}`,
       compiled.params,
     )) as { member_no: string; phone_masked: string; tier: TierCode; stage: LifecycleStage | null }[];
     return {

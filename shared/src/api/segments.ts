@@ -121,7 +121,7 @@ export type SegmentSampleMember = z.infer<typeof segmentSampleMemberSchema>;
 export const segmentPreviewSchema = z.object({
   /** Members matching now. */
   count: z.number().int(),
-  /** Up to 10 of them, by member number. */
+  /** Up to 10 of them (the first in the index's order, a sample rather than a ranking). */
   sample: z.array(segmentSampleMemberSchema),
 });
 export type SegmentPreview = z.infer<typeof segmentPreviewSchema>;
