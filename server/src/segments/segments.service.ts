@@ -82,7 +82,8 @@ export class SegmentsService {
    * page, in constant memory, and a member who joins or leaves between pages is simply met or not.
    */
   async segmentMembers(brandId: string, filter: SegmentFilter, afterMemberId: string | null, limit: number): Promise<string[]> {
-    const page = Math.max(1, Math.min(MAX_SEGMENT_PAGE, Math.floor(limit)));
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`segmentMembers: limit must be a positive integer, not ${limit}`);
+    const page = Math.min(MAX_SEGMENT_PAGE, limit);
     const compiled = this.compile(brandId, filter);
     const after = afterMemberId === null ? '' : ' AND m.id > ?';
     const rows = (await this.uow.reader.query(`SELECT m.id ${compiled.from}${after} ORDER BY m.id LIMIT ${page}`, [
