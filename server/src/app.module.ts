@@ -20,6 +20,7 @@ import { OrdersModule } from './orders/orders.module';
 import { PlatformModule } from './platform/platform.module';
 import { PointsModule } from './points/points.module';
 import { RedisModule } from './redis/redis.module';
+import { SegmentsModule } from './segments/segments.module';
 import { SmsModule } from './sms/sms.module';
 import { StaffModule } from './staff/staff.module';
 import { StoresModule } from './stores/stores.module';
@@ -54,6 +55,7 @@ export class AppModule {
         JobsModule,
         NotificationsModule,
         SmsModule,
+        SegmentsModule,
         DocsModule,
         PlatformModule,
       ],

@@ -33,5 +33,6 @@ export * from './api/checkin';
 export * from './api/messages';
 export * from './api/member-day';
 export * from './api/rfm';
+export * from './api/segments';
 export * from './api/routes';
 export * from './api/route-types';

@@ -85,6 +85,9 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
   let member: TestMember;
   let orderId: string;
   let apiKeyId: string;
+  /** Brand A's saved segment, and an HQ admin of brand A who reads its version before each update. */
+  let segmentId: string;
+  let adminA: string;
   /** Brand A's coupon template, the matrix member's coupon, and a coupon granted to them for revoking. */
   let templateId: string;
   let couponId: string;
@@ -312,6 +315,20 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     // The same requestId answers the same refund (201, then 200).
     staffRefundRecharge: { touches: 'member', sample: async () => ({ params: { no: recharges.direct }, body: { requestId: recharges.requestId, reason: '权限矩阵测试' } }) },
     staffWalletReconciliation: { touches: 'brand', sample: async () => ({ query: { date: chinaDate(new Date()) } }) },
+    staffPreviewSegment: { touches: 'brand', sample: async () => ({ body: { filter: { stages: ['active', 'new'], tiers: ['normal'] } } }) },
+    staffCreateSegment: { touches: 'brand', sample: async () => ({ body: { name: '矩阵人群', filter: { marketingAllowed: false } } }) },
+    staffListSegments: { touches: 'brand', sample: async () => ({}), leaks: { ids: () => [segmentId], hiddenFrom: (c) => !c.brandA } },
+    // Brand A's segment: another brand finds none (404).
+    staffGetSegment: { touches: 'member', sample: async () => ({ params: { id: segmentId } }), outside: () => ({ status: 404, code: 'SEGMENT_NOT_FOUND' }) },
+    // Sent with the version brand A's admin reads just before, so each allowed caller saves.
+    staffUpdateSegment: {
+      touches: 'member',
+      sample: async () => {
+        const current = await stack.api('GET', `/staff/segments/${segmentId}`, { token: adminA });
+        return { params: { id: segmentId }, body: { name: '矩阵人群（改）', filter: { classes: ['A'] }, version: current.body.version } };
+      },
+      outside: () => ({ status: 404, code: 'SEGMENT_NOT_FOUND' }),
+    },
   };
 
   beforeAll(async () => {
@@ -325,6 +342,8 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     await stack.api('PUT', '/member/avatar', { token: member.token, body: { image: TINY_PNG_BASE64 } });
 
     const admin = await stack.staffToken('admin');
+    adminA = admin;
+    segmentId = (await stack.api('POST', '/staff/segments', { token: admin, body: { name: '矩阵人群', filter: { stages: ['active'] } } })).body.id;
     const key = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: 'POS 1' } });
     const revoked = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: 'POS 旧' } });
     await stack.api('DELETE', `/staff/stores/${storeA().id}/api-keys/${revoked.body.id}`, { token: admin });

@@ -288,6 +288,7 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
   let till: TestTill;
   let rows: BrandRows;
   let member: TestMember;
+  let segmentId: string;
   let orderId: string;
   let spareKeyId: string;
   /** A coupon template of the brand, and a coupon of the fuzz member's. */
@@ -426,6 +427,40 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     staffDecideRechargeRefund: async () => ({ params: { id: refundId }, body: { approve: false, reason: '模糊测试拒绝' } }),
     staffRefundRecharge: async () => ({ params: { no: rechargeNo }, body: { requestId: aReceiptNo('RR'), reason: '模糊测试退款' } }),
     staffWalletReconciliation: async () => ({ query: { date: '2026-01-01' } }),
+    staffPreviewSegment: async () => ({
+      body: {
+        filter: {
+          stages: ['lapsed'],
+          stageChangedFrom: 'active',
+          stageChangedTo: 'recently_lapsed',
+          stageChangedWithinDays: 7,
+          rScores: [1, 2],
+          classes: ['B'],
+          tiers: ['gold'],
+          storeIds: [storeA().id],
+          lastPurchaseDaysMin: 30,
+          lastPurchaseDaysMax: 90,
+          joinedFrom: '2026-01-01',
+          joinedTo: '2026-12-31',
+          birthdayMonths: [5],
+          pointsMin: 0,
+          pointsMax: 1000,
+          usedCoupon: true,
+          couponsUsedWithinDays: 30,
+          hasUsableCoupon: false,
+          followsOfficialAccount: true,
+          hasSubscribeCredits: true,
+          marketingAllowed: true,
+        },
+      },
+    }),
+    staffCreateSegment: async () => ({ body: { name: '模糊测试人群', filter: { stages: ['dormant'], regionIds: [storeA().regionId] } } }),
+    staffListSegments: async () => ({}),
+    staffGetSegment: async () => ({ params: { id: segmentId } }),
+    staffUpdateSegment: async () => {
+      const current = await stack.api('GET', `/staff/segments/${segmentId}`, { token: till.adminToken });
+      return { params: { id: segmentId }, body: { name: '模糊测试人群', filter: { tiers: ['silver'], hasSubscribeCredits: false }, version: current.body.version } };
+    },
   };
 
   beforeAll(async () => {
@@ -440,6 +475,7 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     const key = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: till.adminToken, body: { label: 'POS 1' } });
     const spare = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: till.adminToken, body: { label: '待停用' } });
     spareKeyId = spare.body.id;
+    segmentId = (await stack.api('POST', '/staff/segments', { token: till.adminToken, body: { name: '模糊测试人群', filter: {} } })).body.id;
     const unjoined = await stack.login();
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     Object.assign(credentials, {

@@ -129,6 +129,8 @@ export const API_ERRORS = {
   OFFICIAL_ACCOUNT_DISABLED: { status: 404, message: '未配置公众号' },
   SMS_DISABLED: { status: 404, message: '未开通短信' },
   SMS_CALLBACK_TOKEN_INVALID: { status: 401, message: '短信回调地址的令牌不正确' },
+  SEGMENT_NOT_FOUND: { status: 404, message: '未找到该人群' },
+  SEGMENT_CONFLICT: { status: 409, message: '该人群已被他人修改，请刷新后再改' },
 
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },

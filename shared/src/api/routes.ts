@@ -88,6 +88,14 @@ import {
   staffProfileSchema,
 } from './staff';
 import { memberRfmSchema } from './rfm';
+import {
+  createSegmentRequestSchema,
+  segmentPreviewRequestSchema,
+  segmentPreviewSchema,
+  segmentSchema,
+  segmentWithCountSchema,
+  updateSegmentRequestSchema,
+} from './segments';
 import { platformConfigSchema, storeSceneSchema, storeSummarySchema } from './stores';
 import { createOrderRequestSchema, listOrdersQuerySchema, orderQuoteRequestSchema, orderQuoteSchema, orderSchema, refundRequestSchema, refundSchema, refundQuoteRequestSchema, refundQuoteSchema } from './orders';
 import {
@@ -859,6 +867,50 @@ export const API_ROUTES = {
     auth: 'staff',
     roles: HQ_ADMIN,
     response: apiKeySchema,
+  },
+  staffPreviewSegment: {
+    method: 'POST',
+    path: '/staff/segments/preview',
+    summary: '人群预览：按筛选条件实时统计人数并列出最多 10 位会员（只算正常状态的会员卡，默认只含接收营销消息的会员）',
+    auth: 'staff',
+    roles: MARKETING,
+    body: segmentPreviewRequestSchema,
+    response: segmentPreviewSchema,
+  },
+  staffCreateSegment: {
+    method: 'POST',
+    path: '/staff/segments',
+    summary: '保存人群（保存的是筛选条件，活动执行时再按条件取会员）',
+    auth: 'staff',
+    roles: MARKETING,
+    creates: true,
+    body: createSegmentRequestSchema,
+    response: segmentSchema,
+  },
+  staffListSegments: {
+    method: 'GET',
+    path: '/staff/segments',
+    summary: '本品牌保存的人群',
+    auth: 'staff',
+    roles: MARKETING,
+    response: z.array(segmentSchema),
+  },
+  staffGetSegment: {
+    method: 'GET',
+    path: '/staff/segments/:id',
+    summary: '人群详情与当前人数',
+    auth: 'staff',
+    roles: MARKETING,
+    response: segmentWithCountSchema,
+  },
+  staffUpdateSegment: {
+    method: 'PUT',
+    path: '/staff/segments/:id',
+    summary: '修改人群的名称与筛选条件（带读取时的 version，被他人改过则 409；记入审计日志）',
+    auth: 'staff',
+    roles: MARKETING,
+    body: updateSegmentRequestSchema,
+    response: segmentSchema,
   },
 } as const satisfies Record<string, ApiRoute>;
 

@@ -1,0 +1,3 @@
+import { describeSegmentsJourney } from './segments-journey';
+
+describeSegmentsJourney('sqlite');
