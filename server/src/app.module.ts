@@ -4,6 +4,7 @@ import { AccessGuard } from './access/access.guard';
 import { AccessModule } from './access/access.module';
 import { AuthModule } from './auth/auth.module';
 import { BirthdaysModule } from './birthdays/birthdays.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { CheckinModule } from './checkin/checkin.module';
 import { Clock } from './common/clock';
 import type { AppConfig } from './config/app-config';
@@ -56,6 +57,7 @@ export class AppModule {
         NotificationsModule,
         SmsModule,
         SegmentsModule,
+        CampaignsModule,
         DocsModule,
         PlatformModule,
       ],

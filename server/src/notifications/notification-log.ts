@@ -27,7 +27,8 @@ export class NotificationLog {
   constructor(private readonly uow: UnitOfWork) {}
 
   async list(actor: StaffActor, query: StaffNotificationsQuery): Promise<StaffNotifications> {
-    const where = ['brand_id = ?'];
+    // Campaign messages are the campaign's (its progress counts them); this log is of the notices of NOTIFICATION_KINDS.
+    const where = ['brand_id = ?', "kind <> 'campaign'"];
     const params: unknown[] = [actor.brandId];
     if (query.memberId) {
       where.push('member_id = ?');

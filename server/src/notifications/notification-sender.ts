@@ -1,6 +1,15 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { chinaDate, notificationPage, templateData, type MessageSettingsBody, type NotificationChannel, type NotificationPayload, type TemplateValues } from '@wemember/shared';
+import {
+  chinaDate,
+  notificationPage,
+  templateData,
+  type CampaignMessagePayload,
+  type MessageSettingsBody,
+  type NotificationChannel,
+  type NotificationPayload,
+  type TemplateValues,
+} from '@wemember/shared';
 import type { Queue } from 'bull';
 import { Clock } from '../common/clock';
 import { dbTime, execute, fromDbTime, toInt } from '../database/sql';
@@ -28,6 +37,10 @@ const RETRY_BASE_MS = 30_000;
  */
 const STALE_CLAIM_MS = 5 * 60_000;
 const DUE_BATCH = 200;
+/** A campaign message found while its campaign is paused waits this long before it is looked at again (resume brings it forward). */
+const PAUSED_RECHECK_MS = 60 * 60_000;
+/** The mini-program page a campaign message opens: the card, where the member finds what they were given. */
+const CAMPAIGN_PAGE = 'pages/card/index';
 
 interface NotificationRow {
   id: string;
@@ -125,6 +138,10 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     if (fromDbTime(row.not_before).getTime() > now.getTime()) return 'skipped';
     const settings = await this.settings.settings(row.brand_id);
 
+    if (row.kind === 'campaign') {
+      const held = await this.campaignHold(row, now);
+      if (held) return held;
+    }
     if ((await disabledKinds(this.uow.reader, row.member_id)).has(row.kind)) {
       return (await this.finishPending(id, 'disabled', now)) ? 'disabled' : 'skipped';
     }
@@ -157,9 +174,89 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     return outcome;
   }
 
+  /**
+   * A campaign message waits while its campaign is paused (until resume brings it forward) and is
+   * not sent at all once the campaign is cancelled (recorded as disabled). Null: go on.
+   */
+  private async campaignHold(row: NotificationRow, now: Date): Promise<SendOutcome | null> {
+    const payload = JSON.parse(row.payload) as CampaignMessagePayload;
+    const [campaign] = (await this.uow.reader.query('SELECT status FROM campaigns WHERE id = ?', [payload.campaignId])) as { status: string }[];
+    if (!campaign || campaign.status === 'cancelled') return (await this.finishPending(row.id, 'disabled', now)) ? 'disabled' : 'skipped';
+    if (campaign.status === 'paused') {
+      await this.transition(row.id, 'pending', { not_before: dbTime(new Date(now.getTime() + PAUSED_RECHECK_MS)) }, now);
+      return 'deferred';
+    }
+    return null;
+  }
+
+  /**
+   * A campaign message goes out on the campaign's channel only, with its own template and the data
+   * resolved when the run reached the member: no official account follow (or no subscribe credit)
+   * is unreachable, not a fall-back to the other channel.
+   */
+  private async sendCampaign(row: NotificationRow, payload: CampaignMessagePayload, now: Date): Promise<SendOutcome> {
+    const data = payload.data;
+    if (payload.channel === 'official_account') {
+      const openid = this.official.enabled ? await this.followers.oaOpenidOf(row.member_id) : null;
+      if (!openid) return this.finish(row.id, 'unreachable', now, null);
+      try {
+        const msgid = await this.official.sendTemplate({
+          touser: openid,
+          templateId: payload.templateId,
+          data,
+          miniprogram: { appid: this.miniProgram.appid, pagepath: CAMPAIGN_PAGE },
+          clientMsgId: row.id,
+        });
+        return this.sent(row.id, { channel: 'official_account', templateId: payload.templateId, data, msgid }, now);
+      } catch (error) {
+        const refusal = asRefusal(error);
+        if (refusal.errcode === 43004) {
+          await this.uow.transaction((m) => execute(m, 'UPDATE oa_followers SET following = 0, updated_at = ? WHERE appid = ? AND openid = ?', [dbTime(now), this.official.appid, openid]));
+          return this.finish(row.id, 'unreachable', now, refusal);
+        }
+        if (refusal.errcode === 45009) await this.pauseCampaign(payload.campaignId, now);
+        return this.refused(row, refusal, now);
+      }
+    }
+    if (!(await this.takeCredit(row.member_id, payload.templateId, now))) return this.finish(row.id, 'unreachable', now, null);
+    const openid = await this.miniProgramOpenid(row.member_id);
+    if (!openid) {
+      await this.giveCreditBack(row.member_id, payload.templateId, now);
+      return this.finish(row.id, 'unreachable', now, null);
+    }
+    try {
+      await this.miniProgram.sendSubscribeMessage({ touser: openid, templateId: payload.templateId, page: CAMPAIGN_PAGE, data });
+      return this.sent(row.id, { channel: 'subscribe', templateId: payload.templateId, data, msgid: null }, now);
+    } catch (error) {
+      const failure = asRefusal(error);
+      if (failure.errcode === 43101) {
+        await this.uow.transaction((m) =>
+          execute(m, 'UPDATE subscribe_credits SET credits = 0, updated_at = ? WHERE member_id = ? AND template_id = ?', [dbTime(now), row.member_id, payload.templateId]),
+        );
+        return this.finish(row.id, 'unreachable', now, failure);
+      }
+      await this.giveCreditBack(row.member_id, payload.templateId, now);
+      if (failure.errcode === 45009) await this.pauseCampaign(payload.campaignId, now);
+      return this.refused(row, failure, now);
+    }
+  }
+
+  /** WeChat's daily quota is spent (45009): the campaign pauses and says so; its held messages go out when it is resumed. */
+  private async pauseCampaign(campaignId: string, now: Date): Promise<void> {
+    await this.uow.transaction((m) =>
+      execute(m, "UPDATE campaigns SET status = 'paused', paused_reason = ?, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')", [
+        '微信今日发送额度已用完（45009），活动已暂停，请明天继续',
+        dbTime(now),
+        campaignId,
+      ]),
+    );
+  }
+
   /** The channel that reaches the member (official account first, then a subscribe credit), and the outcome recorded. */
   private async send(row: NotificationRow, settings: MessageSettingsBody, now: Date): Promise<SendOutcome> {
-    const payload = JSON.parse(row.payload) as NotificationPayload;
+    const parsed = JSON.parse(row.payload) as NotificationPayload | CampaignMessagePayload;
+    if (parsed.kind === 'campaign') return this.sendCampaign(row, parsed, now);
+    const payload = parsed;
     const template = templateOf(settings, payload.kind);
     const data = templateData(payload);
     const page = notificationPage(payload.kind);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NotificationPayload } from '@wemember/shared';
+import type { CampaignMessagePayload, NotificationPayload } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { dbTime, insertOnce } from '../database/sql';
 import { afterCommit, type UnitOfWork } from '../database/unit-of-work';
@@ -12,7 +12,7 @@ export interface NotificationInput {
    * `points:<orderId>`, `coupon:<grantKey>`, `birthday:<memberId>:<year>`. Unique per brand.
    */
   dedupeKey: string;
-  payload: NotificationPayload;
+  payload: NotificationPayload | CampaignMessagePayload;
   at: Date;
 }
 

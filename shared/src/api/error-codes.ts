@@ -131,6 +131,10 @@ export const API_ERRORS = {
   SMS_CALLBACK_TOKEN_INVALID: { status: 401, message: '短信回调地址的令牌不正确' },
   SEGMENT_NOT_FOUND: { status: 404, message: '未找到该人群' },
   SEGMENT_CONFLICT: { status: 409, message: '该人群已被他人修改，请刷新后再改' },
+  CAMPAIGN_NOT_FOUND: { status: 404, message: '未找到该营销活动' },
+  CAMPAIGN_CONFLICT: { status: 409, message: '该营销活动已被他人修改，请刷新后再改' },
+  CAMPAIGN_NOT_DRAFT: { status: 409, message: '活动已启动，不能再修改' },
+  CAMPAIGN_STATE: { status: 409, message: '活动当前状态不能进行此操作' },
 
   STAFF_LOGIN_FAILED: { status: 401, message: '账号或密码错误' },
   STAFF_DISABLED: { status: 403, message: '账号已停用，请联系管理员' },

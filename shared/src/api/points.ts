@@ -3,7 +3,7 @@ import { loyaltyRulesSchema } from '../domain/loyalty-rules';
 import { TIER_CODES } from '../domain/tiers';
 
 /** Why a ledger row exists. Rows are never changed: a correction is a new row. */
-export const POINT_ENTRY_KINDS = ['earn', 'redeem', 'refund_reverse', 'refund_return', 'expire', 'adjust', 'welcome', 'exchange', 'checkin', 'checkin_makeup'] as const;
+export const POINT_ENTRY_KINDS = ['earn', 'redeem', 'refund_reverse', 'refund_return', 'expire', 'adjust', 'welcome', 'exchange', 'checkin', 'checkin_makeup', 'campaign'] as const;
 export type PointEntryKind = (typeof POINT_ENTRY_KINDS)[number];
 
 export const POINT_ENTRY_NAMES: Record<PointEntryKind, string> = {
@@ -17,6 +17,7 @@ export const POINT_ENTRY_NAMES: Record<PointEntryKind, string> = {
   exchange: '积分兑换',
   checkin: '签到',
   checkin_makeup: '补签',
+  campaign: '活动赠送',
 };
 
 export const pointEntrySchema = z.object({

@@ -13,7 +13,7 @@ export const COUPON_TYPES = ['cash', 'percent', 'gift'] as const;
 export type CouponType = (typeof COUPON_TYPES)[number];
 
 /** Where an issued coupon came from. */
-export const COUPON_SOURCES = ['claim', 'exchange', 'welcome', 'tier_pack', 'grant', 'checkin', 'birthday', 'member_day'] as const;
+export const COUPON_SOURCES = ['claim', 'exchange', 'welcome', 'tier_pack', 'grant', 'checkin', 'birthday', 'member_day', 'campaign'] as const;
 export type CouponSource = (typeof COUPON_SOURCES)[number];
 
 export const COUPON_SOURCE_NAMES: Record<CouponSource, string> = {
@@ -25,6 +25,7 @@ export const COUPON_SOURCE_NAMES: Record<CouponSource, string> = {
   checkin: '签到奖励',
   birthday: '生日礼',
   member_day: '会员日礼券',
+  campaign: '营销活动',
 };
 
 /** The terms a coupon carries: copied from its template when issued, so editing the template later changes no issued coupon. */

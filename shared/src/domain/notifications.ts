@@ -63,3 +63,18 @@ export type NotificationPayload =
   | { kind: 'tier_changed'; from: string; to: string; at: string }
   | { kind: 'birthday'; gift: string | null; at: string };
 
+/**
+ * A campaign's message (docs/campaigns.md): not a notice of the member's card, so not one of
+ * NOTIFICATION_KINDS (no member switch, no brand template per kind) — the campaign names the
+ * channel and template, and the data is resolved per member when the run reaches them. It rides
+ * the same outbox, so quiet hours and the per-member daily cap hold across campaigns and notices.
+ */
+export interface CampaignMessagePayload {
+  kind: 'campaign';
+  campaignId: string;
+  runNo: number;
+  channel: NotificationChannel;
+  templateId: string;
+  data: Record<string, { value: string }>;
+}
+

@@ -1,4 +1,6 @@
 import {
+  CAMPAIGN_STATUSES,
+  CAMPAIGN_TRANSITIONS,
   COUPON_STATUSES,
   COUPON_TRANSITIONS,
   ORDER_STATUSES,
@@ -26,6 +28,7 @@ describe('state machines as data', () => {
     ['coupon', COUPON_TRANSITIONS, COUPON_STATUSES],
     ['recharge', RECHARGE_TRANSITIONS, RECHARGE_STATUSES],
     ['recharge refund', RECHARGE_REFUND_TRANSITIONS, RECHARGE_REFUND_STATUSES],
+    ['campaign', CAMPAIGN_TRANSITIONS, CAMPAIGN_STATUSES],
   ];
 
   it.each(machines)('the %s machine lists every status once, and moves only between its statuses', (_, machine, statuses) => {
@@ -129,5 +132,31 @@ describe('the guards', () => {
     const inherited = 'constructor' as (typeof ORDER_STATUSES)[number];
     expect(canTransition(ORDER_TRANSITIONS, inherited, 'refunded')).toBe(false);
     expect(isFinalState(ORDER_TRANSITIONS, inherited)).toBe(false);
+  });
+});
+
+describe('campaigns', () => {
+  it('launch from a draft, run, pause and resume, and end completed or cancelled', () => {
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'draft', 'scheduled')).toBe(true);
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'scheduled', 'running')).toBe(true);
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'running', 'paused')).toBe(true);
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'paused', 'running')).toBe(true);
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'running', 'completed')).toBe(true);
+    // A recurring campaign waits for its next run between runs.
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'running', 'scheduled')).toBe(true);
+    expect(isFinalState(CAMPAIGN_TRANSITIONS, 'completed')).toBe(true);
+    expect(isFinalState(CAMPAIGN_TRANSITIONS, 'cancelled')).toBe(true);
+  });
+
+  it('never run a draft straight away, nor restart a finished campaign', () => {
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'draft', 'running')).toBe(false);
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'completed', 'running')).toBe(false);
+    expect(canTransition(CAMPAIGN_TRANSITIONS, 'cancelled', 'scheduled')).toBe(false);
+    expect(() => assertTransition(CAMPAIGN_TRANSITIONS, 'paused', 'completed')).toThrow(TransitionError);
+  });
+
+  it('name the statuses pause, resume and cancel start from', () => {
+    expect(statesLeadingTo(CAMPAIGN_TRANSITIONS, 'paused')).toEqual(['scheduled', 'running']);
+    expect(statesLeadingTo(CAMPAIGN_TRANSITIONS, 'cancelled')).toEqual(['draft', 'scheduled', 'running', 'paused']);
   });
 });

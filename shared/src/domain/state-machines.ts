@@ -124,3 +124,22 @@ export const RECHARGE_REFUND_TRANSITIONS = {
   succeeded: [],
   failed: [],
 } as const satisfies Transitions<RechargeRefundStatus>;
+
+// Campaigns ----------------------------------------------------------------------------------------
+
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/**
+ * draft → scheduled (launch) → running (its run is due) → completed; a recurring campaign goes back
+ * to scheduled after each run. Running and scheduled pause (a marketer, or WeChat's 45009) and
+ * resume to running; anything not final may be cancelled.
+ */
+export const CAMPAIGN_TRANSITIONS = {
+  draft: ['scheduled', 'cancelled'],
+  scheduled: ['running', 'paused', 'cancelled'],
+  running: ['paused', 'scheduled', 'completed', 'cancelled'],
+  paused: ['running', 'scheduled', 'cancelled'],
+  completed: [],
+  cancelled: [],
+} as const satisfies Transitions<CampaignStatus>;

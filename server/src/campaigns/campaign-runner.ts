@@ -1,0 +1,332 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  TIER_NAMES,
+  campaignActionSchema,
+  campaignArm,
+  campaignScheduleSchema,
+  pointsExpiryDate,
+  resolveMergeFields,
+  segmentFilterSchema,
+  templateValueProblem,
+  type CampaignAction,
+  type CampaignMessagePayload,
+  type CampaignSchedule,
+} from '@wemember/shared';
+import type { Queue } from 'bull';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { CouponGrants } from '../coupons/coupon-grants';
+import { CouponTemplates } from '../coupons/coupon-templates.service';
+import { dbTime, execute, fromDbTime, insertOnce, toInt } from '../database/sql';
+import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
+import { lockMember, type LockedMember } from '../ledger/member-lock';
+import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
+import { enqueueNotification } from '../notifications/outbox';
+import { PointsLedger } from '../points/points-ledger';
+import { SegmentsService } from '../segments/segments.service';
+import { runNoOf, nextRunAt } from './campaign-schedule';
+
+export const CAMPAIGNS_QUEUE = 'campaigns';
+
+/** A job of the campaigns queue: `due` looks for runs due; `batch` does the next batch of one run. */
+export interface CampaignJob {
+  campaignId?: string;
+  runNo?: number;
+}
+
+/** Members per batch: one keyset page of the segment, each member one short transaction. */
+export const CAMPAIGN_BATCH = 200;
+
+const KEEP = { removeOnComplete: 100, removeOnFail: 500 };
+
+interface RunCampaign {
+  id: string;
+  brandId: string;
+  segmentId: string;
+  actions: CampaignAction[];
+  schedule: CampaignSchedule;
+  holdoutPercent: number;
+  status: string;
+}
+
+export type BatchOutcome = 'batch' | 'done' | 'stopped';
+
+/**
+ * Runs campaigns on Bull (docs/campaigns.md). The schedule check claims a due run with a checked
+ * UPDATE (scheduled → running) and a unique (campaign, run_no) row, so a run starts once however
+ * many instances check and however late. A run then walks the segment in keyset batches, each a
+ * job: the batch re-reads the status (a pause or cancel stops the next batch), records each
+ * member's arm, and gives a treated member the actions under keys `campaign:<id>:<run>:<member>:
+ * <action>[:<n>]` in one transaction under the member's lock — so a batch done twice (Bull's
+ * at-least-once, a worker dying, two instances) finds the keys and gives nothing twice. The cursor
+ * moves with a conditional UPDATE from the cursor the batch started at.
+ */
+@Injectable()
+export class CampaignRunner {
+  private readonly logger = new Logger('CampaignRunner');
+
+  constructor(
+    @InjectQueue(CAMPAIGNS_QUEUE) readonly queue: Queue<CampaignJob>,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly segments: SegmentsService,
+    private readonly templates: CouponTemplates,
+    private readonly grants: CouponGrants,
+    private readonly points: PointsLedger,
+    private readonly loyalty: LoyaltySettingsService,
+  ) {}
+
+  /** Queues a schedule check for `at`; a lost job is caught by the repeatable check. */
+  async kickDue(at: Date): Promise<void> {
+    const delay = Math.max(0, at.getTime() - this.clock.nowMs());
+    await this.queue.add('due', {}, { ...KEEP, delay }).catch((error: Error) => this.logger.warn(`queueing the campaign check: ${error.message}`));
+  }
+
+  /** Every scheduled campaign whose run is due starts it (a run missed while the server was down starts now, once). */
+  async runDue(): Promise<number> {
+    const now = this.clock.now();
+    const due = (await this.uow.reader.query("SELECT id FROM campaigns WHERE status = 'scheduled' AND next_run_at <= ? ORDER BY next_run_at, id LIMIT 100", [dbTime(now)])) as {
+      id: string;
+    }[];
+    let started = 0;
+    for (const { id } of due) if (await this.start(id, now)) started += 1;
+    return started;
+  }
+
+  /** Claims the campaign's due run: scheduled → running and the (campaign, run_no) row, in one transaction. */
+  async start(campaignId: string, now: Date): Promise<boolean> {
+    const [row] = (await this.uow.reader.query('SELECT schedule, next_run_at FROM campaigns WHERE id = ?', [campaignId])) as { schedule: string; next_run_at: Date | string | null }[];
+    if (!row?.next_run_at) return false;
+    const dueAt = fromDbTime(row.next_run_at);
+    const runNo = runNoOf(campaignScheduleSchema.parse(JSON.parse(row.schedule)), dueAt);
+    const claimed = await this.uow
+      .transaction(async (m) => {
+        const moved = await execute(m, "UPDATE campaigns SET status = 'running', updated_at = ? WHERE id = ? AND status = 'scheduled' AND next_run_at = ?", [
+          dbTime(now),
+          campaignId,
+          dbTime(dueAt),
+        ]);
+        if (moved !== 1) return false;
+        await m.query("INSERT INTO campaign_runs (campaign_id, run_no, status, cursor_member_id, started_at, finished_at) VALUES (?, ?, 'running', NULL, ?, NULL)", [
+          campaignId,
+          runNo,
+          dbTime(now),
+        ]);
+        return true;
+      })
+      .catch((error: unknown) => {
+        // The run was claimed before (the due time was reset to one already run): nothing to start.
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      });
+    if (claimed) await this.kickBatch(campaignId, runNo, null);
+    return claimed;
+  }
+
+  /** Resumes a paused campaign: back to its unfinished run, else to waiting for its next one. */
+  async resume(brandId: string, campaignId: string, audit: (to: 'running' | 'scheduled', m: EntityManager) => Promise<void>): Promise<void> {
+    const [open] = (await this.uow.reader.query("SELECT run_no, cursor_member_id FROM campaign_runs WHERE campaign_id = ? AND status = 'running'", [campaignId])) as {
+      run_no: unknown;
+      cursor_member_id: string | null;
+    }[];
+    const to = open ? 'running' : 'scheduled';
+    const now = this.clock.now();
+    await this.uow.transaction(async (m) => {
+      const moved = await execute(m, "UPDATE campaigns SET status = ?, paused_reason = NULL, updated_at = ? WHERE id = ? AND brand_id = ? AND status = 'paused'", [
+        to,
+        dbTime(now),
+        campaignId,
+        brandId,
+      ]);
+      if (moved !== 1) throw new DomainError('CAMPAIGN_STATE', '只有已暂停的活动可以继续');
+      // Messages held while paused go out again from now (a 45009 pause: the marketer resumes the next day).
+      await execute(m, "UPDATE notifications SET not_before = ?, updated_at = ? WHERE brand_id = ? AND kind = 'campaign' AND status = 'pending' AND dedupe_key LIKE ?", [
+        dbTime(now),
+        dbTime(now),
+        brandId,
+        `campaign:${campaignId}:%`,
+      ]);
+      await audit(to, m);
+    });
+    if (open) await this.kickBatch(campaignId, toInt(open.run_no), open.cursor_member_id);
+    else await this.kickDue(now);
+  }
+
+  async kickBatch(campaignId: string, runNo: number, cursor: string | null): Promise<void> {
+    await this.queue
+      .add('batch', { campaignId, runNo }, { ...KEEP, jobId: `campaign:${campaignId}:${runNo}:${cursor ?? 'start'}` })
+      .catch((error: Error) => this.logger.warn(`queueing campaign ${campaignId} run ${runNo}: ${error.message} (the check re-queues running runs)`));
+  }
+
+  /** Re-queues the next batch of every running run: a batch job lost with Redis is found again. */
+  async requeueRunning(): Promise<void> {
+    const runs = (await this.uow.reader.query(
+      "SELECT r.campaign_id, r.run_no, r.cursor_member_id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.status = 'running' AND c.status = 'running'",
+      [],
+    )) as { campaign_id: string; run_no: unknown; cursor_member_id: string | null }[];
+    for (const r of runs) await this.kickBatch(r.campaign_id, toInt(r.run_no), r.cursor_member_id);
+  }
+
+  /**
+   * The next batch of one run, from its cursor. Idempotent: a batch repeated gives nothing twice,
+   * and only the first to finish moves the cursor on. 'stopped' when the campaign is not running
+   * (paused or cancelled), 'done' when the audience is exhausted and the run closed.
+   */
+  async runBatch(campaignId: string, runNo: number): Promise<BatchOutcome> {
+    const campaign = await this.campaign(campaignId);
+    if (!campaign || campaign.status !== 'running') return 'stopped';
+    const [run] = (await this.uow.reader.query('SELECT status, cursor_member_id FROM campaign_runs WHERE campaign_id = ? AND run_no = ?', [campaignId, runNo])) as {
+      status: string;
+      cursor_member_id: string | null;
+    }[];
+    if (!run || run.status !== 'running') return 'done';
+    const [segment] = (await this.uow.reader.query('SELECT filter FROM segments WHERE id = ? AND brand_id = ?', [campaign.segmentId, campaign.brandId])) as { filter: string }[];
+    // Campaigns reach only members marketing may reach, whatever the segment says.
+    const filter = { ...segmentFilterSchema.parse(segment ? JSON.parse(segment.filter) : {}), marketingAllowed: true };
+    const ids = segment ? await this.segments.segmentMembers(campaign.brandId, filter, run.cursor_member_id, CAMPAIGN_BATCH) : [];
+    if (ids.length === 0) {
+      await this.finishRun(campaign, runNo);
+      return 'done';
+    }
+    const now = this.clock.now();
+    for (const memberId of ids) await this.member(campaign, runNo, memberId, now);
+    const last = ids[ids.length - 1];
+    const moved = await this.uow.transaction((m) =>
+      execute(
+        m,
+        `UPDATE campaign_runs SET cursor_member_id = ? WHERE campaign_id = ? AND run_no = ? AND status = 'running' AND ${run.cursor_member_id === null ? 'cursor_member_id IS NULL' : 'cursor_member_id = ?'}`,
+        [last, campaignId, runNo, ...(run.cursor_member_id === null ? [] : [run.cursor_member_id])],
+      ),
+    );
+    if (moved === 1) await this.kickBatch(campaignId, runNo, last);
+    return 'batch';
+  }
+
+  /** Runs batches until the run is done or stopped: what tests and a console "run now" drive. */
+  async runToEnd(campaignId: string, runNo: number, maxBatches = 10_000): Promise<BatchOutcome> {
+    for (let i = 0; i < maxBatches; i++) {
+      const outcome = await this.runBatch(campaignId, runNo);
+      if (outcome !== 'batch') return outcome;
+    }
+    return 'batch';
+  }
+
+  /** The run is done; a recurring campaign waits for its next month, any other is completed. */
+  private async finishRun(campaign: RunCampaign, runNo: number): Promise<void> {
+    const now = this.clock.now();
+    await this.uow.transaction(async (m) => {
+      const closed = await execute(m, "UPDATE campaign_runs SET status = 'done', finished_at = ? WHERE campaign_id = ? AND run_no = ? AND status = 'running'", [
+        dbTime(now),
+        campaign.id,
+        runNo,
+      ]);
+      if (closed !== 1) return;
+      const next = campaign.schedule.type === 'monthly' ? nextRunAt(campaign.schedule, new Date(now.getTime() + 60_000), 1) : null;
+      await execute(m, "UPDATE campaigns SET status = ?, next_run_at = ?, updated_at = ? WHERE id = ? AND status = 'running'", [
+        next ? 'scheduled' : 'completed',
+        next ? dbTime(next) : null,
+        dbTime(now),
+        campaign.id,
+      ]);
+    });
+  }
+
+  /** One member of one run: the arm recorded, and a treated member's actions, each once by its key. */
+  private async member(campaign: RunCampaign, runNo: number, memberId: string, now: Date): Promise<void> {
+    const arm = campaignArm(campaign.id, runNo, memberId, campaign.holdoutPercent);
+    await this.uow.transaction((m) => insertOnce(m, 'campaign_members', { campaign_id: campaign.id, run_no: runNo, member_id: memberId, arm, created_at: dbTime(now) }));
+    if (arm === 'holdout') return;
+    try {
+      await this.treat(campaign, runNo, memberId, now);
+    } catch (error) {
+      // Another instance treated the member at the same moment and won the key: it is done.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+
+  private async treat(campaign: RunCampaign, runNo: number, memberId: string, now: Date): Promise<void> {
+    const rules = await this.loyalty.rules(campaign.brandId);
+    await this.uow.transaction(async (m) => {
+      const member = await lockMember(m, memberId);
+      // A card frozen or closed since the segment was read takes nothing.
+      if (!member || member.status !== 'active' || member.brandId !== campaign.brandId) return;
+      for (const [index, action] of campaign.actions.entries()) {
+        const key = `campaign:${campaign.id}:${runNo}:${member.id}:${index}`;
+        if (action.type === 'coupon') await this.grantCoupons(m, campaign, member, action, key, now);
+        if (action.type === 'points') {
+          const [done] = (await m.query('SELECT id FROM ledger_entries WHERE business_key = ?', [key])) as unknown[];
+          if (done) continue;
+          const account = await this.points.account(m, member);
+          await this.points.credit(m, account, action.points, { kind: 'campaign', key, reason: action.reason, sourceType: 'campaign', sourceId: campaign.id, at: now }, pointsExpiryDate(rules, now));
+        }
+        if (action.type === 'message') await this.message(m, campaign, runNo, member, action, key, now);
+      }
+    });
+  }
+
+  /** quantity coupons, the n-th keyed `<key>:<n>`; each new one spends the budget with `spent + 1 <= max` first. */
+  private async grantCoupons(m: EntityManager, campaign: RunCampaign, member: LockedMember, action: Extract<CampaignAction, { type: 'coupon' }>, key: string, now: Date): Promise<void> {
+    const template = await this.templates.template(campaign.brandId, action.templateId, m).catch((error: unknown) => {
+      if (error instanceof DomainError) return null;
+      throw error;
+    });
+    if (!template) return;
+    for (let n = 1; n <= action.quantity; n++) {
+      const grantKey = `${key}:${n}`;
+      const [held] = (await m.query('SELECT id FROM coupons WHERE grant_key = ?', [grantKey])) as unknown[];
+      if (held) continue;
+      const spent = await execute(m, 'UPDATE campaigns SET coupons_spent = coupons_spent + 1 WHERE id = ? AND (max_coupons IS NULL OR coupons_spent + 1 <= max_coupons)', [campaign.id]);
+      if (spent !== 1) return; // the budget is spent: no more coupons from this campaign
+      try {
+        await this.grants.grantIn(m, { template, member, key: grantKey, source: 'campaign', at: now });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        // Out of stock or past its dates: the issuer wrote nothing, give the budget back and go on.
+        await execute(m, 'UPDATE campaigns SET coupons_spent = coupons_spent - 1 WHERE id = ?', [campaign.id]);
+        this.logger.warn(`campaign ${campaign.id}: coupon ${action.templateId} for ${member.id} skipped: ${error.code}`);
+        return;
+      }
+    }
+  }
+
+  /** The message as an outbox notification keyed like the grants, its data resolved for this member now. */
+  private async message(m: EntityManager, campaign: RunCampaign, runNo: number, member: LockedMember, action: Extract<CampaignAction, { type: 'message' }>, key: string, now: Date): Promise<void> {
+    const [balance] = (await m.query("SELECT balance FROM ledger_accounts WHERE member_id = ? AND kind = 'points'", [member.id])) as { balance: unknown }[];
+    const fields = { memberNo: member.memberNo, points: String(toInt(balance?.balance ?? 0)), tierName: TIER_NAMES[member.tier] };
+    const data: CampaignMessagePayload['data'] = {};
+    for (const [name, template] of Object.entries(action.data)) {
+      const value = resolveMergeFields(template, fields);
+      if (templateValueProblem(name, value)) {
+        this.logger.warn(`campaign ${campaign.id}: ${name} does not fit for member ${member.id}, message skipped`);
+        return;
+      }
+      data[name] = { value };
+    }
+    const payload: CampaignMessagePayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: action.channel, templateId: action.templateId, data };
+    await enqueueNotification(m, { brandId: campaign.brandId, memberId: member.id, dedupeKey: key, payload, at: now });
+  }
+
+  private async campaign(id: string): Promise<RunCampaign | null> {
+    const [row] = (await this.uow.reader.query('SELECT id, brand_id, segment_id, actions, schedule, holdout_percent, status FROM campaigns WHERE id = ?', [id])) as {
+      id: string;
+      brand_id: string;
+      segment_id: string;
+      actions: string;
+      schedule: string;
+      holdout_percent: unknown;
+      status: string;
+    }[];
+    if (!row) return null;
+    return {
+      id: row.id,
+      brandId: row.brand_id,
+      segmentId: row.segment_id,
+      actions: (JSON.parse(row.actions) as unknown[]).map((a) => campaignActionSchema.parse(a)),
+      schedule: campaignScheduleSchema.parse(JSON.parse(row.schedule)),
+      holdoutPercent: toInt(row.holdout_percent),
+      status: row.status,
+    };
+  }
+}
