@@ -66,6 +66,8 @@ export type BatchOutcome = 'batch' | 'done' | 'stopped';
 @Injectable()
 export class CampaignRunner {
   private readonly logger = new Logger('CampaignRunner');
+  /** Members per batch (tests make it small to stop a run between batches). */
+  batchSize = CAMPAIGN_BATCH;
 
   constructor(
     @InjectQueue(CAMPAIGNS_QUEUE) readonly queue: Queue<CampaignJob>,
@@ -185,7 +187,7 @@ export class CampaignRunner {
     const [segment] = (await this.uow.reader.query('SELECT filter FROM segments WHERE id = ? AND brand_id = ?', [campaign.segmentId, campaign.brandId])) as { filter: string }[];
     // Campaigns reach only members marketing may reach, whatever the segment says.
     const filter = { ...segmentFilterSchema.parse(segment ? JSON.parse(segment.filter) : {}), marketingAllowed: true };
-    const ids = segment ? await this.segments.segmentMembers(campaign.brandId, filter, run.cursor_member_id, CAMPAIGN_BATCH) : [];
+    const ids = segment ? await this.segments.segmentMembers(campaign.brandId, filter, run.cursor_member_id, this.batchSize) : [];
     if (ids.length === 0) {
       await this.finishRun(campaign, runNo);
       return 'done';
