@@ -88,6 +88,16 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
   /** Brand A's saved segment, and an HQ admin of brand A who reads its version before each update. */
   let segmentId: string;
   let adminA: string;
+  /** Brand A's campaigns: a draft to edit, and one for each move (due in 2099, so none runs during the matrix). */
+  const campaigns = { draft: '', toLaunch: '', toPause: '', toResume: '', toCancel: '', otherSegment: '' };
+  const campaignNotFound = { status: 404, code: 'CAMPAIGN_NOT_FOUND' };
+  const campaignBody = () => ({
+    name: '矩阵活动',
+    segmentId,
+    holdoutPercent: 10,
+    schedule: { type: 'at', at: '2099-01-01T10:00:00+08:00' },
+    actions: [{ type: 'points', points: 1, reason: '权限矩阵测试' }],
+  });
   /** Brand A's coupon template, the matrix member's coupon, and a coupon granted to them for revoking. */
   let templateId: string;
   let couponId: string;
@@ -329,6 +339,25 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
       },
       outside: () => ({ status: 404, code: 'SEGMENT_NOT_FOUND' }),
     },
+    // Each brand's admin names a segment of their own brand (another brand's segment is a 400 naming segmentId).
+    staffCreateCampaign: { touches: 'brand', sample: async (c) => ({ body: { ...campaignBody(), segmentId: c.brandA ? segmentId : campaigns.otherSegment } }) },
+    staffListCampaigns: { touches: 'brand', sample: async () => ({}), leaks: { ids: () => [campaigns.draft], hiddenFrom: (c) => !c.brandA } },
+    // Brand A's campaigns: another brand finds none (404). Each move is made by the first allowed caller; the next ones find it moved (409).
+    staffGetCampaign: { touches: 'member', sample: async () => ({ params: { id: campaigns.draft } }), outside: () => campaignNotFound },
+    staffUpdateCampaign: {
+      touches: 'member',
+      sample: async () => {
+        const current = await stack.api('GET', `/staff/campaigns/${campaigns.draft}`, { token: adminA });
+        return { params: { id: campaigns.draft }, body: { ...campaignBody(), name: '矩阵活动（改）', version: current.body.version } };
+      },
+      outside: () => campaignNotFound,
+    },
+    staffLaunchCampaign: { touches: 'member', sample: async () => ({ params: { id: campaigns.toLaunch } }), alsoOk: [409], outside: () => campaignNotFound },
+    staffPauseCampaign: { touches: 'member', sample: async () => ({ params: { id: campaigns.toPause } }), alsoOk: [409], outside: () => campaignNotFound },
+    staffResumeCampaign: { touches: 'member', sample: async () => ({ params: { id: campaigns.toResume } }), alsoOk: [409], outside: () => campaignNotFound },
+    staffCancelCampaign: { touches: 'member', sample: async () => ({ params: { id: campaigns.toCancel } }), alsoOk: [409], outside: () => campaignNotFound },
+    staffCampaignProgress: { touches: 'member', sample: async () => ({ params: { id: campaigns.toPause } }), outside: () => campaignNotFound },
+    staffCampaignResults: { touches: 'member', sample: async () => ({ params: { id: campaigns.toPause }, query: { days: '7' } }), outside: () => campaignNotFound },
   };
 
   beforeAll(async () => {
@@ -344,6 +373,11 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     const admin = await stack.staffToken('admin');
     adminA = admin;
     segmentId = (await stack.api('POST', '/staff/segments', { token: admin, body: { name: '矩阵人群', filter: { stages: ['active'] } } })).body.id;
+    for (const name of ['draft', 'toLaunch', 'toPause', 'toResume', 'toCancel'] as const) {
+      campaigns[name] = (await stack.api('POST', '/staff/campaigns', { token: admin, body: campaignBody() })).body.id;
+    }
+    for (const id of [campaigns.toPause, campaigns.toResume]) await stack.api('POST', `/staff/campaigns/${id}/launch`, { token: admin });
+    await stack.api('POST', `/staff/campaigns/${campaigns.toResume}/pause`, { token: admin });
     const key = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: 'POS 1' } });
     const revoked = await stack.api('POST', `/staff/stores/${storeA().id}/api-keys`, { token: admin, body: { label: 'POS 旧' } });
     await stack.api('DELETE', `/staff/stores/${storeA().id}/api-keys/${revoked.body.id}`, { token: admin });
@@ -352,6 +386,7 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
 
     otherBrand = await setUpBrand(stack.db, demoBrandPlan(`wxother${randomUUID().slice(0, 8)}`, STAFF_PASSWORD, `${stack.usernamePrefix}other-`));
     const otherLogin = await stack.api('POST', '/staff/auth/login', { body: { username: `${stack.usernamePrefix}other-admin`, password: STAFF_PASSWORD } });
+    campaigns.otherSegment = (await stack.api('POST', '/staff/segments', { token: otherLogin.body.token, body: { name: '他牌人群', filter: {} } })).body.id;
     const south = stack.chain.regions.find((r) => r.name === '华南区')!;
     const unjoined = await stack.login();
 

@@ -289,6 +289,20 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
   let rows: BrandRows;
   let member: TestMember;
   let segmentId: string;
+  /** A draft campaign and a launched one (due in 2099, so it never runs during the fuzz). */
+  const campaigns = { draft: '', launched: '' };
+  const campaignBody = () => ({
+    name: '模糊测试活动',
+    segmentId,
+    holdoutPercent: 10,
+    maxCoupons: 100,
+    schedule: { type: 'at', at: '2099-01-01T10:00:00+08:00' },
+    actions: [
+      { type: 'coupon', templateId, quantity: 1 },
+      { type: 'points', points: 10, reason: '模糊测试' },
+      { type: 'message', channel: 'subscribe', templateId: 'sub-fuzz', data: { thing1: '会员{memberNo}', number2: '{points}' } },
+    ],
+  });
   let orderId: string;
   let spareKeyId: string;
   /** A coupon template of the brand, and a coupon of the fuzz member's. */
@@ -461,6 +475,19 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
       const current = await stack.api('GET', `/staff/segments/${segmentId}`, { token: till.adminToken });
       return { params: { id: segmentId }, body: { name: '模糊测试人群', filter: { tiers: ['silver'], hasSubscribeCredits: false }, version: current.body.version } };
     },
+    staffCreateCampaign: async () => ({ body: campaignBody() }),
+    staffListCampaigns: async () => ({}),
+    staffGetCampaign: async () => ({ params: { id: campaigns.draft } }),
+    staffUpdateCampaign: async () => {
+      const current = await stack.api('GET', `/staff/campaigns/${campaigns.draft}`, { token: till.adminToken });
+      return { params: { id: campaigns.draft }, body: { ...campaignBody(), version: current.body.version } };
+    },
+    staffLaunchCampaign: async () => ({ params: { id: campaigns.draft } }),
+    staffPauseCampaign: async () => ({ params: { id: campaigns.launched } }),
+    staffResumeCampaign: async () => ({ params: { id: campaigns.launched } }),
+    staffCancelCampaign: async () => ({ params: { id: campaigns.launched } }),
+    staffCampaignProgress: async () => ({ params: { id: campaigns.launched } }),
+    staffCampaignResults: async () => ({ params: { id: campaigns.launched }, query: { days: '14' } }),
   };
 
   beforeAll(async () => {
@@ -489,6 +516,9 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     });
     await stack.api('PUT', '/member/avatar', { token: member.token, body: { image: TINY_PNG_BASE64 } });
     templateId = (await createTemplate(stack, till.adminToken, { name: '模糊测试券', stock: 100_000, perMemberLimit: 100, pointsPrice: 1 })).id;
+    campaigns.draft = (await stack.api('POST', '/staff/campaigns', { token: till.adminToken, body: campaignBody() })).body.id;
+    campaigns.launched = (await stack.api('POST', '/staff/campaigns', { token: till.adminToken, body: campaignBody() })).body.id;
+    await stack.api('POST', `/staff/campaigns/${campaigns.launched}/launch`, { token: till.adminToken });
     couponId = (await stack.api('POST', `/coupons/${templateId}/claim`, { token: member.token })).body.id;
     const recharger = Recharger.of(stack, member.token);
     rechargeNo = await recharger.paid('充100元');
