@@ -1,0 +1,393 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { campaignArm, type Campaign, type CampaignProgress, type CouponTemplate, type TierCode } from '@wemember/shared';
+import { CampaignRunner } from '../../server/src/campaigns/campaign-runner';
+import { NotificationSender } from '../../server/src/notifications/notification-sender';
+import { bulkMembers, type BulkMember } from '../support/bulk-members';
+import { createTemplate } from '../support/coupons';
+import { http } from '../support/http';
+import { TestStack } from '../support/stack';
+import { TestTill } from '../support/till';
+
+/** 12:00 in Shanghai: outside the default quiet hours. */
+const NOON = '2026-06-02T04:00:00Z';
+const SUB_TEMPLATE = 'sub-campaign';
+const OA_TEMPLATE = 'oa-campaign';
+
+/** The campaign engine end to end, over HTTP with a real Bull, Redis and the WeChat sandbox, on `database`. */
+export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
+  describe(`campaigns (${database})`, () => {
+    let stack: TestStack;
+    let twin: NestFastifyApplication;
+    let runner: CampaignRunner;
+    let twinRunner: CampaignRunner;
+    let marketer: string;
+    let template: CouponTemplate;
+    /** Each test's audience is its own tier × home store, so the tests' members never meet. */
+    const groups: { tier: TierCode; store: string }[] = [];
+    let nextGroup = 0;
+
+    beforeAll(async () => {
+      stack = await TestStack.start({ database });
+      stack.clock.travelTo(NOON);
+      // SQLite is the single-instance deployment (`npm start`): there the "second instance" is the same one running the batches concurrently.
+      twin = database === 'mysql' ? await stack.twin() : stack.app;
+      runner = stack.app.get(CampaignRunner);
+      twinRunner = twin.get(CampaignRunner);
+      // Bull's workers stay out of the way: the tests drive the runs themselves, batch by batch (one test lets the queue run).
+      await runner.queue.pause(true);
+      if (twinRunner !== runner) await twinRunner.queue.pause(true);
+      marketer = await stack.staffToken('marketer');
+      template = await createTemplate(stack, marketer, { name: '回归礼券', stock: 100_000 });
+      for (const tier of ['normal', 'silver', 'gold', 'diamond'] as const) for (const store of ['HZ001', 'SH001', 'GZ001']) groups.push({ tier, store });
+    }, 120_000);
+    afterAll(async () => {
+      await http('POST', `${stack.sandbox.url}/__sandbox/official-account`, { body: { appid: stack.oaAppid, templateDailyQuota: 1_000_000 } });
+      await stack?.close();
+    });
+
+    /** `count` members who accepted offers (and `withoutConsent` who did not), in a segment of their own. */
+    async function audience(count: number, withoutConsent = 0): Promise<{ segmentId: string; members: BulkMember[]; refused: BulkMember[] }> {
+      const group = groups[nextGroup++];
+      const storeId = stack.store(group.store).id;
+      const members = await bulkMembers(stack, count);
+      const refused = await bulkMembers(stack, withoutConsent);
+      for (const [list, consent] of [
+        [members, 1],
+        [refused, 0],
+      ] as const) {
+        if (list.length === 0) continue;
+        await stack.db.query(`UPDATE members SET tier = ?, join_store_id = ?, marketing_consent = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [
+          group.tier,
+          storeId,
+          consent,
+          ...list.map((m) => m.memberId),
+        ]);
+      }
+      // The segment asks for everyone, consent or not: a campaign still reaches only those who accepted offers.
+      const segment = await stack.api('POST', '/staff/segments', { token: marketer, body: { name: `活动人群${nextGroup}`, filter: { tiers: [group.tier], storeIds: [storeId], marketingAllowed: false } } });
+      expect(segment.status).toBe(201);
+      return { segmentId: segment.body.id, members, refused };
+    }
+
+    async function launched(body: Record<string, unknown>): Promise<Campaign> {
+      const created = await stack.api<Campaign>('POST', '/staff/campaigns', { token: marketer, body: { name: '老客回归', holdoutPercent: 0, schedule: { type: 'now' }, ...body } });
+      expect(created.status).toBe(201);
+      expect(created.body.status).toBe('draft');
+      const launch = await stack.api<Campaign>('POST', `/staff/campaigns/${created.body.id}/launch`, { token: marketer });
+      expect(launch.status).toBe(200);
+      // 'running' when Bull's own worker (the test that lets the queue run) started it before the answer was read.
+      expect(['scheduled', 'running']).toContain(launch.body.status);
+      return launch.body;
+    }
+
+    const progress = async (id: string) => (await stack.api<CampaignProgress>('GET', `/staff/campaigns/${id}/progress`, { token: marketer })).body;
+    const status = async (id: string) => (await stack.api<Campaign>('GET', `/staff/campaigns/${id}`, { token: marketer })).body;
+
+    async function couponsByKey(id: string): Promise<{ member_id: string; grant_key: string }[]> {
+      return stack.db.query('SELECT member_id, grant_key FROM coupons WHERE grant_key LIKE ?', [`campaign:${id}:%`]);
+    }
+
+    async function pointsByKey(id: string): Promise<{ member_id: string; business_key: string; delta: string }[]> {
+      return stack.db.query('SELECT member_id, business_key, delta FROM ledger_entries WHERE business_key LIKE ?', [`campaign:${id}:%`]);
+    }
+
+    /** Runs the sender over whatever is due until nothing is mid-send. */
+    async function settle(): Promise<void> {
+      const sender = stack.app.get(NotificationSender);
+      for (let round = 0; round < 200; round++) {
+        await sender.runDue();
+        const [busy] = await stack.db.query("SELECT COUNT(*) AS n FROM notifications WHERE brand_id = ? AND status IN ('sending') ", [stack.chain.brand.id]);
+        if (Number(busy.n) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error('a notification stayed in sending');
+    }
+
+    it('grants each treated member its coupon and points once, the holdout nothing, members without consent nothing; twice on two instances is still once', async () => {
+      const { segmentId, members, refused } = await audience(50, 3);
+      const campaign = await launched({
+        segmentId,
+        holdoutPercent: 20,
+        actions: [
+          { type: 'coupon', templateId: template.id, quantity: 1 },
+          { type: 'points', points: 88, reason: '老客回归礼' },
+        ],
+      });
+      // Both instances check the schedule and run the batches at once: the run starts once and gives once.
+      expect((await Promise.all([runner.runDue(), twinRunner.runDue()])).reduce((a, b) => a + b, 0)).toBe(1);
+      runner.batchSize = 7;
+      twinRunner.batchSize = 7;
+      const outcomes = await Promise.all([runner.runToEnd(campaign.id, 1), twinRunner.runToEnd(campaign.id, 1)]);
+      expect(outcomes).toEqual(['done', 'done']);
+      // A batch job delivered again after the run: nothing more.
+      expect(await runner.runBatch(campaign.id, 1)).toBe('stopped');
+
+      const holdout = new Set(members.filter((m) => campaignArm(campaign.id, 1, m.memberId, 20) === 'holdout').map((m) => m.memberId));
+      expect(holdout.size).toBeGreaterThan(0);
+      const treated = members.filter((m) => !holdout.has(m.memberId)).map((m) => m.memberId);
+
+      const coupons = await couponsByKey(campaign.id);
+      expect(coupons.map((c) => c.member_id).sort()).toEqual([...treated].sort());
+      expect(new Set(coupons.map((c) => c.grant_key)).size).toBe(coupons.length);
+      const points = await pointsByKey(campaign.id);
+      expect(points.map((p) => p.member_id).sort()).toEqual([...treated].sort());
+      expect(points.every((p) => Number(p.delta) === 88)).toBe(true);
+
+      // The members see it: the coupon in their wallet, the points on their card.
+      const one = members.find((m) => m.memberId === treated[0])!;
+      const mine = await stack.api('GET', '/member/coupons', { token: one.token });
+      expect(mine.body.coupons).toEqual([expect.objectContaining({ name: '回归礼券' })]);
+      const held = members.find((m) => holdout.has(m.memberId))!;
+      expect((await stack.api('GET', '/member/coupons', { token: held.token })).body.coupons).toEqual([]);
+      const none = await stack.db.query(`SELECT COUNT(*) AS n FROM campaign_members WHERE campaign_id = ? AND member_id IN (${refused.map(() => '?').join(', ')})`, [
+        campaign.id,
+        ...refused.map((m) => m.memberId),
+      ]);
+      expect(Number(none[0].n)).toBe(0);
+
+      const view = await progress(campaign.id);
+      expect(view).toMatchObject({ status: 'completed', budgetLeft: null });
+      expect(view.runs).toEqual([
+        expect.objectContaining({ runNo: 1, status: 'done', targeted: 50, holdout: holdout.size, couponsGranted: treated.length, pointsGranted: 88 * treated.length }),
+      ]);
+      // The arms are recorded for the results.
+      const results = await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=7`, { token: marketer });
+      expect(results.status).toBe(200);
+      expect(results.body.arms).toEqual([
+        expect.objectContaining({ arm: 'treated', members: treated.length, purchasers: 0 }),
+        expect.objectContaining({ arm: 'holdout', members: holdout.size, purchasers: 0 }),
+      ]);
+      runner.batchSize = 200;
+      twinRunner.batchSize = 200;
+    });
+
+    it('pause stops further batches, resume finishes the run', async () => {
+      const { segmentId, members } = await audience(20);
+      const campaign = await launched({ segmentId, actions: [{ type: 'points', points: 5, reason: '回归积分' }] });
+      await runner.runDue();
+      runner.batchSize = 8;
+      expect(await runner.runBatch(campaign.id, 1)).toBe('batch');
+      const paused = await stack.api<Campaign>('POST', `/staff/campaigns/${campaign.id}/pause`, { token: marketer });
+      expect(paused.body).toMatchObject({ status: 'paused', pausedReason: '运营人员暂停' });
+      expect(await runner.runBatch(campaign.id, 1)).toBe('stopped');
+      expect(await pointsByKey(campaign.id)).toHaveLength(8);
+      // Paused twice is refused; resumed, the run goes on from where it stopped.
+      expect((await stack.api('POST', `/staff/campaigns/${campaign.id}/pause`, { token: marketer })).status).toBe(409);
+      expect((await stack.api<Campaign>('POST', `/staff/campaigns/${campaign.id}/resume`, { token: marketer })).body.status).toBe('running');
+      expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+      runner.batchSize = 200;
+      const points = await pointsByKey(campaign.id);
+      expect(points.map((p) => p.member_id).sort()).toEqual(members.map((m) => m.memberId).sort());
+      expect((await status(campaign.id)).status).toBe('completed');
+      // A finished campaign is not edited, paused or resumed.
+      expect((await stack.api('POST', `/staff/campaigns/${campaign.id}/resume`, { token: marketer })).status).toBe(409);
+    });
+
+    it('stops granting coupons at the budget', async () => {
+      const { segmentId } = await audience(12);
+      const campaign = await launched({ segmentId, maxCoupons: 10, actions: [{ type: 'coupon', templateId: template.id, quantity: 2 }] });
+      await runner.runDue();
+      expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+      expect(await couponsByKey(campaign.id)).toHaveLength(10);
+      const view = await progress(campaign.id);
+      expect(view.budgetLeft).toBe(0);
+      expect(view.runs[0].couponsGranted).toBe(10);
+    });
+
+    it('runs on the Bull queue by itself once launched', async () => {
+      const { segmentId, members } = await audience(6);
+      await runner.queue.resume(true);
+      try {
+        const campaign = await launched({ segmentId, actions: [{ type: 'points', points: 3, reason: '回归积分' }] });
+        for (let i = 0; i < 400 && (await status(campaign.id)).status !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect((await status(campaign.id)).status).toBe('completed');
+        expect((await pointsByKey(campaign.id)).map((p) => p.member_id).sort()).toEqual(members.map((m) => m.memberId).sort());
+      } finally {
+        await runner.queue.pause(true);
+      }
+    });
+
+    it('a message reaches members with a subscribe credit, with its merge fields resolved; the others are unreachable', async () => {
+      const { segmentId, members } = await audience(4);
+      const [a, b, c] = members;
+      const openids: Record<string, string> = {};
+      for (const m of members) {
+        const [row] = await stack.db.query('SELECT openid FROM wechat_identities WHERE member_id = ?', [m.memberId]);
+        openids[m.memberId] = row.openid;
+      }
+      // The member is asked for the brand's templates only: the campaign uses one the brand registered.
+      const current = (await stack.api('GET', '/staff/settings/messages', { token: marketer })).body;
+      const configured = await stack.api('PUT', '/staff/settings/messages', {
+        token: marketer,
+        body: { templates: [{ kind: 'birthday', officialTemplateId: null, subscribeTemplateId: SUB_TEMPLATE }], quietHours: current.quietHours, dailyCapPerMember: current.dailyCapPerMember, version: current.version },
+      });
+      expect(configured.status).toBe(200);
+      for (const m of [a, b, c]) {
+        await stack.wechat('/subscribe-accept', { appid: stack.appid, openid: openids[m.memberId], templateId: SUB_TEMPLATE });
+        expect((await stack.api('POST', '/member/messages/subscriptions', { token: m.token, body: { results: { [SUB_TEMPLATE]: 'accept' } } })).status).toBe(200);
+      }
+      const campaign = await launched({
+        segmentId,
+        actions: [
+          { type: 'points', points: 30, reason: '回归积分' },
+          { type: 'message', channel: 'subscribe', templateId: SUB_TEMPLATE, data: { thing1: '会员{memberNo}', number2: '{points}', thing3: '{tierName}专享回归礼' } },
+        ],
+      });
+      await runner.runDue();
+      expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+      // Run again (a retried batch on another instance): still one message each.
+      await twinRunner.runBatch(campaign.id, 1);
+      await settle();
+
+      const [memberA] = await stack.db.query('SELECT member_no, tier FROM members WHERE id = ?', [a.memberId]);
+      const inbox = (await stack.wechat(`/messages?kind=subscribe&touser=${openids[a.memberId]}`)).messages;
+      expect(inbox).toHaveLength(1);
+      expect(inbox[0]).toMatchObject({ templateId: SUB_TEMPLATE, data: { thing1: { value: `会员${memberA.member_no}` }, number2: { value: '30' } } });
+      for (const m of [b, c]) expect((await stack.wechat(`/messages?kind=subscribe&touser=${openids[m.memberId]}`)).messages).toHaveLength(1);
+      const view = await progress(campaign.id);
+      expect(view.runs[0].messages).toEqual({ sent: 3, pending: 0, unreachable: 1, failed: {} });
+    });
+
+    it('an official-account message refused with 45009 pauses the campaign and says why', async () => {
+      const { segmentId, members } = await audience(2);
+      for (const [i, m] of members.entries()) {
+        const unionid = `ucamp-${m.memberId.slice(0, 8)}-${i}`;
+        await stack.db.query('UPDATE wechat_identities SET unionid = ? WHERE member_id = ?', [unionid, m.memberId]);
+        await stack.wechat('/follow', { appid: stack.oaAppid, unionid });
+        for (let round = 0; round < 300; round++) {
+          const [row] = await stack.db.query('SELECT COUNT(*) AS n FROM oa_followers WHERE unionid = ? AND following = 1', [unionid]);
+          if (Number(row.n) === 1) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+      await stack.wechat('/official-account', { appid: stack.oaAppid, templateDailyQuota: 0 });
+      const campaign = await launched({ segmentId, actions: [{ type: 'message', channel: 'official_account', templateId: OA_TEMPLATE, data: { thing1: '好久不见，回来看看吧' } }] });
+      await runner.runDue();
+      // One member a batch: the first member's message meets the spent quota, and the run stops there.
+      runner.batchSize = 1;
+      try {
+        expect(await runner.runBatch(campaign.id, 1)).toBe('batch');
+        await settle();
+        const paused = await status(campaign.id);
+        expect(paused.status).toBe('paused');
+        expect(paused.pausedReason).toContain('45009');
+        expect(await runner.runBatch(campaign.id, 1)).toBe('stopped');
+        expect((await progress(campaign.id)).runs[0]).toMatchObject({ targeted: 1, messages: { sent: 0, pending: 1 } });
+
+        // The next day the quota is back; resumed, the run finishes and the held message goes out, each once.
+        await stack.wechat('/official-account', { appid: stack.oaAppid, templateDailyQuota: 1_000_000 });
+        stack.clock.travelTo('2026-06-03T04:00:00Z');
+        expect((await stack.api<Campaign>('POST', `/staff/campaigns/${campaign.id}/resume`, { token: marketer })).body.status).toBe('running');
+        expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+        await settle();
+        expect((await progress(campaign.id)).runs[0]).toMatchObject({ targeted: 2, messages: { sent: 2, pending: 0 } });
+        expect((await status(campaign.id)).status).toBe('completed');
+      } finally {
+        runner.batchSize = 200;
+        stack.clock.travelTo(NOON);
+      }
+    });
+
+    it('a monthly run missed while the server was down runs once when it is next checked, then waits for the next month', async () => {
+      const { segmentId, members } = await audience(3);
+      const campaign = await launched({ segmentId, schedule: { type: 'monthly', day: 1, time: '10:00' }, actions: [{ type: 'points', points: 2, reason: '月度回馈' }] });
+      expect(campaign.nextRunAt).toBe('2026-07-01T02:00:00.000Z');
+      expect(await runner.runDue()).toBe(0);
+      stack.clock.travelTo('2026-07-20T04:00:00Z');
+      try {
+        expect((await Promise.all([runner.runDue(), twinRunner.runDue()])).reduce((a, b) => a + b, 0)).toBe(1);
+        expect(await runner.runToEnd(campaign.id, 202607)).toBe('done');
+        expect(await runner.runDue()).toBe(0);
+        expect(await status(campaign.id)).toMatchObject({ status: 'scheduled', nextRunAt: '2026-08-01T02:00:00.000Z' });
+        expect((await pointsByKey(campaign.id)).map((p) => p.member_id).sort()).toEqual(members.map((m) => m.memberId).sort());
+        expect((await progress(campaign.id)).runs.map((r) => r.runNo)).toEqual([202607]);
+        expect((await stack.api<Campaign>('POST', `/staff/campaigns/${campaign.id}/cancel`, { token: marketer })).body.status).toBe('cancelled');
+      } finally {
+        stack.clock.travelTo(NOON);
+      }
+    });
+
+    it('results: per arm who purchased within N days and what they spent, and the lift with its interval', async () => {
+      const { segmentId, members } = await audience(10);
+      const campaign = await launched({ segmentId, holdoutPercent: 50, actions: [{ type: 'points', points: 1, reason: '回归积分' }] });
+      await runner.runDue();
+      expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+      const treated = members.filter((m) => campaignArm(campaign.id, 1, m.memberId, 50) === 'treated');
+      const holdout = members.filter((m) => campaignArm(campaign.id, 1, m.memberId, 50) === 'holdout');
+      expect(treated.length).toBeGreaterThan(1);
+      expect(holdout.length).toBeGreaterThan(0);
+      const till = await TestTill.open(stack);
+      const shopper = (m: BulkMember) => ({ ...m, memberNo: '', phone: '' });
+      // What they paid after their tier's discount is the revenue.
+      const paid = [
+        await till.bought(shopper(treated[0]), { amountFen: 10_000 }),
+        await till.bought(shopper(treated[1]), { amountFen: 5_000 }),
+        await till.bought(shopper(holdout[0]), { amountFen: 2_000 }),
+      ].map((o) => o.payableFen);
+
+      const results = await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=7`, { token: marketer });
+      expect(results.status).toBe(200);
+      expect(results.body.arms).toEqual([
+        { arm: 'treated', members: treated.length, reached: 0, couponsRedeemed: 0, purchasers: 2, revenueFen: paid[0] + paid[1] },
+        { arm: 'holdout', members: holdout.length, reached: 0, couponsRedeemed: 0, purchasers: 1, revenueFen: paid[2] },
+      ]);
+      const pt = 2 / treated.length;
+      const ph = 1 / holdout.length;
+      expect(results.body.lift.lift).toBeCloseTo(pt - ph, 10);
+      const se = Math.sqrt((pt * (1 - pt)) / treated.length + (ph * (1 - ph)) / holdout.length);
+      expect(results.body.lift.low).toBeCloseTo(pt - ph - 1.96 * se, 10);
+      expect(results.body.lift.high).toBeCloseTo(pt - ph + 1.96 * se, 10);
+      // Outside the window the purchases no longer count.
+      stack.clock.travelTo('2026-06-20T04:00:00Z');
+      try {
+        await till.bought(shopper(holdout[0]), { amountFen: 3_000 });
+      } finally {
+        stack.clock.travelTo(NOON);
+      }
+      expect((await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=7`, { token: marketer })).body.arms[1]).toMatchObject({ purchasers: 1, revenueFen: paid[2] });
+      expect((await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=0`, { token: marketer })).status).toBe(400);
+    });
+
+    it('edits drafts only, with the version read; bad input is a 400 naming the field; another brand sees nothing; a clerk is refused', async () => {
+      const { segmentId } = await audience(1);
+      const body = { name: '草稿活动', segmentId, holdoutPercent: 10, schedule: { type: 'monthly', day: 1, time: '10:00' }, actions: [{ type: 'points', points: 1, reason: '测试' }] };
+      const created = await stack.api<Campaign>('POST', '/staff/campaigns', { token: marketer, body });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      const saved = await stack.api<Campaign>('PUT', `/staff/campaigns/${id}`, { token: marketer, body: { ...body, name: '改名', version: 1 } });
+      expect(saved.body).toMatchObject({ name: '改名', version: 2 });
+      expect((await stack.api('PUT', `/staff/campaigns/${id}`, { token: marketer, body: { ...body, version: 1 } })).body.code).toBe('CAMPAIGN_CONFLICT');
+      const launch = await stack.api<Campaign>('POST', `/staff/campaigns/${id}/launch`, { token: marketer });
+      // Monthly on the 1st at 10:00 Shanghai: 1 July (2 June is past the 1st).
+      expect(launch.body).toMatchObject({ status: 'scheduled', nextRunAt: '2026-07-01T02:00:00.000Z' });
+      expect((await stack.api('PUT', `/staff/campaigns/${id}`, { token: marketer, body: { ...body, version: 2 } })).body.code).toBe('CAMPAIGN_NOT_DRAFT');
+      expect((await stack.api<Campaign>('POST', `/staff/campaigns/${id}/cancel`, { token: marketer })).body.status).toBe('cancelled');
+
+      const refused = async (change: Record<string, unknown>, field: string) => {
+        const before = await stack.db.query('SELECT COUNT(*) AS n FROM campaigns');
+        const result = await stack.api('POST', '/staff/campaigns', { token: marketer, body: { ...body, ...change } });
+        expect(result.status).toBe(400);
+        expect(result.body.issues.map((i: { field: string }) => i.field)).toContain(field);
+        expect(await stack.db.query('SELECT COUNT(*) AS n FROM campaigns')).toEqual(before);
+      };
+      await refused({ holdoutPercent: 51 }, 'holdoutPercent');
+      await refused({ segmentId: 'nope' }, 'segmentId');
+      await refused({ actions: [{ type: 'coupon', templateId: 'nope', quantity: 1 }] }, 'actions.0.templateId');
+      await refused({ actions: [{ type: 'message', channel: 'subscribe', templateId: 't', data: { thing1: '{nickname}' } }] }, 'actions.0.data.thing1');
+      await refused({ actions: [{ type: 'message', channel: 'subscribe', templateId: 't', data: { number1: '第{points}名' } }] }, 'actions.0.data.number1');
+      await refused({ schedule: { type: 'monthly', day: 31, time: '10:00' } }, 'schedule.day');
+
+      const other = await TestStack.start();
+      try {
+        const otherAdmin = await other.staffToken('admin');
+        const elsewhere = await other.api('GET', `/staff/campaigns/${id}`, { token: otherAdmin });
+        expect(elsewhere.status).toBe(404);
+        expect(elsewhere.body.code).toBe('CAMPAIGN_NOT_FOUND');
+      } finally {
+        await other.close();
+      }
+      const clerk = await stack.staffToken('clerk');
+      expect((await stack.api('GET', '/staff/campaigns', { token: clerk })).status).toBe(403);
+    });
+  });
+}

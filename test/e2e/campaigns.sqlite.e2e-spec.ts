@@ -1,0 +1,3 @@
+import { describeCampaignsJourney } from './campaigns-journey';
+
+describeCampaignsJourney('sqlite');
