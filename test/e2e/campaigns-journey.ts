@@ -207,6 +207,53 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       }
     });
 
+    it('on Bull: a batch job that found the campaign paused does not stop the resumed run; a run whose job was lost is re-queued', async () => {
+      const { segmentId, members } = await audience(6);
+      const campaign = await launched({ segmentId, actions: [{ type: 'points', points: 4, reason: '回归积分' }] });
+      await runner.runDue();
+      runner.batchSize = 2;
+      const done = async () => {
+        for (let i = 0; i < 400 && (await status(campaign.id)).status !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        return (await status(campaign.id)).status;
+      };
+      try {
+        // The first batch is ours; Bull holds the job of the next one. Paused, Bull's worker then runs that job and stops.
+        expect(await runner.runBatch(campaign.id, 1)).toBe('batch');
+        await stack.api('POST', `/staff/campaigns/${campaign.id}/pause`, { token: marketer });
+        await runner.queue.resume(true);
+        const [run] = await stack.db.query('SELECT cursor_member_id FROM campaign_runs WHERE campaign_id = ?', [campaign.id]);
+        const held = await runner.queue.getJob(`campaign:${campaign.id}:1:${run.cursor_member_id}`);
+        expect(held).not.toBeNull();
+        expect(await held!.finished()).toBe('stopped');
+        expect(await pointsByKey(campaign.id)).toHaveLength(2);
+        // Resumed: Bull runs the rest.
+        await stack.api('POST', `/staff/campaigns/${campaign.id}/resume`, { token: marketer });
+        expect(await done()).toBe('completed');
+        expect((await pointsByKey(campaign.id)).map((p) => p.member_id).sort()).toEqual(members.map((m) => m.memberId).sort());
+      } finally {
+        await runner.queue.pause(true);
+        runner.batchSize = 200;
+      }
+
+      // A run whose next batch job was lost (Redis emptied): the check re-queues it once it has not moved for five minutes.
+      const second = await audience(4);
+      const lost = await launched({ segmentId: second.segmentId, actions: [{ type: 'points', points: 4, reason: '回归积分' }] });
+      await runner.runDue();
+      await runner.queue.empty();
+      expect(await runner.requeueRunning()).toBe(0);
+      stack.clock.travelTo('2026-06-02T04:06:00Z');
+      await runner.queue.resume(true);
+      try {
+        expect(await runner.requeueRunning()).toBe(1);
+        for (let i = 0; i < 400 && (await status(lost.id)).status !== 'completed'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect((await status(lost.id)).status).toBe('completed');
+        expect((await pointsByKey(lost.id)).map((p) => p.member_id).sort()).toEqual(second.members.map((m) => m.memberId).sort());
+      } finally {
+        await runner.queue.pause(true);
+        stack.clock.travelTo(NOON);
+      }
+    });
+
     it('a message reaches members with a subscribe credit, with its merge fields resolved; the others are unreachable', async () => {
       const { segmentId, members } = await audience(4);
       const [a, b, c] = members;

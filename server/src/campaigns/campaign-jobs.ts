@@ -10,7 +10,8 @@ const CHECK_EVERY_MS = 60_000;
 /**
  * The campaigns' repeatable schedule check on Bull (one schedule in Redis however many instances
  * register it): starts due runs — a run missed while the server was down starts at the next check,
- * once — and re-queues the next batch of running runs, so a batch job lost with Redis is found again.
+ * once — and re-queues the next batch of a running run that stopped moving, so a batch job lost
+ * with Redis (or a worker) is found again.
  */
 @Injectable()
 export class CampaignJobs implements OnApplicationBootstrap {
@@ -43,10 +44,8 @@ export class CampaignJobsProcessor {
   }
 
   @Process('check')
-  async check(): Promise<number> {
-    const started = await this.runner.runDue();
-    await this.runner.requeueRunning();
-    return started;
+  async check(): Promise<{ started: number; requeued: number }> {
+    return { started: await this.runner.runDue(), requeued: await this.runner.requeueRunning() };
   }
 
   @Process('batch')

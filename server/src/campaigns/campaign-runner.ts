@@ -12,6 +12,7 @@ import {
   type CampaignAction,
   type CampaignMessagePayload,
   type CampaignSchedule,
+  type LoyaltyRules,
 } from '@wemember/shared';
 import type { Queue } from 'bull';
 import type { EntityManager } from 'typeorm';
@@ -40,6 +41,8 @@ export interface CampaignJob {
 export const CAMPAIGN_BATCH = 200;
 
 const KEEP = { removeOnComplete: 100, removeOnFail: 500 };
+/** A running run whose cursor has not moved for this long is re-queued by the check. */
+const STALL_MS = 5 * 60_000;
 
 interface RunCampaign {
   id: string;
@@ -111,9 +114,10 @@ export class CampaignRunner {
           dbTime(dueAt),
         ]);
         if (moved !== 1) return false;
-        await m.query("INSERT INTO campaign_runs (campaign_id, run_no, status, cursor_member_id, started_at, finished_at) VALUES (?, ?, 'running', NULL, ?, NULL)", [
+        await m.query("INSERT INTO campaign_runs (campaign_id, run_no, status, cursor_member_id, started_at, moved_at, finished_at) VALUES (?, ?, 'running', NULL, ?, ?, NULL)", [
           campaignId,
           runNo,
+          dbTime(now),
           dbTime(now),
         ]);
         return true;
@@ -150,25 +154,42 @@ export class CampaignRunner {
         brandId,
         `campaign:${campaignId}:%`,
       ]);
+      if (open) await execute(m, 'UPDATE campaign_runs SET moved_at = ? WHERE campaign_id = ? AND run_no = ?', [dbTime(now), campaignId, toInt(open.run_no)]);
       await audit(to, m);
     });
-    if (open) await this.kickBatch(campaignId, toInt(open.run_no), open.cursor_member_id);
+    // A job of its own: the batch job at this cursor may be Bull's already (it ran and found the campaign paused).
+    if (open) await this.kickBatch(campaignId, toInt(open.run_no), open.cursor_member_id, `resume:${now.getTime()}`);
     else await this.kickDue(now);
   }
 
-  async kickBatch(campaignId: string, runNo: number, cursor: string | null): Promise<void> {
+  /**
+   * Queues the batch after `cursor`. The job id is the cursor's, so the batch is queued once however
+   * many times the same move is reported; `again` makes a new job for a batch whose job Bull already
+   * holds as done (a resume, a run that stopped moving).
+   */
+  async kickBatch(campaignId: string, runNo: number, cursor: string | null, again?: string): Promise<void> {
+    const jobId = `campaign:${campaignId}:${runNo}:${cursor ?? 'start'}${again ? `:${again}` : ''}`;
     await this.queue
-      .add('batch', { campaignId, runNo }, { ...KEEP, jobId: `campaign:${campaignId}:${runNo}:${cursor ?? 'start'}` })
+      .add('batch', { campaignId, runNo }, { ...KEEP, jobId })
       .catch((error: Error) => this.logger.warn(`queueing campaign ${campaignId} run ${runNo}: ${error.message} (the check re-queues running runs)`));
   }
 
-  /** Re-queues the next batch of every running run: a batch job lost with Redis is found again. */
-  async requeueRunning(): Promise<void> {
+  /**
+   * Re-queues the next batch of every running run whose cursor has not moved for STALL_MS: its job
+   * was lost (Redis restarted empty, a worker died holding it) or ended without moving it. A batch
+   * that was only slow is then done twice, which its keys make harmless.
+   */
+  async requeueRunning(): Promise<number> {
+    const now = this.clock.now();
     const runs = (await this.uow.reader.query(
-      "SELECT r.campaign_id, r.run_no, r.cursor_member_id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.status = 'running' AND c.status = 'running'",
-      [],
+      "SELECT r.campaign_id, r.run_no, r.cursor_member_id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.status = 'running' AND c.status = 'running' AND r.moved_at < ?",
+      [dbTime(new Date(now.getTime() - STALL_MS))],
     )) as { campaign_id: string; run_no: unknown; cursor_member_id: string | null }[];
-    for (const r of runs) await this.kickBatch(r.campaign_id, toInt(r.run_no), r.cursor_member_id);
+    for (const r of runs) {
+      await this.uow.transaction((m) => execute(m, 'UPDATE campaign_runs SET moved_at = ? WHERE campaign_id = ? AND run_no = ?', [dbTime(now), r.campaign_id, toInt(r.run_no)]));
+      await this.kickBatch(r.campaign_id, toInt(r.run_no), r.cursor_member_id, `stalled:${now.getTime()}`);
+    }
+    return runs.length;
   }
 
   /**
@@ -193,13 +214,14 @@ export class CampaignRunner {
       return 'done';
     }
     const now = this.clock.now();
-    for (const memberId of ids) await this.member(campaign, runNo, memberId, now);
+    const rules = await this.loyalty.rules(campaign.brandId);
+    for (const memberId of ids) await this.member(campaign, runNo, memberId, rules, now);
     const last = ids[ids.length - 1];
     const moved = await this.uow.transaction((m) =>
       execute(
         m,
-        `UPDATE campaign_runs SET cursor_member_id = ? WHERE campaign_id = ? AND run_no = ? AND status = 'running' AND ${run.cursor_member_id === null ? 'cursor_member_id IS NULL' : 'cursor_member_id = ?'}`,
-        [last, campaignId, runNo, ...(run.cursor_member_id === null ? [] : [run.cursor_member_id])],
+        `UPDATE campaign_runs SET cursor_member_id = ?, moved_at = ? WHERE campaign_id = ? AND run_no = ? AND status = 'running' AND ${run.cursor_member_id === null ? 'cursor_member_id IS NULL' : 'cursor_member_id = ?'}`,
+        [last, dbTime(this.clock.now()), campaignId, runNo, ...(run.cursor_member_id === null ? [] : [run.cursor_member_id])],
       ),
     );
     if (moved === 1) await this.kickBatch(campaignId, runNo, last);
@@ -236,20 +258,19 @@ export class CampaignRunner {
   }
 
   /** One member of one run: the arm recorded, and a treated member's actions, each once by its key. */
-  private async member(campaign: RunCampaign, runNo: number, memberId: string, now: Date): Promise<void> {
+  private async member(campaign: RunCampaign, runNo: number, memberId: string, rules: LoyaltyRules, now: Date): Promise<void> {
     const arm = campaignArm(campaign.id, runNo, memberId, campaign.holdoutPercent);
     await this.uow.transaction((m) => insertOnce(m, 'campaign_members', { campaign_id: campaign.id, run_no: runNo, member_id: memberId, arm, created_at: dbTime(now) }));
     if (arm === 'holdout') return;
     try {
-      await this.treat(campaign, runNo, memberId, now);
+      await this.treat(campaign, runNo, memberId, rules, now);
     } catch (error) {
       // Another instance treated the member at the same moment and won the key: it is done.
       if (!isUniqueViolation(error)) throw error;
     }
   }
 
-  private async treat(campaign: RunCampaign, runNo: number, memberId: string, now: Date): Promise<void> {
-    const rules = await this.loyalty.rules(campaign.brandId);
+  private async treat(campaign: RunCampaign, runNo: number, memberId: string, rules: LoyaltyRules, now: Date): Promise<void> {
     await this.uow.transaction(async (m) => {
       const member = await lockMember(m, memberId);
       // A card frozen or closed since the segment was read takes nothing.

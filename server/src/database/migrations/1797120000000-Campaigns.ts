@@ -9,7 +9,7 @@ const unique = (name: string, columnNames: string[]) => new TableIndex({ name, c
  *   draft; its status; the coupon budget spent with a conditional UPDATE `spent + n <= max`; the
  *   next run's due time, which the schedule check claims.
  * - campaign_runs: one row per (campaign, run_no) — unique, so a run due once starts once however
- *   many instances check — with the keyset cursor of the last batch done.
+ *   many instances check — with the keyset cursor of the last batch done and when it last moved.
  * - campaign_members: the materialised audience of a run and each member's arm (treated or
  *   holdout), unique per (campaign, run, member): what progress and results count.
  */
@@ -51,6 +51,8 @@ export class Campaigns1797120000000 implements MigrationInterface {
           text('status', 16),
           ref('cursor_member_id', true),
           time('started_at'),
+          /** When the cursor last moved (or the run started or resumed): a run that stops moving is re-queued. */
+          time('moved_at'),
           time('finished_at', true),
         ],
         indices: [unique('uq_campaign_runs', ['campaign_id', 'run_no'])],
