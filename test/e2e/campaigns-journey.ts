@@ -118,7 +118,9 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       runner.batchSize = 7;
       twinRunner.batchSize = 7;
       const outcomes = await Promise.all([runner.runToEnd(campaign.id, 1), twinRunner.runToEnd(campaign.id, 1)]);
-      expect(outcomes).toEqual(['done', 'done']);
+      // Each ends the run ('done') or finds it ended by the other ('stopped': the campaign is completed).
+      expect(outcomes).toContain('done');
+      expect(outcomes.every((o) => o === 'done' || o === 'stopped')).toBe(true);
       // A batch job delivered again after the run: nothing more.
       expect(await runner.runBatch(campaign.id, 1)).toBe('stopped');
 
