@@ -252,20 +252,22 @@ export class CampaignsService {
         `SELECT member_id, created_at, payable_fen - refunded_fen AS paid FROM orders WHERE brand_id = ? AND member_id IN (${chunk.map(() => '?').join(', ')})`,
         [actor.brandId, ...chunk.map((r) => r.member_id)],
       )) as { member_id: string; created_at: Date | string; paid: unknown }[];
+      const byMember = new Map<string, typeof orders>();
+      for (const o of orders) byMember.set(o.member_id, [...(byMember.get(o.member_id) ?? []), o]);
       for (const r of chunk) {
         const t = totals.get(r.arm);
         if (!t) continue;
         const start = fromDbTime(r.started_at).getTime();
-        const mine = orders.filter((o) => o.member_id === r.member_id && fromDbTime(o.created_at).getTime() >= start && fromDbTime(o.created_at).getTime() < start + windowMs);
+        const mine = (byMember.get(r.member_id) ?? []).filter((o) => fromDbTime(o.created_at).getTime() >= start && fromDbTime(o.created_at).getTime() < start + windowMs);
         t.members += 1;
         if (sent.has(`campaign:${id}:${toInt(r.run_no)}:${r.member_id}`)) t.reached += 1;
         if (mine.length > 0) t.purchasers += 1;
         t.revenueFen += mine.reduce((total, o) => total + toInt(o.paid), 0);
       }
     }
-    for (const [member, n] of redeemedBy) {
-      if (rows.some((r) => r.member_id === member && r.arm === 'treated')) totals.get('treated')!.couponsRedeemed += n;
-    }
+    // Only treated members hold the campaign's coupons.
+    const treatedIds = new Set(rows.filter((r) => r.arm === 'treated').map((r) => r.member_id));
+    for (const [member, n] of redeemedBy) if (treatedIds.has(member)) totals.get('treated')!.couponsRedeemed += n;
     const treated = totals.get('treated')!;
     const holdout = totals.get('holdout')!;
     return {
