@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { BrowserHarness, visible } from '../support/browser';
+import { BrowserHarness, textOf, visible } from '../support/browser';
 import { aPhone, type TestStack } from '../support/stack';
 
 /** 10:00 in Shanghai on the given June 2026 day (1 June is a Monday). */
@@ -21,19 +21,13 @@ describe('H5 in Chromium: the daily check-in calendar', () => {
   });
   afterAll(() => browser?.close());
 
-  const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
   const checkedDays = (page: Page) => page.locator(visible('.checkin-day--checked .checkin-day__number')).allTextContents();
 
   it('shows the month with the checked days, checks in today and grows the streak', async () => {
     stack.clock.travelTo(june(1));
-    shopper = await browser.open(`pages/join/index?scene=${stack.chain.counterScenes.HZ001}`);
-    await shopper.evaluate(() => localStorage.clear());
-    await shopper.reload();
-    await shopper.locator(visible('.join-phone input')).fill(aPhone());
-    await shopper.locator(visible('.join-check')).click();
-    await shopper.locator(visible('.join-submit')).click();
-    await shopper.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
-    const token = await shopper.evaluate(() => JSON.parse(localStorage.getItem('wemember.member-session')!).data.token);
+    const joined = await browser.joinFromStoreCode(aPhone());
+    shopper = joined.page;
+    const token = joined.token;
     // Yesterday's check-in, made over the API.
     expect((await stack.api('POST', '/member/checkins', { token })).status).toBe(201);
 

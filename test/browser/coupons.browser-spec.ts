@@ -1,6 +1,6 @@
 import { formatCount, formatYuan, type CouponTemplate, type GiftSettings, type MemberCoupon, type MemberCoupons, type OrderQuote, type PointsMall } from '@wemember/shared';
 import type { Page } from 'playwright-core';
-import { BrowserHarness, decodeQr, visible } from '../support/browser';
+import { BrowserHarness, decodeQr, textOf, visible } from '../support/browser';
 import { createTemplate } from '../support/coupons';
 import { aPhone, STAFF_PASSWORD, type TestStack } from '../support/stack';
 import { TestTill, type TestMember } from '../support/till';
@@ -31,7 +31,6 @@ describe('H5 in Chromium: e-coupons for the shopper and the clerk', () => {
   });
   afterAll(() => browser?.close());
 
-  const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
   const shot = async (page: Page, name: string) => {
     await page.waitForTimeout(400);
     await browser.shot(page, name);

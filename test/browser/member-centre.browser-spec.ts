@@ -1,12 +1,9 @@
 import { chinaDateLabel, formatCount, formatYuan, type Agreements, type MemberProfile, type MemberTiers, type Refund } from '@wemember/shared';
 import type { Page } from 'playwright-core';
-import { BrowserHarness, visible } from '../support/browser';
+import { BrowserHarness, textOf, visible } from '../support/browser';
 import { aPhoto } from '../support/images';
 import { ACCEPTED_AGREEMENTS, aPhone, TestStack } from '../support/stack';
 import { aReceiptNo, TestTill, type TestMember } from '../support/till';
-
-/** The text of the element shown now, or null when there is none. */
-const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
 
 /**
  * The member centre in a real browser on the H5 build, with the real server and the WeChat

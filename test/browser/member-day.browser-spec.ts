@@ -1,6 +1,6 @@
 import type { GiftSettings, LoyaltySettings } from '@wemember/shared';
 import type { Page } from 'playwright-core';
-import { BrowserHarness, visible } from '../support/browser';
+import { BrowserHarness, textOf, visible } from '../support/browser';
 import { createTemplate } from '../support/coupons';
 import { aPhone, type TestStack } from '../support/stack';
 
@@ -24,7 +24,6 @@ describe('H5 in Chromium: 会员日 and birthdays on the card', () => {
   });
   afterAll(() => browser?.close());
 
-  const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
 
   it('announces member day, takes its coupons, and lists the birthday coupon among the tier benefits', async () => {
     stack.clock.travelTo(WEDNESDAY);
@@ -49,14 +48,9 @@ describe('H5 in Chromium: 会员日 and birthdays on the card', () => {
     });
     expect(saved.status).toBe(200);
 
-    shopper = await browser.open(`pages/join/index?scene=${stack.chain.counterScenes.HZ001}`);
-    await shopper.evaluate(() => localStorage.clear());
-    await shopper.reload();
-    await shopper.locator(visible('.join-phone input')).fill(aPhone());
-    await shopper.locator(visible('.join-check')).click();
-    await shopper.locator(visible('.join-submit')).click();
-    await shopper.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
-    const token = await shopper.evaluate(() => JSON.parse(localStorage.getItem('wemember.member-session')!).data.token);
+    const joined = await browser.joinFromStoreCode(aPhone());
+    shopper = joined.page;
+    const token = joined.token;
     expect((await stack.api('PUT', '/member/birthday', { token, body: { birthday: '1994-11-28' } })).status).toBe(200);
     await shopper.reload();
 

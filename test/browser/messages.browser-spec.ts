@@ -1,7 +1,7 @@
 import { NOTIFICATION_KIND_LABELS, NOTIFICATION_KINDS, type MemberMessageSettings } from '@wemember/shared';
 import type { Page } from 'playwright-core';
 import { NotificationSender } from '../../server/src/notifications/notification-sender';
-import { BrowserHarness, visible } from '../support/browser';
+import { BrowserHarness, textOf, visible } from '../support/browser';
 import { http } from '../support/http';
 import { aPhone, type TestStack } from '../support/stack';
 import { configureSubscribeTemplates, subscribeTemplateOf } from '../support/subscribe-templates';
@@ -33,7 +33,6 @@ describe('H5 in Chromium: 消息设置, subscribing, and the points message afte
   });
   afterAll(() => browser?.close());
 
-  const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
   const deliveries = (page: Page) => page.locator(visible('.msg-kind__delivery')).allTextContents();
   const shot = async (page: Page, name: string) => {
     await page.waitForTimeout(400);
@@ -51,14 +50,9 @@ describe('H5 in Chromium: 消息设置, subscribing, and the points message afte
   }
 
   it('subscribes from 消息设置 and receives the points message of a purchase in WeChat', async () => {
-    shopper = await browser.open(`pages/join/index?scene=${stack.chain.counterScenes.HZ001}`);
-    await shopper.evaluate(() => localStorage.clear());
-    await shopper.reload();
-    await shopper.locator(visible('.join-phone input')).fill(aPhone());
-    await shopper.locator(visible('.join-check')).click();
-    await shopper.locator(visible('.join-submit')).click();
-    await shopper.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
-    const token: string = await shopper.evaluate(() => JSON.parse(localStorage.getItem('wemember.member-session')!).data.token);
+    const joined = await browser.joinFromStoreCode(aPhone());
+    shopper = joined.page;
+    const token = joined.token;
     const openid: string = await shopper.evaluate(() => localStorage.getItem('wemember.sandbox-openid')!);
 
     // Right after joining, the card offers the points reminder; the shopper closes it, and it stays closed.

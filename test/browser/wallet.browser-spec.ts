@@ -1,6 +1,6 @@
 import { formatYuan, rechargeRefundable, type MemberCode, type MemberRechargeOrders, type Order, type Wallet } from '@wemember/shared';
 import type { Page } from 'playwright-core';
-import { BrowserHarness, visible } from '../support/browser';
+import { BrowserHarness, textOf, visible } from '../support/browser';
 import { aPhone, STAFF_PASSWORD, type TestStack } from '../support/stack';
 
 /**
@@ -23,7 +23,6 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
   });
   afterAll(() => browser?.close());
 
-  const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
   const rowValue = (page: Page, row: string) => page.locator(visible(`${row} .bill-row__value`)).textContent();
   const shot = async (page: Page, name: string) => {
     await page.waitForTimeout(400);
@@ -40,14 +39,7 @@ describe('H5 in Chromium: recharge with WeChat Pay, pay with the balance at the 
   }
 
   it('recharges 充500送50 from the card: paid in the sandbox, credited as ¥500 principal + ¥50 bonus', async () => {
-    shopper = await browser.open(`pages/join/index?scene=${stack.chain.counterScenes.HZ001}`);
-    await shopper.evaluate(() => localStorage.clear());
-    await shopper.reload();
-    await shopper.locator(visible('.join-phone input')).fill(aPhone());
-    await shopper.locator(visible('.join-check')).click();
-    await shopper.locator(visible('.join-submit')).click();
-    await shopper.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
-    memberToken = await shopper.evaluate(() => JSON.parse(localStorage.getItem('wemember.member-session')!).data.token);
+    ({ page: shopper, token: memberToken } = await browser.joinFromStoreCode(aPhone()));
     expect(await textOf(shopper, '.card-balance')).toBe('¥0.00');
 
     // 余额 on the card opens the balance: nothing yet.

@@ -18,6 +18,9 @@ export function decodeQr(png: Buffer): string | null {
 /** The page Taro shows now (earlier pages stay in the DOM, hidden). */
 export const visible = (selector: string) => `.taro_page:not(.taro_page_shade) ${selector}`;
 
+/** The text of the first shown element matching `selector`. */
+export const textOf = (page: Page, selector: string) => page.locator(visible(selector)).first().textContent();
+
 /**
  * Chromium logs every 4xx answer as a console error ("Failed to load resource…"). An API's 4xx is an
  * answer the page handles (it shows the message, the test checks it); a 4xx of anything else (a
@@ -67,6 +70,22 @@ export class BrowserHarness {
     });
     await page.goto(`${this.stack.url}/#/${path}`);
     return page;
+  }
+
+  /**
+   * A new shopper (fresh storage) scans store HZ001's code and joins with `phone`, through the join
+   * page as a shopper would; answers once the card shows, with the page and the member's token.
+   */
+  async joinFromStoreCode(phone: string): Promise<{ page: Page; token: string }> {
+    const page = await this.open(`pages/join/index?scene=${this.stack.chain.counterScenes.HZ001}`);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.locator(visible('.join-phone input')).fill(phone);
+    await page.locator(visible('.join-check')).click();
+    await page.locator(visible('.join-submit')).click();
+    await page.waitForFunction(() => /^\d{10}$/.test(document.querySelector('.taro_page:not(.taro_page_shade) .card-member-no')?.textContent ?? ''));
+    const token: string = await page.evaluate(() => JSON.parse(localStorage.getItem('wemember.member-session')!).data.token);
+    return { page, token };
   }
 
   /** With SCREENSHOT_DIR set, saves a full-page screenshot there, to look at the pages by eye. */
