@@ -34,6 +34,7 @@ export interface CampaignRow {
   schedule: string;
   holdout_percent: unknown;
   max_coupons: unknown;
+  frequency_cap_days: unknown;
   coupons_spent: unknown;
   status: CampaignStatus;
   paused_reason: string | null;
@@ -45,7 +46,7 @@ export interface CampaignRow {
 }
 
 export const CAMPAIGN_COLUMNS =
-  'id, brand_id, name, segment_id, actions, schedule, holdout_percent, max_coupons, coupons_spent, status, paused_reason, next_run_at, version, created_at, updated_at, updated_by';
+  'id, brand_id, name, segment_id, actions, schedule, holdout_percent, max_coupons, frequency_cap_days, coupons_spent, status, paused_reason, next_run_at, version, created_at, updated_at, updated_by';
 
 export function campaignView(row: CampaignRow): Campaign {
   return {
@@ -56,6 +57,7 @@ export function campaignView(row: CampaignRow): Campaign {
     schedule: campaignScheduleSchema.parse(JSON.parse(row.schedule)),
     holdoutPercent: toInt(row.holdout_percent),
     maxCoupons: row.max_coupons === null ? null : toInt(row.max_coupons),
+    frequencyCapDays: row.frequency_cap_days === null ? null : toInt(row.frequency_cap_days),
     couponsSpent: toInt(row.coupons_spent),
     status: row.status,
     pausedReason: row.paused_reason,
@@ -93,9 +95,23 @@ export class CampaignsService {
     const at = dbTime(now);
     await this.uow.transaction(async (m) => {
       await m.query(
-        `INSERT INTO campaigns (id, brand_id, name, segment_id, actions, schedule, holdout_percent, max_coupons, coupons_spent, status, paused_reason, next_run_at, version, created_by, created_at, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'draft', NULL, NULL, 1, ?, ?, ?, ?)`,
-        [id, actor.brandId, request.name, request.segmentId, JSON.stringify(request.actions), JSON.stringify(request.schedule), request.holdoutPercent, request.maxCoupons, actor.id, at, at, actor.id],
+        `INSERT INTO campaigns (id, brand_id, name, segment_id, actions, schedule, holdout_percent, max_coupons, frequency_cap_days, coupons_spent, status, paused_reason, next_run_at, version, created_by, created_at, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'draft', NULL, NULL, 1, ?, ?, ?, ?)`,
+        [
+          id,
+          actor.brandId,
+          request.name,
+          request.segmentId,
+          JSON.stringify(request.actions),
+          JSON.stringify(request.schedule),
+          request.holdoutPercent,
+          request.maxCoupons,
+          request.frequencyCapDays,
+          actor.id,
+          at,
+          at,
+          actor.id,
+        ],
       );
       await recordAudit(m, { brandId: actor.brandId, staffId: actor.id, action: 'campaign.create', targetType: 'campaign', targetId: id, detail: { ...request }, at: now });
     });
@@ -120,9 +136,22 @@ export class CampaignsService {
     await this.uow.transaction(async (m) => {
       const changed = await execute(
         m,
-        `UPDATE campaigns SET name = ?, segment_id = ?, actions = ?, schedule = ?, holdout_percent = ?, max_coupons = ?, version = version + 1, updated_at = ?, updated_by = ?
+        `UPDATE campaigns SET name = ?, segment_id = ?, actions = ?, schedule = ?, holdout_percent = ?, max_coupons = ?, frequency_cap_days = ?, version = version + 1, updated_at = ?, updated_by = ?
           WHERE id = ? AND brand_id = ? AND version = ? AND status = 'draft'`,
-        [request.name, request.segmentId, JSON.stringify(request.actions), JSON.stringify(request.schedule), request.holdoutPercent, request.maxCoupons, dbTime(now), actor.id, id, actor.brandId, request.version],
+        [
+          request.name,
+          request.segmentId,
+          JSON.stringify(request.actions),
+          JSON.stringify(request.schedule),
+          request.holdoutPercent,
+          request.maxCoupons,
+          request.frequencyCapDays,
+          dbTime(now),
+          actor.id,
+          id,
+          actor.brandId,
+          request.version,
+        ],
       );
       if (changed !== 1) {
         const [current] = (await m.query('SELECT status FROM campaigns WHERE id = ?', [id])) as { status: string }[];
@@ -178,7 +207,7 @@ export class CampaignsService {
       const runNo = toInt(run.run_no);
       const prefix = likePrefix(`campaign:${id}:${runNo}:`);
       const arms = (await this.uow.reader.query('SELECT arm, COUNT(*) AS n FROM campaign_members WHERE campaign_id = ? AND run_no = ? GROUP BY arm', [id, runNo])) as {
-        arm: CampaignArm;
+        arm: CampaignArm | 'capped';
         n: unknown;
       }[];
       const [coupons] = (await this.uow.reader.query("SELECT COUNT(*) AS n FROM coupons WHERE brand_id = ? AND grant_key LIKE ? ESCAPE '!'", [actor.brandId, prefix])) as { n: unknown }[];
@@ -190,7 +219,7 @@ export class CampaignsService {
         "SELECT status, last_errcode, COUNT(*) AS n FROM notifications WHERE brand_id = ? AND dedupe_key LIKE ? ESCAPE '!' GROUP BY status, last_errcode",
         [actor.brandId, prefix],
       )) as { status: string; last_errcode: unknown; n: unknown }[];
-      const count = (arm: CampaignArm) => toInt(arms.find((a) => a.arm === arm)?.n ?? 0);
+      const count = (arm: CampaignArm | 'capped') => toInt(arms.find((a) => a.arm === arm)?.n ?? 0);
       const sum = (statuses: string[]) => messages.filter((r) => statuses.includes(r.status)).reduce((total, r) => total + toInt(r.n), 0);
       const failed: Record<string, number> = {};
       for (const r of messages.filter((r) => r.status === 'failed')) {
@@ -204,9 +233,12 @@ export class CampaignsService {
         finishedAt: run.finished_at === null ? null : fromDbTime(run.finished_at).toISOString(),
         targeted: count('treated') + count('holdout'),
         holdout: count('holdout'),
+        capped: count('capped'),
         couponsGranted: toInt(coupons.n),
         pointsGranted: toInt(points.n),
         messages: { sent: sum(['sent']), pending: sum(['pending', 'sending']), unreachable: sum(['unreachable', 'disabled']), failed },
+        // The SMS action's counts come with the SMS channel (not sent by any campaign yet).
+        sms: { sent: 0, pending: 0, failed: {} },
       });
     }
     return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAMPAIGN_ARMS, CAMPAIGN_MERGE_FIELDS, LONGEST_MERGE_VALUES, resolveMergeFields, templateValueProblem, unknownMergeFields } from '../domain/campaigns';
+import { CAMPAIGN_ARMS, CAMPAIGN_MERGE_FIELDS, LONGEST_MERGE_VALUES, resolveMergeFields, smsParamProblem, templateValueProblem, unknownMergeFields } from '../domain/campaigns';
 import { CAMPAIGN_STATUSES } from '../domain/state-machines';
 
 /*
@@ -62,8 +62,39 @@ export const campaignMessageActionSchema = z
   })
   .strict();
 
-export const campaignActionSchema = z.discriminatedUnion('type', [campaignCouponActionSchema, campaignPointsActionSchema, campaignMessageActionSchema], {
-  error: '动作类型只能是 coupon、points 或 message',
+/**
+ * One SMS (docs/sms.md) with an approved template of the brand's SMS account: `params` fill its
+ * {1}…{n} in order and may hold merge fields; each must stay within the provider's variable length
+ * (1–20 字) with the fields at their longest. SMS is the last resort: with `fallbackOnly` (the
+ * default) it goes only to treated members the campaign's WeChat message cannot reach — not
+ * following the official account, or holding no subscribe credit for its template — and to every
+ * treated member when the campaign has no WeChat message.
+ */
+export const campaignSmsActionSchema = z
+  .object({
+    type: z.literal('sms'),
+    templateId: z.string({ error: '请填写短信模板 ID' }).trim().regex(/^\d{1,20}$/, '短信模板 ID 应为数字'),
+    params: z
+      .array(z.string({ error: '短信变量应为文字' }).max(60, '短信变量过长'), { error: '短信变量应为列表' })
+      .min(1, '至少填写一个短信变量')
+      .max(10, '短信变量最多 10 个')
+      .superRefine((params, ctx) => {
+        for (const [index, value] of params.entries()) {
+          const unknown = unknownMergeFields(value);
+          if (unknown.length > 0) {
+            ctx.addIssue({ code: 'custom', path: [index], message: `不认识的字段 {${unknown[0]}}，可用 ${CAMPAIGN_MERGE_FIELDS.map((f) => `{${f}}`).join('、')}` });
+            continue;
+          }
+          const problem = smsParamProblem(resolveMergeFields(value, LONGEST_MERGE_VALUES));
+          if (problem) ctx.addIssue({ code: 'custom', path: [index], message: `第 ${index + 1} 个短信变量${problem}` });
+        }
+      }),
+    fallbackOnly: z.boolean({ error: 'fallbackOnly 应为 true 或 false' }).default(true),
+  })
+  .strict();
+
+export const campaignActionSchema = z.discriminatedUnion('type', [campaignCouponActionSchema, campaignPointsActionSchema, campaignMessageActionSchema, campaignSmsActionSchema], {
+  error: '动作类型只能是 coupon、points、message 或 sms',
 });
 export type CampaignAction = z.infer<typeof campaignActionSchema>;
 
@@ -92,12 +123,18 @@ const campaignFields = {
     .array(campaignActionSchema, { error: '动作应为列表' })
     .min(1, '至少添加一个动作')
     .max(10, '最多 10 个动作')
-    .refine((actions) => actions.filter((a) => a.type === 'message').length <= 1, '每个活动最多发送一条消息'),
+    .refine((actions) => actions.filter((a) => a.type === 'message').length <= 1, '每个活动最多发送一条微信消息')
+    .refine((actions) => actions.filter((a) => a.type === 'sms').length <= 1, '每个活动最多发送一条短信'),
   schedule: campaignScheduleSchema,
   /** Share of the audience held out each run (gets nothing, measured as the control group). */
   holdoutPercent: z.number({ error: '对照组比例应为 0 到 50 的整数' }).int('对照组比例应为 0 到 50 的整数').min(0, '对照组比例应为 0 到 50 的整数').max(50, '对照组比例应为 0 到 50 的整数'),
   /** At most this many coupons over the campaign's life; null = no limit. */
   maxCoupons: z.number({ error: '发券上限应为正整数' }).int('发券上限应为正整数').min(1, '发券上限应为正整数').max(100_000_000, '发券上限过大').nullable().default(null),
+  /**
+   * Frequency cap across campaigns: a member whom another campaign treated within this many days
+   * is left out of this run (in either arm, so the comparison stays fair); null = no cap.
+   */
+  frequencyCapDays: z.number({ error: '频次限制应为 1 到 90 天' }).int('频次限制应为 1 到 90 天').min(1, '频次限制应为 1 到 90 天').max(90, '频次限制应为 1 到 90 天').nullable().default(null),
 };
 
 export const createCampaignRequestSchema = z.object(campaignFields).strict();
@@ -116,6 +153,7 @@ export const campaignSchema = z.object({
   schedule: campaignScheduleSchema,
   holdoutPercent: z.number().int(),
   maxCoupons: z.number().int().nullable(),
+  frequencyCapDays: z.number().int().nullable(),
   couponsSpent: z.number().int(),
   status: z.enum(CAMPAIGN_STATUSES),
   /** Why it is paused (a marketer, or WeChat's daily quota); null otherwise. */
@@ -138,6 +176,8 @@ export const campaignRunProgressSchema = z.object({
   /** Members materialised so far (both arms). */
   targeted: z.number().int(),
   holdout: z.number().int(),
+  /** Members left out because another campaign treated them within frequencyCapDays. */
+  capped: z.number().int(),
   couponsGranted: z.number().int(),
   pointsGranted: z.number().int(),
   messages: z.object({
@@ -145,6 +185,12 @@ export const campaignRunProgressSchema = z.object({
     pending: z.number().int(),
     unreachable: z.number().int(),
     /** Failed sends by WeChat's errcode ("40003"), or "other". */
+    failed: z.record(z.string(), z.number().int()),
+  }),
+  /** The SMS action's texts: sent, waiting (quiet hours, the provider's limits), failed by the provider's code. */
+  sms: z.object({
+    sent: z.number().int(),
+    pending: z.number().int(),
     failed: z.record(z.string(), z.number().int()),
   }),
 });
@@ -171,7 +217,7 @@ export type CampaignResultsQuery = z.infer<typeof campaignResultsQuerySchema>;
 export const campaignArmResultSchema = z.object({
   arm: z.enum(CAMPAIGN_ARMS),
   members: z.number().int(),
-  /** Members a message reached (sent). */
+  /** Members a message reached (a WeChat message or an SMS sent). */
   reached: z.number().int(),
   couponsRedeemed: z.number().int(),
   /** Members who purchased within `days` of their run. */

@@ -70,6 +70,14 @@ export function templateValueProblem(key: string, value: string): string | null 
   }
 }
 
+/** What the SMS provider accepts for one template variable (1–20 字, no brackets that mimic the signature): null when fine. */
+export function smsParamProblem(value: string): string | null {
+  const length = [...value].length;
+  if (length === 0 || length > 20) return '应为 1 到 20 个字';
+  if (/[【】[\]]/.test(value)) return '不能含有方括号';
+  return null;
+}
+
 /** A stand-in for each merge field at its longest, to check a template value before any member is met. */
 export const LONGEST_MERGE_VALUES: Record<CampaignMergeField, string> = { memberNo: '0000000000000000', points: '1000000000', tierName: '钻石会员' };
 
