@@ -313,7 +313,14 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
   /** The member's phone number in the clear, or null (a closed card keeps none). */
   private async phoneOf(memberId: string): Promise<string | null> {
     const [row] = (await this.uow.reader.query('SELECT phone_cipher FROM members WHERE id = ?', [memberId])) as { phone_cipher: string | null }[];
-    return row?.phone_cipher ? this.vault.decrypt(row.phone_cipher) : null;
+    if (!row?.phone_cipher) return null;
+    try {
+      return this.vault.decrypt(row.phone_cipher);
+    } catch (error) {
+      // Not sealed with this server's key (a copied database, a rotated key): the number cannot be read.
+      this.logger.warn(`member ${memberId}: the phone number cannot be decrypted (${(error as Error).message})`);
+      return null;
+    }
   }
 
   /**
