@@ -571,6 +571,41 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       expect(Number(row.attempts)).toBe(1);
     });
 
+    it('with SMS off the text is unreachable: nothing is sent, nothing waits', async () => {
+      const off = await TestStack.start({ database, env: { SMS_ENABLED: 'false' } });
+      try {
+        off.clock.travelTo(NOON);
+        const offRunner = off.app.get(CampaignRunner);
+        await offRunner.queue.pause(true);
+        const token = await off.staffToken('marketer');
+        const [member] = await bulkMembers(off, 1);
+        const phone = aPhone();
+        const vault = off.app.get(PhoneVault);
+        await off.db.query('UPDATE members SET marketing_consent = 1, phone_cipher = ?, phone_hash = ? WHERE id = ?', [vault.encrypt(phone), vault.hash(phone), member.memberId]);
+        const segment = await off.api('POST', '/staff/segments', { token, body: { name: '短信关闭', filter: {} } });
+        const created = await off.api<Campaign>('POST', '/staff/campaigns', {
+          token,
+          body: { name: '短信关闭', segmentId: segment.body.id, holdoutPercent: 0, schedule: { type: 'now' }, actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['会员', '满100减20券', '12月31日'] }] },
+        });
+        expect(created.status).toBe(201);
+        await off.api('POST', `/staff/campaigns/${created.body.id}/launch`, { token });
+        await offRunner.runDue();
+        expect(await offRunner.runToEnd(created.body.id, 1)).toBe('done');
+        // Bull's worker may hold the row a moment: sweep until it is settled.
+        for (let round = 0; round < 100; round++) {
+          await off.app.get(NotificationSender).runDue();
+          const [open] = await off.db.query("SELECT COUNT(*) AS n FROM notifications WHERE status IN ('pending', 'sending')");
+          if (Number(open.n) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const rows = await off.db.query('SELECT status FROM notifications WHERE dedupe_key LIKE ?', [`campaign:${created.body.id}:%`]);
+        expect(rows.map((r: { status: string }) => r.status)).toEqual(['unreachable']);
+        expect(await texts(phone)).toEqual([]);
+      } finally {
+        await off.close();
+      }
+    });
+
     it('the send limiter spreads texts over the seconds, shared by both instances: 30 texts at 5 a second all go, each once', async () => {
       const { segmentId, members } = await audience(30);
       const phones = await withPhones(members);
