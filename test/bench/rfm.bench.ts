@@ -52,7 +52,9 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  print(`${label.padEnd(62)} ${seconds.toFixed(2).padStart(8)} s`);
+  const ms = (result as { ms?: Record<string, number> } | undefined)?.ms;
+  const steps = ms ? `   (${Object.entries(ms).map(([step, spent]) => `${step} ${(spent / 1000).toFixed(1)}`).join(', ')})` : '';
+  print(`${label.padEnd(62)} ${seconds.toFixed(2).padStart(8)} s${steps}`);
   return result;
 }
 

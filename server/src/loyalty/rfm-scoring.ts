@@ -26,6 +26,8 @@ export interface RfmRun {
   stageChanges: number;
   /** Brands whose run for this date (or a later one) had already finished: nothing done again. */
   alreadyRun: number;
+  /** Milliseconds spent per step, over all brands: what the log line reports and the bench prints. */
+  ms: { shift: number; newRows: number; cutPoints: number; scoring: number; staging: number };
 }
 
 /** The cut points of R (the last purchase date: later is better), F and M (more is better). */
@@ -122,7 +124,13 @@ export class RfmScoring {
 
   async run(today: string, onlyBrand?: string): Promise<RfmRun> {
     const brands = onlyBrand ? [{ id: onlyBrand }] : ((await this.uow.reader.query('SELECT id FROM brands ORDER BY id')) as { id: string }[]);
-    const run: RfmRun = { date: today, brands: brands.length, shifted: 0, scored: 0, stageChanges: 0, alreadyRun: 0 };
+    const run: RfmRun = { date: today, brands: brands.length, shifted: 0, scored: 0, stageChanges: 0, alreadyRun: 0, ms: { shift: 0, newRows: 0, cutPoints: 0, scoring: 0, staging: 0 } };
+    let started = Date.now();
+    const lap = (step: keyof RfmRun['ms']) => {
+      const now = Date.now();
+      run.ms[step] += now - started;
+      started = now;
+    };
     for (const { id: brandId } of brands) {
       // This night, or a later one, already scored: a late or repeated run would only rewrite the stages backwards.
       const [done] = (await this.uow.reader.query('SELECT run_on FROM rfm_runs WHERE brand_id = ? AND run_on >= ? LIMIT 1', [brandId, today])) as unknown[];
@@ -136,10 +144,15 @@ export class RfmScoring {
         staged_upto: string | null;
       }[];
       const staged: Staged | undefined = last?.staged_month ? { month: last.staged_month, upto: last.staged_upto } : undefined;
+      started = Date.now();
       run.shifted += await this.shift(brandId, today, last?.run_on, staged);
+      lap('shift');
       await this.addMissingRows(brandId, today, last?.run_on);
-      const { scored, stageChanges } = await this.score(brandId, today);
+      lap('newRows');
+      const { scored, stageChanges } = await this.score(brandId, today, () => lap('cutPoints'));
+      lap('scoring');
       const ahead = await this.stageAhead(brandId, today, staged);
+      lap('staging');
       run.shifted += ahead.rows;
       run.scored += scored;
       run.stageChanges += stageChanges;
@@ -155,7 +168,10 @@ export class RfmScoring {
         }),
       );
     }
-    this.logger.log(`rfm ${today}: ${run.scored} scored, ${run.stageChanges} stage changes, ${run.shifted} shifts staged`);
+    const ms = Object.entries(run.ms)
+      .map(([step, spent]) => `${step} ${spent} ms`)
+      .join(', ');
+    this.logger.log(`rfm ${today}: ${run.scored} scored, ${run.stageChanges} stage changes, ${run.shifted} shifts staged (${ms})`);
     return run;
   }
 
@@ -271,15 +287,15 @@ export class RfmScoring {
   async boundaries(brandId: string, today: string): Promise<{ buyers: number; cuts: Boundaries }> {
     const reader = this.uow.reader;
     const { f, m } = netOfLeaving(rollingStartMonth(today));
-    const [count] = (await reader.query('SELECT COUNT(*) AS n FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL', [brandId])) as { n: unknown }[];
-    const buyers = toInt(count?.n);
+    // R's dates and F's counts have few distinct values: one GROUP BY of the pairs gives both
+    // histograms, and the cut points are read from them (portable, no sort of every member); their
+    // counts add up to the buyers.
+    const grouped = sql`SELECT last_purchase_on AS r, ${f} AS f, COUNT(*) AS n FROM member_rfm WHERE brand_id = ${brandId} AND last_purchase_on IS NOT NULL GROUP BY r, f`;
+    const pairs = (await reader.query(grouped.text, grouped.params)) as { r: string; f: unknown; n: unknown }[];
+    const buyers = pairs.reduce((sum, pair) => sum + toInt(pair.n), 0);
     const cuts = { r_score: [], f_score: [], m_score: [] } as Boundaries;
     if (buyers === 0) return { buyers, cuts };
     const positions = boundaryPositions(buyers);
-    // R's dates and F's counts have few distinct values: one GROUP BY of the pairs gives both
-    // histograms, and the cut points are read from them (portable, no sort of every member).
-    const grouped = sql`SELECT last_purchase_on AS r, ${f} AS f, COUNT(*) AS n FROM member_rfm WHERE brand_id = ${brandId} AND last_purchase_on IS NOT NULL GROUP BY r, f`;
-    const pairs = (await reader.query(grouped.text, grouped.params)) as { r: string; f: unknown; n: unknown }[];
     const histogram = <T>(key: (row: { r: string; f: unknown }) => T) => {
       const counts = new Map<T, number>();
       for (const row of pairs) counts.set(key(row), (counts.get(key(row)) ?? 0) + toInt(row.n));
@@ -316,9 +332,10 @@ export class RfmScoring {
    * Scores every row of the brand against the boundaries and records the stages that changed; the
    * staged months that have left are subtracted and the window moved in the same write.
    */
-  private async score(brandId: string, today: string): Promise<{ scored: number; stageChanges: number }> {
+  private async score(brandId: string, today: string, cutPointsRead: () => void): Promise<{ scored: number; stageChanges: number }> {
     const settings = await this.settings(brandId);
     const { cuts } = await this.boundaries(brandId, today);
+    cutPointsRead();
     const cut = stageCutoffs(settings, today);
     const target = rollingStartMonth(today);
     const { f, m, leaves } = netOfLeaving(target);
