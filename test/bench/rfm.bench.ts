@@ -25,7 +25,15 @@ const settings = {
   databaseUrl: process.env.BENCH_DATABASE_URL ?? databaseOf(TEST_DATABASE_URL, 'wemember_rfm_bench_test'),
 };
 
-/** The night scored: the first of a month, so every row's window shifts once as well. */
+/**
+ * The nights timed: the first night ever (every row scored for the first time) on the 1st of
+ * February, an ordinary night (the 2nd: it stages 1/27 of the month that leaves on 1 March), the
+ * last night of February (the 28th, run straight after: it stages what the 25 nights between would
+ * have), and the 1st of March, when that month leaves the rolling 12 months.
+ */
+const FIRST_NIGHT = '2027-02-01';
+const ORDINARY_NIGHT = '2027-02-02';
+const LAST_NIGHT = '2027-02-28';
 const TODAY = '2027-03-01';
 const print = (text = '') => process.stdout.write(`${text}\n`);
 
@@ -44,7 +52,9 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = process.hrtime.bigint();
   const result = await work();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  print(`${label.padEnd(62)} ${seconds.toFixed(2).padStart(8)} s`);
+  const ms = (result as { ms?: Record<string, number> } | undefined)?.ms;
+  const steps = ms ? `   (${Object.entries(ms).map(([step, spent]) => `${step} ${(spent / 1000).toFixed(1)}`).join(', ')})` : '';
+  print(`${label.padEnd(62)} ${seconds.toFixed(2).padStart(8)} s${steps}`);
   return result;
 }
 
@@ -60,13 +70,13 @@ async function benchmark(): Promise<void> {
     const brandId = stack.chain.brand.id;
     const [{ version }] = await stack.db.query('SELECT VERSION() AS version');
     print(`\nRFM nightly scoring — ${cpus().length} cores (load average ${loadavg()[0].toFixed(2)}), Node ${process.version}, MariaDB ${version}`);
-    print(`${settings.members} members, ${settings.orders} orders in the bare table, scored for ${TODAY}\n`);
+    print(`${settings.members} members, ${settings.orders} orders in the bare table, scored on ${FIRST_NIGHT}, ${ORDINARY_NIGHT}, ${LAST_NIGHT} and ${TODAY}\n`);
 
     const windowStart = rollingStartMonth(TODAY);
     const leaving = previousMonth(windowStart);
     // Members straight into the table (joining through WeChat would test the join), then each
-    // one's member_rfm row as purchases and refunds would have left it, with the window one month
-    // behind; a third of them bought in the month that now leaves it (member_months).
+    // one's member_rfm row as purchases and refunds would have left it in February (the window
+    // from March 2026); a third of them bought in that month, which leaves on 1 March (member_months).
     await timed('seed: members', () =>
       generate(
         stack,
@@ -81,9 +91,9 @@ async function benchmark(): Promise<void> {
       stack.db.query(
         `INSERT INTO member_rfm (member_id, brand_id, joined_at, window_start_month, purchases_12m, spend_12m_fen, last_purchase_on)
          SELECT id, brand_id, joined_at, ?, IF(h % 10 = 0, 0, (h DIV 7) % 25), IF(h % 10 = 0, 0, ((h DIV 7) % 25) * ((h DIV 13) % 20000 + 500)),
-           IF(h % 10 = 0, NULL, DATE_FORMAT(DATE_SUB(?, INTERVAL (h DIV 10) % 730 DAY), '%Y-%m-%d'))
+           IF(h % 10 = 0, NULL, DATE_FORMAT(DATE_SUB(?, INTERVAL (h DIV 10) % 730 + 1 DAY), '%Y-%m-%d'))
          FROM (SELECT id, brand_id, joined_at, CRC32(id) AS h FROM members WHERE brand_id = ?) m`,
-        [leaving, TODAY, brandId],
+        [leaving, FIRST_NIGHT, brandId],
       ),
     );
     await timed('seed: member_months of the month leaving the window', () =>
@@ -93,7 +103,8 @@ async function benchmark(): Promise<void> {
         [leaving, brandId],
       ),
     );
-    await timed(`seed: bare orders table (${settings.orders} rows)`, async () => {
+    const bare = settings.orders > 0;
+    if (bare) await timed(`seed: bare orders table (${settings.orders} rows)`, async () => {
       await stack.db.query(
         `CREATE TABLE bench_orders (member_no INT NOT NULL, id BIGINT NOT NULL, business_date VARCHAR(10) NOT NULL, payable_fen BIGINT NOT NULL, status VARCHAR(24) NOT NULL, PRIMARY KEY (member_no, id))`,
       );
@@ -105,17 +116,18 @@ async function benchmark(): Promise<void> {
           (seq * 31) % 50000 + 100, IF(seq % 50 = 0, 'refunded', 'completed') FROM seq_${from}_to_${to}`,
       );
     });
-    await stack.db.query('ANALYZE TABLE members, member_rfm, member_months, bench_orders');
+    await stack.db.query(`ANALYZE TABLE members, member_rfm, member_months${bare ? ', bench_orders' : ''}`);
     print();
 
     const scoring = stack.app.get(RfmScoring);
-    const shifted = await timed('RfmScoring.shift (first of the month)', () => scoring.shift(brandId, TODAY));
-    await timed('RfmScoring.boundaries (R, F grouped; M by ROW_NUMBER), alone', () => scoring.boundaries(brandId));
-    const run = await timed('RfmScoring.run (rows, cut points, scores, stages)', () => scoring.run(TODAY, brandId));
-    const again = await timed('RfmScoring.run again the same night (recorded)', () => scoring.run(TODAY, brandId));
-    const next = await timed('RfmScoring.run the next night (stages move)', () => scoring.run('2027-03-02', brandId));
+    const first = await timed(`first night ${FIRST_NIGHT} (every row scored the first time)`, () => scoring.run(FIRST_NIGHT, brandId));
+    const ordinary = await timed(`ordinary night ${ORDINARY_NIGHT}`, () => scoring.run(ORDINARY_NIGHT, brandId));
+    const lastNight = await timed(`last night of the month ${LAST_NIGHT} (stages the rest)`, () => scoring.run(LAST_NIGHT, brandId));
+    const monthFirst = await timed(`first of the month ${TODAY} (a month leaves the window)`, () => scoring.run(TODAY, brandId));
+    const again = await timed('the same night again (recorded)', () => scoring.run(TODAY, brandId));
+    await timed('RfmScoring.boundaries (R, F grouped; M by ROW_NUMBER), alone', () => scoring.boundaries(brandId, TODAY));
     print();
-    await timed('bare SQL: aggregate every order + NTILE(5) × 3', () =>
+    if (bare) await timed('bare SQL: aggregate every order + NTILE(5) × 3', () =>
       stack.db.query(
         `CREATE TEMPORARY TABLE bench_ntile AS
          SELECT member_no, NTILE(5) OVER (ORDER BY last_on) AS r_score, NTILE(5) OVER (ORDER BY f) AS f_score, NTILE(5) OVER (ORDER BY m) AS m_score FROM (
@@ -127,8 +139,10 @@ async function benchmark(): Promise<void> {
       ),
     );
     print();
-    print(`shifted ${shifted} rows; first run ${JSON.stringify(run)}`);
-    print(`again ${JSON.stringify(again)}; next night ${JSON.stringify(next)}`);
+    print(`first night ${JSON.stringify(first)}`);
+    print(`ordinary night ${JSON.stringify(ordinary)}`);
+    print(`last night of the month ${JSON.stringify(lastNight)}`);
+    print(`first of the month ${JSON.stringify(monthFirst)}; again ${JSON.stringify(again)}`);
     const spread = (await stack.db.query(
       `SELECT stage, rfm_class AS class, COUNT(*) AS members FROM member_rfm WHERE brand_id = ? GROUP BY stage, rfm_class ORDER BY stage, rfm_class`,
       [brandId],

@@ -78,6 +78,19 @@ export function describeRfmJourney(database: 'mysql' | 'sqlite'): void {
       const [found] = (await stack.db.query(`SELECT ${COLUMNS} FROM member_rfm WHERE member_id = ?`, [member.memberId])) as RfmRow[];
       return found && normalise(found);
     };
+    const pending = async (member: TestMember) => {
+      const [found] = (await stack.db.query('SELECT purchases_12m, spend_12m_fen, pending_month, pending_purchases, pending_spend_fen FROM member_rfm WHERE member_id = ?', [
+        member.memberId,
+      ])) as Record<string, unknown>[];
+      const n = (v: unknown) => Number(v);
+      return {
+        purchases_12m: n(found.purchases_12m),
+        spend_12m_fen: n(found.spend_12m_fen),
+        pending_month: found.pending_month,
+        pending_purchases: n(found.pending_purchases),
+        pending_spend_fen: n(found.pending_spend_fen),
+      };
+    };
     const rows = async (): Promise<RfmRow[]> =>
       ((await stack.db.query(`SELECT ${COLUMNS} FROM member_rfm WHERE brand_id = ? ORDER BY member_id`, [stack.chain.brand.id])) as RfmRow[]).map(normalise);
     const runRfm = async (date: string, app: NestFastifyApplication = stack.app): Promise<RfmRun> => {
@@ -240,14 +253,17 @@ export function describeRfmJourney(database: 'mysql' | 'sqlite'): void {
       stack.clock.travelTo(at('2027-07-01'));
       const scoring = stack.app.get(RfmScoring);
       expect(await row(members.b7)).toMatchObject({ purchases_12m: 2, spend_12m_fen: 40_000 });
-      // May, June and July 2026 leave; only b7 bought in one of them, so only its row moves.
-      expect(await scoring.shift(stack.chain.brand.id, '2027-07-01')).toBe(1);
-      expect(await scoring.shift(stack.chain.brand.id, '2027-07-01')).toBe(0);
-      expect(await row(members.b7)).toMatchObject({ window_start_month: '2026-07', purchases_12m: 0, spend_12m_fen: 0, last_purchase_on: '2026-06-01' });
-      // b1 bought nothing from its window's start until March 2027: nothing to subtract, the row untouched.
-      expect(await row(members.b1)).toMatchObject({ window_start_month: '2026-04', purchases_12m: 3, spend_12m_fen: 30_000 });
-      // The job itself then finds nothing left to shift.
+      // May, June and July 2026 leave (the last night was in April); only b7 bought in one of them,
+      // so only its row is staged — its sums unchanged until the night's scoring subtracts them.
+      expect(await scoring.shift(stack.chain.brand.id, '2027-07-01', '2027-04-12')).toBe(1);
+      expect(await scoring.shift(stack.chain.brand.id, '2027-07-01', '2027-04-12')).toBe(0);
+      expect(await pending(members.b7)).toEqual({ purchases_12m: 2, spend_12m_fen: 40_000, pending_month: '2026-06', pending_purchases: 2, pending_spend_fen: 40_000 });
+      // The job subtracts what is staged in the same pass that scores, and moves the window.
       expect(await runRfm('2027-07-01')).toMatchObject({ shifted: 0, scored: 11 });
+      expect(await row(members.b7)).toMatchObject({ window_start_month: '2026-08', purchases_12m: 0, spend_12m_fen: 0, last_purchase_on: '2026-06-01', f_score: 1, m_score: 1 });
+      expect(await pending(members.b7)).toMatchObject({ pending_month: null, pending_purchases: 0, pending_spend_fen: 0 });
+      // b1 bought nothing from its window's start until March 2027: nothing to subtract, the row's window untouched.
+      expect(await row(members.b1)).toMatchObject({ window_start_month: '2026-04', purchases_12m: 3, spend_12m_fen: 30_000 });
       // A late run for an earlier night changes nothing: the stages never go back in time.
       expect(await scoring.run('2027-06-30', stack.chain.brand.id)).toMatchObject({ scored: 0, alreadyRun: 1 });
     });
@@ -266,6 +282,36 @@ export function describeRfmJourney(database: 'mysql' | 'sqlite'): void {
       expect(rebuilt).toBe(11);
       expect(await inputs()).toEqual(incremental);
       expect(new Set((await rows()).map((r) => r.window_start_month))).toEqual(new Set(['2026-08']));
+    });
+
+    it('stages the month that leaves on the nights before the 1st, so the 1st subtracts it in the scoring pass', async () => {
+      // November 2026 leaves the window on 2027-11-01; b6 alone bought in it, so its row is the one staged.
+      stack.clock.travelTo(at('2027-10-30'));
+      // Two nights left in October, one member to stage: ceil(1 / 2) = 1, staged tonight.
+      expect(await runRfm('2027-10-30')).toMatchObject({ shifted: 1, scored: 11 });
+      expect(await pending(members.b6)).toEqual({ purchases_12m: 1, spend_12m_fen: 10_000, pending_month: '2026-11', pending_purchases: 1, pending_spend_fen: 10_000 });
+      // The rebuild stages the window's first month as the nights do: the rows agree, pending sums included.
+      const withPending = async () =>
+        Promise.all(NAMES.map(async (name) => ({ name, ...(await pending(members[name])), last: (await row(members[name]))?.last_purchase_on })));
+      const staged = await withPending();
+      await rebuildRfm(stack.uow, '2027-10-30', stack.chain.brand.id);
+      expect(await withPending()).toEqual(staged);
+      // A refund of November's order after it was staged takes its share out of the pending sums too.
+      const [order] = (await stack.db.query("SELECT id FROM orders WHERE member_id = ? AND business_date = '2026-11-01'", [members.b6.memberId])) as { id: string }[];
+      expect((await till.refund(order.id, { amountFen: 4_000 })).status).toBe(201);
+      expect(await pending(members.b6)).toEqual({ purchases_12m: 1, spend_12m_fen: 6_000, pending_month: '2026-11', pending_purchases: 1, pending_spend_fen: 6_000 });
+      // The last night of October: nothing left to stage.
+      stack.clock.travelTo(at('2027-10-31'));
+      expect(await runRfm('2027-10-31')).toMatchObject({ shifted: 0, scored: 11 });
+      // The 1st: nothing to shift first; the scoring reads b6 without November and writes it so.
+      stack.clock.travelTo(at('2027-11-01'));
+      expect(await runRfm('2027-11-01')).toMatchObject({ shifted: 0, scored: 11 });
+      expect(await pending(members.b6)).toEqual({ purchases_12m: 0, spend_12m_fen: 0, pending_month: null, pending_purchases: 0, pending_spend_fen: 0 });
+      expect(await row(members.b6)).toMatchObject({ window_start_month: '2026-12', f_score: 1, m_score: 1, last_purchase_on: '2026-11-01' });
+      // And the rebuild from the orders agrees with the rows the nights left.
+      const incremental = await withPending();
+      await rebuildRfm(stack.uow, '2027-11-01', stack.chain.brand.id);
+      expect(await withPending()).toEqual(incremental);
     });
   });
 }

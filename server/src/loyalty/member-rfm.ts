@@ -8,9 +8,12 @@ import { rollingStartMonth } from './member-growth';
  * reads one row per member instead of every order.
  *
  * The row's invariant: purchases_12m and spend_12m_fen are the sums of member_months from
- * window_start_month on. A purchase always falls in the window (its month is the current one); a
- * refund moves the row only when the order's month is still in it — an older month has already
- * been subtracted by the shift (rfm-scoring.ts).
+ * window_start_month on, and pending_purchases and pending_spend_fen (when pending_month is set)
+ * the sums from window_start_month to pending_month: the month shift staged ahead, which the night
+ * that month leaves subtracts (rfm-scoring.ts). A purchase always falls in the window and never in a
+ * staged month (its month is the current one); a refund moves the row only when the order's month
+ * is still in the window — an older month has already been subtracted — and the staged sums too
+ * when the month is staged.
  *
  * A partial refund takes its payable share out of M and leaves F alone (the visit happened); the
  * refund that completes a full refund takes the purchase out of F too, and the last purchase date
@@ -34,10 +37,14 @@ export async function rfmRefunded(m: EntityManager, memberId: string, orderDate:
   const month = orderDate.slice(0, 7);
   // The orders row is already 'refunded' in this transaction, so the sub-select skips it.
   const last = full ? `, last_purchase_on = (SELECT MAX(o.business_date) FROM orders o WHERE o.member_id = ? AND o.status <> 'refunded')` : '';
+  const purchases = full ? 1 : 0;
+  const staged = 'window_start_month <= ? AND pending_month >= ?';
   await m.query(
     `UPDATE member_rfm SET purchases_12m = purchases_12m - CASE WHEN window_start_month <= ? THEN ? ELSE 0 END,
-       spend_12m_fen = spend_12m_fen - CASE WHEN window_start_month <= ? THEN ? ELSE 0 END${last}
+       spend_12m_fen = spend_12m_fen - CASE WHEN window_start_month <= ? THEN ? ELSE 0 END,
+       pending_purchases = pending_purchases - CASE WHEN ${staged} THEN ? ELSE 0 END,
+       pending_spend_fen = pending_spend_fen - CASE WHEN ${staged} THEN ? ELSE 0 END${last}
      WHERE member_id = ?`,
-    [month, full ? 1 : 0, month, spendFen, ...(full ? [memberId] : []), memberId],
+    [month, purchases, month, spendFen, month, month, purchases, month, month, spendFen, ...(full ? [memberId] : []), memberId],
   );
 }

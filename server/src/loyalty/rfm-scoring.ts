@@ -20,43 +20,95 @@ const BATCH = 20_000;
 export interface RfmRun {
   date: string;
   brands: number;
-  /** Rows that left a month behind (one per member and month shifted). */
+  /** Rows whose shift was staged this night (one per member and month): the months that left since the last night, not staged ahead, and part of the month that leaves next. */
   shifted: number;
   scored: number;
   stageChanges: number;
   /** Brands whose run for this date (or a later one) had already finished: nothing done again. */
   alreadyRun: number;
+  /** Milliseconds spent per step, over all brands: what the log line reports and the bench prints. */
+  ms: { shift: number; newRows: number; cutPoints: number; scoring: number; staging: number };
 }
 
-/** The R, F and M columns, and which way is better: all three "higher is better" (R ranks the last purchase date). */
-const DIMENSIONS = [
-  { score: 'r_score', value: 'last_purchase_on' },
-  { score: 'f_score', value: 'purchases_12m' },
-  { score: 'm_score', value: 'spend_12m_fen' },
-] as const;
+/** The cut points of R (the last purchase date: later is better), F and M (more is better). */
+type Boundaries = Record<'r_score' | 'f_score' | 'm_score', (string | number)[]>;
 
-type Boundaries = Record<(typeof DIMENSIONS)[number]['score'], (string | number)[]>;
-
-function nextMonth(month: string): string {
+/** The month (YYYY-MM) after `month`. */
+export function nextMonth(month: string): string {
   const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7));
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** How far the nights have staged a month: its member_months rows up to `upto` (''= none yet, null = all). */
+interface Staged {
+  month: string;
+  upto: string | null;
+}
+
+/** The nights left to stage the month that leaves at the next 1st: `today` to the month's last day. */
+function nightsLeftInMonth(today: string): number {
+  const [year, month, day] = today.split('-').map(Number);
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return lastDay - day + 1;
 }
 
 /**
  * The nightly RFM job (docs/domain.md, *RFM and classes*), per brand, on member_rfm alone so its
  * cost grows with members, not orders:
- * 1. shift: for each month that left the rolling 12 months since the last night, the rows of the
- *    members who bought in it subtract it (from member_months) and move their window past it, in
- *    one conditional UPDATE per batch (`window_start_month` compared and set together: a run twice
- *    shifts once);
+ * 1. catch up: each month that left the rolling 12 months since the last night and was not staged
+ *    ahead (a missed night, the first night) is staged now — see 5;
  * 2. rows for members who joined but never bought (scored as having no purchase);
- * 3. the quintile boundaries of R, F and M among members who ever bought (R and F from one GROUP
- *    BY of their few distinct values; M by position, MariaDB with ROW_NUMBER() over the brand,
- *    SQLite with ORDER BY … LIMIT 1 OFFSET, portable and slower), then every row scored against them in batches with one UPDATE each: scores, class,
- *    stage — and a member_stage_changes row for each stage that changed, in the same transaction.
- * A finished run is recorded in rfm_runs; a repeated run for the same date (or an earlier one) finds it and stops.
- * Unfinished, it is simply done again: every statement gives the same result twice.
+ * 3. the quintile boundaries of R, F and M among members who ever bought, F and M net of the staged
+ *    months that have left (R and F from one GROUP BY of their few distinct values; M by position,
+ *    MariaDB with ROW_NUMBER() over the brand, SQLite with ORDER BY … LIMIT 1 OFFSET, portable and
+ *    slower);
+ * 4. every row scored against them in batches with one UPDATE each: scores, class, stage — and the
+ *    staged months that have left subtracted and the window moved, in the same write — and a
+ *    member_stage_changes row for each stage that changed, in the same transaction;
+ * 5. part of the month that leaves at the next 1st staged: for the members who bought in it, its
+ *    member_months sums copied onto their rows (pending_*), so the 1st itself reads every row once.
+ *    Each night takes the rest divided by the nights left in the month; the last night all of it.
+ * A finished run is recorded in rfm_runs with how far 5 got; a repeated run for the same date (or
+ * an earlier one) finds it and stops. Unfinished, it is simply done again: every statement gives the same result twice.
  */
+/** A piece of SQL and its parameters, in order. */
+class Sql {
+  constructor(
+    readonly text: string,
+    readonly params: unknown[],
+  ) {}
+}
+
+/** SQL from a template: a nested Sql is spliced in with its parameters, any other value becomes a placeholder. */
+function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
+  let text = strings[0];
+  const params: unknown[] = [];
+  values.forEach((value, i) => {
+    if (value instanceof Sql) {
+      text += value.text;
+      params.push(...value.params);
+    } else {
+      text += '?';
+      params.push(value);
+    }
+    text += strings[i + 1];
+  });
+  return new Sql(text, params);
+}
+
+/**
+ * F and M as they are once the staged months before `target` (the window's first month) have left:
+ * the row's sums less its pending ones when pending_month is before the target. `leaves` is that condition.
+ */
+function netOfLeaving(target: string) {
+  const leaves = sql`pending_month < ${target}`;
+  return {
+    leaves,
+    f: sql`(purchases_12m - CASE WHEN ${leaves} THEN pending_purchases ELSE 0 END)`,
+    m: sql`(spend_12m_fen - CASE WHEN ${leaves} THEN pending_spend_fen ELSE 0 END)`,
+  };
+}
+
 @Injectable()
 export class RfmScoring {
   private readonly logger = new Logger('RfmScoring');
@@ -72,7 +124,13 @@ export class RfmScoring {
 
   async run(today: string, onlyBrand?: string): Promise<RfmRun> {
     const brands = onlyBrand ? [{ id: onlyBrand }] : ((await this.uow.reader.query('SELECT id FROM brands ORDER BY id')) as { id: string }[]);
-    const run: RfmRun = { date: today, brands: brands.length, shifted: 0, scored: 0, stageChanges: 0, alreadyRun: 0 };
+    const run: RfmRun = { date: today, brands: brands.length, shifted: 0, scored: 0, stageChanges: 0, alreadyRun: 0, ms: { shift: 0, newRows: 0, cutPoints: 0, scoring: 0, staging: 0 } };
+    let started = Date.now();
+    const lap = (step: keyof RfmRun['ms']) => {
+      const now = Date.now();
+      run.ms[step] += now - started;
+      started = now;
+    };
     for (const { id: brandId } of brands) {
       // This night, or a later one, already scored: a late or repeated run would only rewrite the stages backwards.
       const [done] = (await this.uow.reader.query('SELECT run_on FROM rfm_runs WHERE brand_id = ? AND run_on >= ? LIMIT 1', [brandId, today])) as unknown[];
@@ -80,70 +138,128 @@ export class RfmScoring {
         run.alreadyRun++;
         continue;
       }
-      run.shifted += await this.shift(brandId, today);
-      await this.addMissingRows(brandId, today);
-      const { scored, stageChanges } = await this.score(brandId, today);
+      const [last] = (await this.uow.reader.query('SELECT run_on, staged_month, staged_upto FROM rfm_runs WHERE brand_id = ? ORDER BY run_on DESC LIMIT 1', [brandId])) as {
+        run_on: string;
+        staged_month: string | null;
+        staged_upto: string | null;
+      }[];
+      const staged: Staged | undefined = last?.staged_month ? { month: last.staged_month, upto: last.staged_upto } : undefined;
+      started = Date.now();
+      run.shifted += await this.shift(brandId, today, last?.run_on, staged);
+      lap('shift');
+      await this.addMissingRows(brandId, today, last?.run_on);
+      lap('newRows');
+      const { scored, stageChanges } = await this.score(brandId, today, () => lap('cutPoints'));
+      lap('scoring');
+      const ahead = await this.stageAhead(brandId, today, staged);
+      lap('staging');
+      run.shifted += ahead.rows;
       run.scored += scored;
       run.stageChanges += stageChanges;
       await this.uow.transaction((m) =>
-        insertOnce(m, 'rfm_runs', { brand_id: brandId, run_on: today, members: scored, stage_changes: stageChanges, finished_at: dbTime(this.clock.now()) }),
+        insertOnce(m, 'rfm_runs', {
+          brand_id: brandId,
+          run_on: today,
+          members: scored,
+          stage_changes: stageChanges,
+          finished_at: dbTime(this.clock.now()),
+          staged_month: ahead.month,
+          staged_upto: ahead.upto,
+        }),
       );
     }
-    this.logger.log(`rfm ${today}: ${run.scored} scored, ${run.stageChanges} stage changes, ${run.shifted} shifted`);
+    const ms = Object.entries(run.ms)
+      .map(([step, spent]) => `${step} ${spent} ms`)
+      .join(', ');
+    this.logger.log(`rfm ${today}: ${run.scored} scored, ${run.stageChanges} stage changes, ${run.shifted} shifts staged (${ms})`);
     return run;
   }
 
   /**
-   * Moves the rows' windows up to the rolling 12 months of `today`, a month at a time, from the
-   * last finished night's window start (the first night: the oldest row's). Only members with a
-   * member_months row for the month that leaves have anything to subtract, so only their rows are
-   * touched (found through member_months' (brand_id, month) index); a row with nothing in that
-   * month keeps its older window_start_month, which sums the same. Returns the rows shifted.
+   * Stages every month that has left the rolling 12 months of `today` since the last finished
+   * night (`lastRun`; the first night: from the oldest row's window start) and was not staged
+   * ahead — `staged` says how far the nights got with the month they were staging — so that the
+   * scoring can subtract them. Returns the rows staged. Nothing to do on a night within the month
+   * of the last one, or on a 1st whose leaving month the nights before staged in full.
    */
-  async shift(brandId: string, today: string): Promise<number> {
+  async shift(brandId: string, today: string, lastRun?: string, staged?: Staged): Promise<number> {
     const target = rollingStartMonth(today);
-    const [last] = (await this.uow.reader.query('SELECT MAX(run_on) AS run_on FROM rfm_runs WHERE brand_id = ?', [brandId])) as { run_on: string | null }[];
-    const [oldest] = last?.run_on
-      ? [{ month: rollingStartMonth(last.run_on) }]
+    const [oldest] = lastRun
+      ? [{ month: rollingStartMonth(lastRun) }]
       : ((await this.uow.reader.query('SELECT MIN(window_start_month) AS month FROM member_rfm WHERE brand_id = ?', [brandId])) as { month: string | null }[]);
-    let shifted = 0;
+    let rows = 0;
     for (let month = oldest?.month ?? target; month < target; month = nextMonth(month)) {
-      for (let after: string | null = ''; after !== null; ) {
-        const [edge] = (await this.uow.reader.query(
-          `SELECT member_id FROM member_months WHERE brand_id = ? AND month = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${BATCH - 1}`,
-          [brandId, month, after],
-        )) as { member_id: string }[];
-        const upTo: string | null = edge?.member_id ?? null;
-        const range = `mm.brand_id = ? AND mm.month = ? AND mm.member_id > ?${upTo === null ? '' : ' AND mm.member_id <= ?'}`;
-        const rangeParams = upTo === null ? [brandId, month, after] : [brandId, month, after, upTo];
-        shifted += await this.uow.transaction(async (m) => {
-          // The month's aggregates locked first (a refund of an order of that month moves them
-          // before the row): a refund either committed before and is read here, or waits and then
-          // finds the row's window past its month and leaves the row alone. The row's window is
-          // compared and set in the same UPDATE: a second run finds it moved and subtracts nothing.
-          if (isMysql(m)) {
-            await m.query(`SELECT mm.member_id FROM member_months mm WHERE ${range}${forUpdate(m)}`, rangeParams);
-            return execute(
-              m,
-              `UPDATE member_rfm r JOIN member_months mm ON mm.member_id = r.member_id
-               SET r.purchases_12m = r.purchases_12m - mm.purchases, r.spend_12m_fen = r.spend_12m_fen - mm.spend_fen, r.window_start_month = ?
-               WHERE ${range} AND r.window_start_month <= ?`,
-              [nextMonth(month), ...rangeParams, month],
-            );
-          }
-          // SQLite has no UPDATE … JOIN before 3.33: the month is read with a sub-select per column.
-          const sub = (column: string) => `(SELECT mm.${column} FROM member_months mm WHERE mm.member_id = member_rfm.member_id AND mm.month = ?)`;
+      const from = staged?.month === month ? staged.upto : '';
+      if (from !== null) rows += await this.stage(brandId, month, from, null);
+    }
+    return rows;
+  }
+
+  /**
+   * Stages part of the month that leaves the window at the next 1st (this night's oldest month),
+   * going on from where the last night stopped: the members left divided by the nights left in
+   * the month, so the last night of the month stages the rest and the 1st finds it all staged.
+   */
+  private async stageAhead(brandId: string, today: string, staged?: Staged): Promise<Staged & { rows: number }> {
+    const month = rollingStartMonth(today);
+    const from = staged?.month === month ? staged.upto : '';
+    if (from === null) return { month, upto: null, rows: 0 };
+    const [count] = (await this.uow.reader.query('SELECT COUNT(*) AS n FROM member_months WHERE brand_id = ? AND month = ? AND member_id > ?', [brandId, month, from])) as {
+      n: unknown;
+    }[];
+    const left = toInt(count?.n);
+    const tonight = Math.ceil(left / nightsLeftInMonth(today));
+    if (tonight >= left) return { month, upto: null, rows: await this.stage(brandId, month, from, null) };
+    const [edge] = (await this.uow.reader.query(
+      `SELECT member_id FROM member_months WHERE brand_id = ? AND month = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${tonight - 1}`,
+      [brandId, month, from],
+    )) as { member_id: string }[];
+    return { month, upto: edge.member_id, rows: await this.stage(brandId, month, from, edge.member_id) };
+  }
+
+  /**
+   * Stages `month` for the members who bought in it with ids in (after, upTo] (upTo null: to the
+   * end): their member_months sums added to the row's pending ones and pending_month set to the
+   * month, in batches, one conditional UPDATE each — only rows whose window still holds the month
+   * and that have not staged it yet (pending_month compared and set together: staged twice, added
+   * once). A member who bought nothing that month is not touched: the window sums the same without it.
+   */
+  private async stage(brandId: string, month: string, from: string, end: string | null): Promise<number> {
+    let staged = 0;
+    for (let after: string | null = from; after !== null && (end === null || after < end); ) {
+      const [edge] = (await this.uow.reader.query(
+        `SELECT member_id FROM member_months WHERE brand_id = ? AND month = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${BATCH - 1}`,
+        [brandId, month, after],
+      )) as { member_id: string }[];
+      const upTo: string | null = edge && (end === null || edge.member_id < end) ? edge.member_id : end;
+      const range = `mm.brand_id = ? AND mm.month = ? AND mm.member_id > ?${upTo === null ? '' : ' AND mm.member_id <= ?'}`;
+      const rangeParams = upTo === null ? [brandId, month, after] : [brandId, month, after, upTo];
+      staged += await this.uow.transaction(async (m) => {
+        // The month's aggregates locked first (a refund of an order of that month moves them
+        // before the row): a refund either committed before and is read here, or waits and then
+        // finds the month staged and takes its share out of the pending sums too.
+        if (isMysql(m)) {
+          await m.query(`SELECT mm.member_id FROM member_months mm WHERE ${range}${forUpdate(m)}`, rangeParams);
           return execute(
             m,
-            `UPDATE member_rfm SET purchases_12m = purchases_12m - ${sub('purchases')}, spend_12m_fen = spend_12m_fen - ${sub('spend_fen')}, window_start_month = ?
-             WHERE window_start_month <= ? AND member_id IN (SELECT mm.member_id FROM member_months mm WHERE ${range})`,
-            [month, month, nextMonth(month), month, ...rangeParams],
+            `UPDATE member_rfm r JOIN member_months mm ON mm.member_id = r.member_id
+             SET r.pending_purchases = r.pending_purchases + mm.purchases, r.pending_spend_fen = r.pending_spend_fen + mm.spend_fen, r.pending_month = ?
+             WHERE ${range} AND r.window_start_month <= ? AND (r.pending_month IS NULL OR r.pending_month < ?)`,
+            [month, ...rangeParams, month, month],
           );
-        });
-        after = upTo;
-      }
+        }
+        // SQLite has no UPDATE … JOIN before 3.33: the month is read with a sub-select per column.
+        const sub = (column: string) => `(SELECT mm.${column} FROM member_months mm WHERE mm.member_id = member_rfm.member_id AND mm.month = ?)`;
+        return execute(
+          m,
+          `UPDATE member_rfm SET pending_purchases = pending_purchases + ${sub('purchases')}, pending_spend_fen = pending_spend_fen + ${sub('spend_fen')}, pending_month = ?
+           WHERE window_start_month <= ? AND (pending_month IS NULL OR pending_month < ?) AND member_id IN (SELECT mm.member_id FROM member_months mm WHERE ${range})`,
+          [month, month, month, month, month, ...rangeParams],
+        );
+      });
+      after = upTo;
     }
-    return shifted;
+    return staged;
   }
 
   /**
@@ -151,9 +267,8 @@ export class RfmScoring {
    * now). Only members who joined since two days before the last finished night are looked at
    * (members' (brand_id, joined_at) index), so a night does not read every card; the first night reads all.
    */
-  private async addMissingRows(brandId: string, today: string): Promise<void> {
-    const [last] = (await this.uow.reader.query('SELECT MAX(run_on) AS run_on FROM rfm_runs WHERE brand_id = ?', [brandId])) as { run_on: string | null }[];
-    const since = last?.run_on ? dbTime(chinaDayStart(addDays(last.run_on, -2))) : null;
+  private async addMissingRows(brandId: string, today: string, lastRun?: string): Promise<void> {
+    const since = lastRun ? dbTime(chinaDayStart(addDays(lastRun, -2))) : null;
     await this.uow.transaction(async (m) => {
       await m.query(
         `${isMysql(m) ? 'INSERT IGNORE' : 'INSERT OR IGNORE'} INTO member_rfm (member_id, brand_id, joined_at, window_start_month, purchases_12m, spend_12m_fen)
@@ -164,20 +279,23 @@ export class RfmScoring {
     });
   }
 
-  /** The four cut points of each dimension among the brand's members who ever bought. */
-  async boundaries(brandId: string): Promise<{ buyers: number; cuts: Boundaries }> {
+  /**
+   * The four cut points of each dimension among the brand's members who ever bought, on `today`:
+   * F and M net of the staged months that have left the window (the scoring subtracts them in the
+   * same pass).
+   */
+  async boundaries(brandId: string, today: string): Promise<{ buyers: number; cuts: Boundaries }> {
     const reader = this.uow.reader;
-    const [count] = (await reader.query('SELECT COUNT(*) AS n FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL', [brandId])) as { n: unknown }[];
-    const buyers = toInt(count?.n);
+    const { f, m } = netOfLeaving(rollingStartMonth(today));
+    // R's dates and F's counts have few distinct values: one GROUP BY of the pairs gives both
+    // histograms, and the cut points are read from them (portable, no sort of every member); their
+    // counts add up to the buyers.
+    const grouped = sql`SELECT last_purchase_on AS r, ${f} AS f, COUNT(*) AS n FROM member_rfm WHERE brand_id = ${brandId} AND last_purchase_on IS NOT NULL GROUP BY r, f`;
+    const pairs = (await reader.query(grouped.text, grouped.params)) as { r: string; f: unknown; n: unknown }[];
+    const buyers = pairs.reduce((sum, pair) => sum + toInt(pair.n), 0);
     const cuts = { r_score: [], f_score: [], m_score: [] } as Boundaries;
     if (buyers === 0) return { buyers, cuts };
     const positions = boundaryPositions(buyers);
-    // R's dates and F's counts have few distinct values: one GROUP BY of the pairs gives both
-    // histograms, and the cut points are read from them (portable, no sort of every member).
-    const pairs = (await reader.query(
-      'SELECT last_purchase_on AS r, purchases_12m AS f, COUNT(*) AS n FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL GROUP BY last_purchase_on, purchases_12m',
-      [brandId],
-    )) as { r: string; f: unknown; n: unknown }[];
     const histogram = <T>(key: (row: { r: string; f: unknown }) => T) => {
       const counts = new Map<T, number>();
       for (const row of pairs) counts.set(key(row), (counts.get(key(row)) ?? 0) + toInt(row.n));
@@ -193,18 +311,14 @@ export class RfmScoring {
     );
     // M's spend is nearly unique per member: its four values by position, MariaDB with a window function.
     if (isMysql(reader)) {
-      const rows = (await reader.query(
-        `SELECT v, pos FROM (SELECT spend_12m_fen AS v, ROW_NUMBER() OVER (ORDER BY spend_12m_fen) AS pos FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL) ranked
-         WHERE pos IN (?, ?, ?, ?)`,
-        [brandId, ...positions],
-      )) as { v: unknown; pos: unknown }[];
+      const ranked = sql`SELECT v, pos FROM (SELECT ${m} AS v, ROW_NUMBER() OVER (ORDER BY ${m}) AS pos FROM member_rfm WHERE brand_id = ${brandId} AND last_purchase_on IS NOT NULL) ranked
+         WHERE pos IN (${positions[0]}, ${positions[1]}, ${positions[2]}, ${positions[3]})`;
+      const rows = (await reader.query(ranked.text, ranked.params)) as { v: unknown; pos: unknown }[];
       cuts.m_score = positions.map((p) => rows.find((r) => toInt(r.pos) === p)!.v as number);
     } else {
       for (const p of positions) {
-        const [row] = (await reader.query('SELECT spend_12m_fen AS v FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL ORDER BY spend_12m_fen LIMIT 1 OFFSET ?', [
-          brandId,
-          p - 1,
-        ])) as { v: number }[];
+        const nth = sql`SELECT ${m} AS v FROM member_rfm WHERE brand_id = ${brandId} AND last_purchase_on IS NOT NULL ORDER BY v LIMIT 1 OFFSET ${p - 1}`;
+        const [row] = (await reader.query(nth.text, nth.params)) as { v: number }[];
         cuts.m_score.push(row.v);
       }
     }
@@ -214,26 +328,44 @@ export class RfmScoring {
     return { buyers, cuts };
   }
 
-  /** Scores every row of the brand against the boundaries and records the stages that changed. */
-  private async score(brandId: string, today: string): Promise<{ scored: number; stageChanges: number }> {
+  /**
+   * Scores every row of the brand against the boundaries and records the stages that changed; the
+   * staged months that have left are subtracted and the window moved in the same write.
+   */
+  private async score(brandId: string, today: string, cutPointsRead: () => void): Promise<{ scored: number; stageChanges: number }> {
     const settings = await this.settings(brandId);
-    const { cuts } = await this.boundaries(brandId);
+    const { cuts } = await this.boundaries(brandId, today);
+    cutPointsRead();
     const cut = stageCutoffs(settings, today);
-    const newSinceAt = dbTime(chinaDayStart(cut.newSince));
-    // The stage (lifecycleStage in shared, as SQL): its parameters follow the expression's order.
-    const stage = `CASE WHEN joined_at >= ? AND purchases_12m <= 1 THEN 'new' WHEN last_purchase_on IS NULL THEN 'dormant'
-      WHEN last_purchase_on >= ? THEN 'active' WHEN last_purchase_on >= ? THEN 'recently_lapsed' WHEN last_purchase_on >= ? THEN 'lapsed' ELSE 'dormant' END`;
-    const stageParams = [newSinceAt, cut.activeSince, cut.recentlyLapsedSince, cut.lapsedSince];
+    const target = rollingStartMonth(today);
+    const { f, m, leaves } = netOfLeaving(target);
+    const lastOn = sql`last_purchase_on`;
+    // The stage (lifecycleStage in shared, as SQL), from F net of what leaves.
+    const stage = sql`CASE WHEN joined_at >= ${dbTime(chinaDayStart(cut.newSince))} AND ${f} <= 1 THEN 'new' WHEN last_purchase_on IS NULL THEN 'dormant'
+      WHEN last_purchase_on >= ${cut.activeSince} THEN 'active' WHEN last_purchase_on >= ${cut.recentlyLapsedSince} THEN 'recently_lapsed'
+      WHEN last_purchase_on >= ${cut.lapsedSince} THEN 'lapsed' ELSE 'dormant' END`;
+    const hasBuyers = cuts.r_score.length === 4;
+    const cutsOf = (score: keyof Boundaries) => (hasBuyers ? cuts[score] : ['', '', '', '']);
     // A score: NULL without a purchase, else 1 + the boundaries the value is above.
-    const scoreSql = (value: string) =>
-      `CASE WHEN last_purchase_on IS NULL THEN NULL ELSE 1 + (CASE WHEN ${value} > ? THEN 1 ELSE 0 END) + (CASE WHEN ${value} > ? THEN 1 ELSE 0 END) + (CASE WHEN ${value} > ? THEN 1 ELSE 0 END) + (CASE WHEN ${value} > ? THEN 1 ELSE 0 END) END`;
+    const scoreSql = (value: Sql, c: (string | number)[]) =>
+      sql`CASE WHEN last_purchase_on IS NULL THEN NULL ELSE 1 + (CASE WHEN ${value} > ${c[0]} THEN 1 ELSE 0 END) + (CASE WHEN ${value} > ${c[1]} THEN 1 ELSE 0 END)
+        + (CASE WHEN ${value} > ${c[2]} THEN 1 ELSE 0 END) + (CASE WHEN ${value} > ${c[3]} THEN 1 ELSE 0 END) END`;
     // 4 or 5 means above the third boundary; the class counts those (rfmClass in shared).
-    const high = (value: string) => `(CASE WHEN ${value} > ? THEN 1 ELSE 0 END)`;
-    const classSql = `CASE WHEN last_purchase_on IS NULL THEN 'D' ELSE (CASE ${high('last_purchase_on')} + ${high('purchases_12m')} + ${high('spend_12m_fen')} WHEN 3 THEN 'A' WHEN 2 THEN 'B' WHEN 1 THEN 'C' ELSE 'D' END) END`;
-    const scored = DIMENSIONS.map((d) => cuts[d.score]);
-    const hasBuyers = scored[0].length === 4;
-    const scoreParams = (i: number) => (hasBuyers ? scored[i] : ['', '', '', '']);
-    const classParams = hasBuyers ? scored.map((c) => c[2]) : ['', '', ''];
+    const high = (value: Sql, c: (string | number)[]) => sql`(CASE WHEN ${value} > ${c[2]} THEN 1 ELSE 0 END)`;
+    const classSql = sql`CASE WHEN last_purchase_on IS NULL THEN 'D' ELSE (CASE ${high(lastOn, cutsOf('r_score'))} + ${high(f, cutsOf('f_score'))} + ${high(m, cutsOf('m_score'))}
+      WHEN 3 THEN 'A' WHEN 2 THEN 'B' WHEN 1 THEN 'C' ELSE 'D' END) END`;
+    // One pass over a batch. MySQL assigns left to right with the new values, SQLite with the old:
+    // previous_stage and stage_since read the old stage first, scores, class and stage read F and M
+    // (net of what leaves) before they are written, and pending_month, which every net value reads, comes last.
+    const assignments = sql`previous_stage = CASE WHEN stage <> ${stage} THEN stage ELSE previous_stage END,
+      stage_since = CASE WHEN stage IS NULL OR stage <> ${stage} THEN ${today} ELSE stage_since END,
+      r_score = ${scoreSql(lastOn, cutsOf('r_score'))}, f_score = ${scoreSql(f, cutsOf('f_score'))}, m_score = ${scoreSql(m, cutsOf('m_score'))},
+      rfm_class = ${classSql}, stage = ${stage},
+      purchases_12m = ${f}, spend_12m_fen = ${m},
+      window_start_month = CASE WHEN ${leaves} THEN ${target} ELSE window_start_month END,
+      pending_purchases = CASE WHEN ${leaves} THEN 0 ELSE pending_purchases END,
+      pending_spend_fen = CASE WHEN ${leaves} THEN 0 ELSE pending_spend_fen END,
+      pending_month = CASE WHEN ${leaves} THEN NULL ELSE pending_month END`;
 
     let total = 0;
     let changes = 0;
@@ -246,25 +378,14 @@ export class RfmScoring {
       const last: string | null = edge?.member_id ?? null;
       const range = `brand_id = ? AND member_id > ?${last === null ? '' : ' AND member_id <= ?'}`;
       const rangeParams = last === null ? [brandId, after] : [brandId, after, last];
-      const batch = await this.uow.transaction(async (m) => {
-        // One pass over the batch. MySQL assigns left to right with the new values, SQLite with the
-        // old: previous_stage and stage_since read the old stage first, the class is computed from
-        // the values (not the score columns), and stage comes last.
-        const scoredRows = await execute(
-          m,
-          `UPDATE member_rfm SET previous_stage = CASE WHEN stage <> ${stage} THEN stage ELSE previous_stage END,
-             stage_since = CASE WHEN stage IS NULL OR stage <> ${stage} THEN ? ELSE stage_since END,
-             r_score = ${scoreSql('last_purchase_on')}, f_score = ${scoreSql('purchases_12m')}, m_score = ${scoreSql('spend_12m_fen')},
-             rfm_class = ${classSql}, stage = ${stage}
-           WHERE ${range}`,
-          [...stageParams, ...stageParams, today, ...scoreParams(0), ...scoreParams(1), ...scoreParams(2), ...classParams, ...stageParams, ...rangeParams],
-        );
+      const batch = await this.uow.transaction(async (manager) => {
+        const scoredRows = await execute(manager, `UPDATE member_rfm SET ${assignments.text} WHERE ${range}`, [...assignments.params, ...rangeParams]);
         // The stages that changed tonight, found through (brand_id, stage_since) and written from the
         // row as just updated, in the same transaction: the history says what the row says. A second
         // change the same day (a run repeated after a purchase) keeps the day's first from-stage.
-        const mysql = isMysql(m);
+        const mysql = isMysql(manager);
         const changed = await execute(
-          m,
+          manager,
           `INSERT INTO member_stage_changes (member_id, changed_on, brand_id, from_stage, to_stage)
            SELECT member_id, stage_since, brand_id, previous_stage, stage FROM member_rfm
            WHERE ${range.replace('brand_id = ?', 'brand_id = ? AND stage_since = ?')} AND previous_stage IS NOT NULL AND previous_stage <> stage

@@ -1,3 +1,4 @@
+import { addDays } from './points';
 import {
   boundaryPositions,
   DEFAULT_RFM_SETTINGS,
@@ -121,5 +122,53 @@ describe('a brand scored (the reference the SQL is tested against)', () => {
       { r: null, f: null, m: null, rfmClass: 'D', stage: 'dormant' },
       { r: 1, f: 1, m: 1, rfmClass: 'D', stage: 'dormant' },
     ]);
+  });
+});
+
+describe('the worked example (docs/domain.md, RFM): member A spends ¥10,000 a year, member B ¥1,000', () => {
+  // Ten members scored on 2027-03-10, all joined long ago. Each column has ten distinct values, so
+  // sorted from best to worst the five fifths hold two members each: 5 5 4 4 3 3 2 2 1 1.
+  const today = '2027-03-10';
+  const members = [
+    { name: 'M1', daysSince: 3, purchases: 24, spendYuan: 12_000, r: 5, f: 5, m: 5, rfmClass: 'A', stage: 'active' },
+    { name: 'A', daysSince: 10, purchases: 20, spendYuan: 10_000, r: 4, f: 5, m: 5, rfmClass: 'A', stage: 'active' },
+    { name: 'M3', daysSince: 45, purchases: 12, spendYuan: 8_000, r: 3, f: 4, m: 4, rfmClass: 'B', stage: 'recently_lapsed' },
+    { name: 'M4', daysSince: 2, purchases: 15, spendYuan: 6_000, r: 5, f: 4, m: 4, rfmClass: 'A', stage: 'active' },
+    { name: 'M5', daysSince: 60, purchases: 8, spendYuan: 5_000, r: 2, f: 3, m: 3, rfmClass: 'D', stage: 'recently_lapsed' },
+    { name: 'M6', daysSince: 20, purchases: 6, spendYuan: 3_000, r: 4, f: 2, m: 3, rfmClass: 'C', stage: 'active' },
+    { name: 'M7', daysSince: 120, purchases: 4, spendYuan: 2_000, r: 2, f: 2, m: 2, rfmClass: 'D', stage: 'lapsed' },
+    { name: 'B', daysSince: 30, purchases: 10, spendYuan: 1_000, r: 3, f: 3, m: 2, rfmClass: 'D', stage: 'active' },
+    { name: 'M9', daysSince: 200, purchases: 2, spendYuan: 500, r: 1, f: 1, m: 1, rfmClass: 'D', stage: 'dormant' },
+    { name: 'M10', daysSince: 300, purchases: 1, spendYuan: 200, r: 1, f: 1, m: 1, rfmClass: 'D', stage: 'dormant' },
+  ] as const;
+  const inputs = members.map((m) => ({
+    joinedOn: '2024-01-01',
+    lastPurchaseOn: addDays(today, -m.daysSince),
+    purchases12m: m.purchases,
+    spend12mFen: m.spendYuan * 100,
+  }));
+
+  it('scores M by spend sorted high to low, two members a fifth: A 5, B 2', () => {
+    const bySpend = [...members].sort((a, b) => b.spendYuan - a.spendYuan);
+    expect(bySpend.map((m) => m.name)).toEqual(['M1', 'A', 'M3', 'M4', 'M5', 'M6', 'M7', 'B', 'M9', 'M10']);
+    const scores = quintileScores(
+      inputs.map((i) => i.spend12mFen),
+      true,
+    );
+    const byName = new Map(members.map((m, i) => [m.name, scores[i]]));
+    expect(bySpend.map((m) => byName.get(m.name))).toEqual([5, 5, 4, 4, 3, 3, 2, 2, 1, 1]);
+    expect([byName.get('A'), byName.get('B')]).toEqual([5, 2]);
+  });
+
+  it('gives every member the hand-computed R, F, M, class and stage', () => {
+    expect(scoreBrand(DEFAULT_RFM_SETTINGS, today, inputs)).toEqual(members.map(({ r, f, m, rfmClass, stage }) => ({ r, f, m, rfmClass, stage })));
+  });
+
+  it('reads the same scores from the four cut points the nightly job uses', () => {
+    const spends = inputs.map((i) => i.spend12mFen);
+    const cuts = quintileBoundaries([...spends].sort((a, b) => a - b));
+    // The 2nd, 4th, 6th and 8th smallest: ¥500, ¥2,000, ¥5,000, ¥8,000.
+    expect(cuts).toEqual([50_000, 200_000, 500_000, 800_000]);
+    expect(spends.map((s) => scoreAgainst(cuts, s))).toEqual(members.map((m) => m.m));
   });
 });
