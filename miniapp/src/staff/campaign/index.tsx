@@ -54,7 +54,7 @@ function Figure({ label, value, className = '' }: { label: string; value: string
   )
 }
 
-function RunProgress({ run, hasSms }: { run: CampaignRunProgress; hasSms: boolean }) {
+function RunProgress({ run, hasMessage, hasSms }: { run: CampaignRunProgress; hasMessage: boolean; hasSms: boolean }) {
   const failed = Object.values(run.messages.failed).reduce((a, b) => a + b, 0)
   return (
     <View className={`run run--${run.status}`}>
@@ -70,10 +70,12 @@ function RunProgress({ run, hasSms }: { run: CampaignRunProgress; hasSms: boolea
         <Figure label='已发券' value={run.couponsGranted} className='run-coupons' />
         <Figure label='已送积分' value={run.pointsGranted} className='run-points' />
       </View>
-      <View className='run__messages'>
-        <Text className='run__messages-title'>微信消息</Text>
-        <Text className='run-messages'>{`已发送 ${run.messages.sent} · 待发送 ${run.messages.pending} · 无法触达 ${run.messages.unreachable} · 失败 ${failed ? byCode(run.messages.failed) : 0}`}</Text>
-      </View>
+      {hasMessage && (
+        <View className='run__messages'>
+          <Text className='run__messages-title'>微信消息</Text>
+          <Text className='run-messages'>{`已发送 ${run.messages.sent} · 待发送 ${run.messages.pending} · 无法触达 ${run.messages.unreachable} · 失败 ${failed ? byCode(run.messages.failed) : 0}`}</Text>
+        </View>
+      )}
       {hasSms && (
         <View className='run__messages'>
           <Text className='run__messages-title'>短信</Text>
@@ -183,8 +185,9 @@ export default function CampaignPage() {
 
   if (staff && !mayMarket(staff.role)) return <MarketingOnly staff={staff} />
 
-  const couponName = (templateId: string) => templates.find((t) => t.id === templateId)?.name ?? '（券模板）'
+  const couponName = (templateId: string) => templates.find((t) => t.id === templateId)?.name ?? '…'
   const hasSms = !!campaign?.actions.some((a) => a.type === 'sms')
+  const hasMessage = !!campaign?.actions.some((a) => a.type === 'message')
   const confirmLines: Record<'launch' | 'cancel', string[]> = {
     launch: [
       `人群「${segment?.name ?? ''}」现有 ${segment ? segment.count.toLocaleString('en-US') : '—'} 人，其中 ${campaign?.holdoutPercent ?? 0}% 作为对照组不发放。`,
@@ -210,7 +213,7 @@ export default function CampaignPage() {
                 <Text className='detail-name'>{campaign.name}</Text>
                 <Text className={`campaign-status campaign-status--${campaign.status} detail-status`}>{STATUS_NAMES[campaign.status]}</Text>
               </View>
-              {campaign.nextRunAt && <Text className='detail-next'>{`下次执行：${chinaDateTime(new Date(campaign.nextRunAt))}`}</Text>}
+              {campaign.nextRunAt && (campaign.status !== 'running' || campaign.schedule.type === 'monthly') && <Text className='detail-next'>{`下次执行：${chinaDateTime(new Date(campaign.nextRunAt))}`}</Text>}
             </View>
             <View className='detail-actions'>
               {campaign.status === 'draft' && (
@@ -242,9 +245,15 @@ export default function CampaignPage() {
                     {live && <Text className='console-hint detail-live'>每 3 秒自动刷新</Text>}
                   </View>
                   {[...progress.runs].reverse().map((run) => (
-                    <RunProgress key={run.runNo} run={run} hasSms={hasSms} />
+                    <RunProgress key={run.runNo} run={run} hasMessage={hasMessage} hasSms={hasSms} />
                   ))}
                   {progress.budgetLeft !== null && <Text className='detail-budget'>{`发券预算剩余 ${progress.budgetLeft.toLocaleString('en-US')} 张`}</Text>}
+                </View>
+              )}
+              {campaign.status === 'draft' && (
+                <View className='detail-panel detail-waiting'>
+                  <Text className='detail-waiting__title'>草稿</Text>
+                  <Text>确认右侧的活动内容后点「启动」；启动后按执行时间运行，执行进度和活动效果会显示在这里。</Text>
                 </View>
               )}
               {progress && progress.runs.length === 0 && campaign.status !== 'cancelled' && (
