@@ -268,4 +268,34 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
     await shot(page, 'console-campaign-results-phone');
     await page.close();
   });
+
+  it('shows a message’s and an SMS’s refused values beside their rows', async () => {
+    await api('POST', '/staff/segments', { name: '银卡会员', filter: { tiers: ['silver'] } });
+    const page = await signIn('marketer');
+    await shown(page, '.campaigns-new').click();
+    await shown(page, '.campaign-name input').fill('银卡提醒');
+    await shown(page, '.segment-picker__chip:has-text("银卡会员")').click();
+    await shown(page, '.action-add--message').click();
+    await shown(page, '.message-channel__chip:has-text("小程序订阅消息")').click();
+    await shown(page, '.message-template input').fill('sub-campaign');
+    await shown(page, '.message-key input').fill('thing1');
+    await shown(page, '.message-value input').fill('{foo}回归礼');
+    await shown(page, '.message-add-key').click();
+    await page.locator(visible('.message-key input')).nth(1).fill('number2');
+    // A merge field from the hints, inserted with a tap.
+    await page.locator(visible('.data-row')).nth(1).locator('.merge-chip:has-text("积分余额")').click();
+    expect(await page.locator(visible('.message-value input')).nth(1).inputValue()).toBe('{points}');
+    await shown(page, '.action-add--sms').click();
+    // Only one message and one SMS per campaign: their buttons are gone.
+    expect(await page.locator(visible('.action-add__btn')).allTextContents()).toEqual(['+ 发优惠券', '+ 送积分']);
+    await shown(page, '.sms-template input').fill('1234567');
+    await shown(page, '.sms-param input').fill('{tierName}专享礼遇已到账，请到会员中心查收使用');
+    await shown(page, '.edit-save').click();
+    await waitForText(page, '.field-error--actions-0-data-thing1', '不认识的字段 {foo}，可用 {memberNo}、{points}、{tierName}');
+    await waitForText(page, '.field-error--actions-1-params-0', '第 1 个短信变量应为 1 到 20 个字');
+    expect(await page.locator(visible('.field-error--actions-0-data-number2')).count()).toBe(0);
+    await shot(page, 'console-campaign-editor-message-sms');
+    expect(await api<Campaign[]>('GET', '/staff/campaigns')).toHaveLength(1);
+    await page.close();
+  });
 });
