@@ -358,6 +358,7 @@ describe('access: role × route matrix over every route of API_ROUTES', () => {
     staffCancelCampaign: { touches: 'member', sample: async () => ({ params: { id: campaigns.toCancel } }), alsoOk: [409], outside: () => campaignNotFound },
     staffCampaignProgress: { touches: 'member', sample: async () => ({ params: { id: campaigns.toPause } }), outside: () => campaignNotFound },
     staffCampaignResults: { touches: 'member', sample: async () => ({ params: { id: campaigns.toPause }, query: { days: '7' } }), outside: () => campaignNotFound },
+    staffCampaignResultsExport: { touches: 'member', sample: async () => ({ params: { id: campaigns.toPause }, query: { days: '7' } }), outside: () => campaignNotFound },
   };
 
   beforeAll(async () => {

@@ -1,17 +1,28 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { campaignArm, type Campaign, type CampaignProgress, type CouponTemplate, type TierCode } from '@wemember/shared';
 import { CampaignRunner } from '../../server/src/campaigns/campaign-runner';
+import { PhoneVault } from '../../server/src/members/phone-vault.service';
 import { NotificationSender } from '../../server/src/notifications/notification-sender';
 import { bulkMembers, type BulkMember } from '../support/bulk-members';
 import { createTemplate } from '../support/coupons';
 import { http } from '../support/http';
-import { TestStack } from '../support/stack';
+import { aPhone, TestStack } from '../support/stack';
 import { TestTill } from '../support/till';
 
 /** 12:00 in Shanghai: outside the default quiet hours. */
 const NOON = '2026-06-02T04:00:00Z';
 const SUB_TEMPLATE = 'sub-campaign';
 const OA_TEMPLATE = 'oa-campaign';
+/** The sandbox's demo marketing SMS template: {1}，送您{2}，{3}前到店可用。拒收请回复R */
+const SMS_TEMPLATE = '2000001';
+
+interface DeliveredSms {
+  to: string;
+  template: string;
+  params: string[];
+  sessionContext: string;
+  at: string;
+}
 
 /** The campaign engine end to end, over HTTP with a real Bull, Redis and the WeChat sandbox, on `database`. */
 export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
@@ -22,8 +33,8 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
     let twinRunner: CampaignRunner;
     let marketer: string;
     let template: CouponTemplate;
-    /** Each test's audience is its own tier × home store, so the tests' members never meet. */
-    const groups: { tier: TierCode; store: string }[] = [];
+    /** Each test's audience is its own tier × home store × birthday month, so the tests' members never meet. */
+    const groups: { tier: TierCode; store: string; month: number }[] = [];
     let nextGroup = 0;
 
     beforeAll(async () => {
@@ -38,7 +49,9 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       if (twinRunner !== runner) await twinRunner.queue.pause(true);
       marketer = await stack.staffToken('marketer');
       template = await createTemplate(stack, marketer, { name: '回归礼券', stock: 100_000 });
-      for (const tier of ['normal', 'silver', 'gold', 'diamond'] as const) for (const store of ['HZ001', 'SH001', 'GZ001']) groups.push({ tier, store });
+      // The SMS console's 回复回调 URL: a shopper's TD reaches the server.
+      await stack.wechat('/sms/account', { replyUrl: `${stack.url}/api/sms/replies?token=${stack.config.sms?.replyToken}` });
+      for (const month of [1, 2]) for (const tier of ['normal', 'silver', 'gold', 'diamond'] as const) for (const store of ['HZ001', 'SH001', 'GZ001']) groups.push({ tier, store, month });
     }, 120_000);
     afterAll(async () => {
       await http('POST', `${stack.sandbox.url}/__sandbox/official-account`, { body: { appid: stack.oaAppid, templateDailyQuota: 1_000_000 } });
@@ -56,15 +69,16 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
         [refused, 0],
       ] as const) {
         if (list.length === 0) continue;
-        await stack.db.query(`UPDATE members SET tier = ?, join_store_id = ?, marketing_consent = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [
+        await stack.db.query(`UPDATE members SET tier = ?, join_store_id = ?, birthday = ?, marketing_consent = ? WHERE id IN (${list.map(() => '?').join(', ')})`, [
           group.tier,
           storeId,
+          `1990-${String(group.month).padStart(2, '0')}-15`,
           consent,
           ...list.map((m) => m.memberId),
         ]);
       }
       // The segment asks for everyone, consent or not: a campaign still reaches only those who accepted offers.
-      const segment = await stack.api('POST', '/staff/segments', { token: marketer, body: { name: `活动人群${nextGroup}`, filter: { tiers: [group.tier], storeIds: [storeId], marketingAllowed: false } } });
+      const segment = await stack.api('POST', '/staff/segments', { token: marketer, body: { name: `活动人群${nextGroup}`, filter: { tiers: [group.tier], storeIds: [storeId], birthdayMonths: [group.month], marketingAllowed: false } } });
       expect(segment.status).toBe(201);
       return { segmentId: segment.body.id, members, refused };
     }
@@ -78,6 +92,44 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       // 'running' when Bull's own worker (the test that lets the queue run) started it before the answer was read.
       expect(['scheduled', 'running']).toContain(launch.body.status);
       return launch.body;
+    }
+
+    /** The members' real phone numbers (bulk members have none that decrypt), each new. */
+    async function withPhones(members: BulkMember[]): Promise<Map<string, string>> {
+      const vault = stack.app.get(PhoneVault);
+      const phones = new Map<string, string>();
+      for (const m of members) {
+        const phone = aPhone();
+        await stack.db.query('UPDATE members SET phone_cipher = ?, phone_hash = ?, phone_masked = ? WHERE id = ?', [vault.encrypt(phone), vault.hash(phone), vault.mask(phone), m.memberId]);
+        phones.set(m.memberId, phone);
+      }
+      return phones;
+    }
+
+    const texts = async (phone: string) => (await stack.wechat<{ messages: DeliveredSms[] }>(`/sms?phone=${phone}`)).messages;
+
+    /** The brand's subscribe template registered (a campaign's subscribe message must use one). */
+    async function registerSubscribeTemplate(): Promise<void> {
+      const current = (await stack.api('GET', '/staff/settings/messages', { token: marketer })).body;
+      if (current.templates.some((t: { subscribeTemplateId: string | null }) => t.subscribeTemplateId === SUB_TEMPLATE)) return;
+      const configured = await stack.api('PUT', '/staff/settings/messages', {
+        token: marketer,
+        body: { templates: [{ kind: 'birthday', officialTemplateId: null, subscribeTemplateId: SUB_TEMPLATE }], quietHours: current.quietHours, dailyCapPerMember: current.dailyCapPerMember, version: current.version },
+      });
+      expect(configured.status).toBe(200);
+    }
+
+    /** Runs the sender until none of the campaign's notifications waits or is mid-send (retries a moment later included). */
+    async function drain(campaignId: string, seconds = 20): Promise<void> {
+      const sender = stack.app.get(NotificationSender);
+      const deadline = Date.now() + seconds * 1000;
+      while (Date.now() < deadline) {
+        await sender.runDue();
+        const [open] = await stack.db.query("SELECT COUNT(*) AS n FROM notifications WHERE dedupe_key LIKE ? AND status IN ('pending', 'sending')", [`campaign:${campaignId}:%`]);
+        if (Number(open.n) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`campaign ${campaignId}: notifications still waiting after ${seconds} s`);
     }
 
     const progress = async (id: string) => (await stack.api<CampaignProgress>('GET', `/staff/campaigns/${id}/progress`, { token: marketer })).body;
@@ -386,6 +438,28 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       const se = Math.sqrt((pt * (1 - pt)) / treated.length + (ph * (1 - ph)) / holdout.length);
       expect(results.body.lift.low).toBeCloseTo(pt - ph - 1.96 * se, 10);
       expect(results.body.lift.high).toBeCloseTo(pt - ph + 1.96 * se, 10);
+
+      // The export: the same figures, then one line per member, as a spreadsheet opens it.
+      const exported = await stack.api<Buffer>('GET', `/staff/campaigns/${campaign.id}/results/export?days=7`, { token: marketer });
+      expect(exported.status).toBe(200);
+      expect(exported.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(exported.headers.get('content-disposition')).toBe(`attachment; filename="campaign-${campaign.id}-results.csv"`);
+      const text = exported.body.toString('utf8');
+      expect(text.startsWith('\uFEFF')).toBe(true);
+      const lines = text.slice(1).split('\r\n');
+      expect(lines).toContain(`实验组,${treated.length},0,0,2,${paid[0] + paid[1]},${((2 / treated.length) * 100).toFixed(2)}%`);
+      expect(lines).toContain(`对照组,${holdout.length},0,0,1,${paid[2]},${((1 / holdout.length) * 100).toFixed(2)}%`);
+      const header = lines.indexOf('会员号,手机号,执行批次,分组,是否触达,7 天内是否消费,消费金额（分）');
+      expect(header).toBeGreaterThan(0);
+      const rows = lines.slice(header + 1).filter((line) => line !== '');
+      expect(rows).toHaveLength(members.length);
+      const numbers = new Map<string, string>();
+      for (const m of members) numbers.set(m.memberId, (await stack.db.query('SELECT member_no FROM members WHERE id = ?', [m.memberId]))[0].member_no);
+      expect(rows).toContain(`${numbers.get(treated[0].memberId)},139****0000,1,实验组,否,是,${paid[0]}`);
+      expect(rows).toContain(`${numbers.get(holdout[0].memberId)},139****0000,1,对照组,否,是,${paid[2]}`);
+      expect(rows.filter((r) => r.endsWith(',否,0'))).toHaveLength(members.length - 3);
+      expect((await stack.api('GET', `/staff/campaigns/${campaign.id}/results/export?days=abc`, { token: marketer })).status).toBe(400);
+      expect((await stack.api('GET', `/staff/campaigns/nope/results/export?days=7`, { token: marketer })).status).toBe(404);
       // Outside the window the purchases no longer count.
       stack.clock.travelTo('2026-06-20T04:00:00Z');
       try {
@@ -397,14 +471,223 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       expect((await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=0`, { token: marketer })).status).toBe(400);
     });
 
+    it('SMS reaches exactly the treated members the WeChat message cannot, once each, keyed; an opt-out by TD is respected before and after the run', async () => {
+      await registerSubscribeTemplate();
+      const { segmentId, members } = await audience(5);
+      const [a, b, c, d, e] = members;
+      const phones = await withPhones(members);
+      // a and b accepted the campaign's subscribe template: WeChat reaches them; c, d and e hold no credit.
+      for (const m of [a, b]) {
+        const [row] = await stack.db.query('SELECT openid FROM wechat_identities WHERE member_id = ?', [m.memberId]);
+        await stack.wechat('/subscribe-accept', { appid: stack.appid, openid: row.openid, templateId: SUB_TEMPLATE });
+        expect((await stack.api('POST', '/member/messages/subscriptions', { token: m.token, body: { results: { [SUB_TEMPLATE]: 'accept' } } })).status).toBe(200);
+      }
+      // e answered an earlier text with TD: no offers on any channel.
+      expect((await stack.wechat('/sms/reply', { phone: phones.get(e.memberId), text: 'TD' })).callback.status).toBe(200);
+      const campaign = await launched({
+        segmentId,
+        actions: [
+          { type: 'message', channel: 'subscribe', templateId: SUB_TEMPLATE, data: { thing1: '会员{memberNo}', number2: '{points}', thing3: '{tierName}专享回归礼' } },
+          { type: 'sms', templateId: SMS_TEMPLATE, params: ['会员{memberNo}', '满100减20券', '12月31日'] },
+        ],
+      });
+      // The run reaches the members at 22:00, in quiet hours: what it queued waits for the morning.
+      stack.clock.travelTo('2026-06-02T14:00:00Z');
+      try {
+        await runner.runDue();
+        expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+        // A retried batch on another instance queues nothing twice.
+        await twinRunner.runBatch(campaign.id, 1);
+        await settle();
+        expect((await progress(campaign.id)).runs[0]).toMatchObject({ messages: { sent: 0, pending: 4 }, sms: { sent: 0, pending: 2 } });
+        // d answers TD in the night, after the run met them: their text is not sent in the morning.
+        expect((await stack.wechat('/sms/reply', { phone: phones.get(d.memberId), text: '退订' })).callback.status).toBe(200);
+        stack.clock.travelTo('2026-06-03T01:00:00Z');
+        await drain(campaign.id);
+      } finally {
+        stack.clock.travelTo(NOON);
+      }
+
+      for (const m of [a, b, d, e]) expect(await texts(phones.get(m.memberId)!)).toEqual([]);
+      const [memberC] = await stack.db.query('SELECT member_no FROM members WHERE id = ?', [c.memberId]);
+      expect(await texts(phones.get(c.memberId)!)).toEqual([
+        expect.objectContaining({ template: SMS_TEMPLATE, params: [`会员${memberC.member_no}`, '满100减20券', '12月31日'], sessionContext: `campaign:${campaign.id}:1:${c.memberId}:1` }),
+      ]);
+      const view = await progress(campaign.id);
+      expect(view.runs[0]).toMatchObject({ targeted: 4, messages: { sent: 2, pending: 0, unreachable: 2, failed: {} }, sms: { sent: 1, pending: 0, failed: {} } });
+      // Reached: by WeChat (a, b) or by SMS (c).
+      const results = await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=7`, { token: marketer });
+      expect(results.body.arms[0]).toMatchObject({ arm: 'treated', members: 4, reached: 3 });
+    });
+
+    it('SMS without fallbackOnly goes to every treated member; a halt from the provider pauses the campaign and says why, a provider limit waits and sends once', async () => {
+      const { segmentId, members } = await audience(3);
+      const phones = await withPhones(members);
+      const campaign = await launched({ segmentId, actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['{tierName}', '双倍积分', '6月30日'], fallbackOnly: false }] });
+      await runner.runDue();
+      runner.batchSize = 1;
+      try {
+        // The SMS package is used up: the first text meets it and the campaign pauses, naming the code.
+        await stack.wechat('/faults', { sms: 'FailedOperation.InsufficientBalanceInSmsPackage', times: 1 });
+        expect(await runner.runBatch(campaign.id, 1)).toBe('batch');
+        await settle();
+        const paused = await status(campaign.id);
+        expect(paused.status).toBe('paused');
+        expect(paused.pausedReason).toContain('FailedOperation.InsufficientBalanceInSmsPackage');
+        expect(await runner.runBatch(campaign.id, 1)).toBe('stopped');
+        expect((await progress(campaign.id)).runs[0]).toMatchObject({ targeted: 1, sms: { sent: 0, pending: 1 } });
+
+        // Topped up and resumed: the held text and the rest go out; the provider's request limit once on the way only delays one.
+        await stack.wechat('/faults', { sms: 'RequestLimitExceeded', times: 1 });
+        expect((await stack.api<Campaign>('POST', `/staff/campaigns/${campaign.id}/resume`, { token: marketer })).body.status).toBe('running');
+        expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+        await drain(campaign.id);
+      } finally {
+        runner.batchSize = 200;
+      }
+      for (const m of members) expect(await texts(phones.get(m.memberId)!)).toHaveLength(1);
+      const rows = await stack.db.query('SELECT status, attempts, last_error FROM notifications WHERE dedupe_key LIKE ?', [`campaign:${campaign.id}:%`]);
+      expect(rows.map((r: { status: string }) => r.status)).toEqual(['sent', 'sent', 'sent']);
+      // Neither the halt nor the provider's limit counts as an attempt: each row's one attempt is its send.
+      expect(rows.every((r: { attempts: unknown }) => Number(r.attempts) === 1)).toBe(true);
+      expect(rows.map((r: { last_error: string | null }) => r.last_error)).toContain('RequestLimitExceeded');
+      expect((await progress(campaign.id)).runs[0]).toMatchObject({ sms: { sent: 3, pending: 0, failed: {} }, messages: { sent: 0, pending: 0 } });
+      expect((await status(campaign.id)).status).toBe('completed');
+    });
+
+    it('a text the provider refuses for good is failed with its code, never retried', async () => {
+      const { segmentId, members } = await audience(1);
+      // A number the provider does not take for a mainland mobile.
+      const vault = stack.app.get(PhoneVault);
+      const wrong = '12' + String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+      await stack.db.query('UPDATE members SET phone_cipher = ?, phone_hash = ? WHERE id = ?', [vault.encrypt(wrong), vault.hash(wrong), members[0].memberId]);
+      const campaign = await launched({ segmentId, actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['会员', '满50减5券', '6月30日'], fallbackOnly: false }] });
+      await runner.runDue();
+      expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+      await drain(campaign.id);
+      expect((await progress(campaign.id)).runs[0].sms).toEqual({ sent: 0, pending: 0, failed: { 'InvalidParameterValue.IncorrectPhoneNumber': 1 } });
+      const [row] = await stack.db.query('SELECT status, attempts FROM notifications WHERE dedupe_key LIKE ?', [`campaign:${campaign.id}:%`]);
+      expect(row.status).toBe('failed');
+      expect(Number(row.attempts)).toBe(1);
+    });
+
+    it('with SMS off the text is unreachable: nothing is sent, nothing waits', async () => {
+      const off = await TestStack.start({ database, env: { SMS_ENABLED: 'false' } });
+      try {
+        off.clock.travelTo(NOON);
+        const offRunner = off.app.get(CampaignRunner);
+        await offRunner.queue.pause(true);
+        const token = await off.staffToken('marketer');
+        const [member] = await bulkMembers(off, 1);
+        const phone = aPhone();
+        const vault = off.app.get(PhoneVault);
+        await off.db.query('UPDATE members SET marketing_consent = 1, phone_cipher = ?, phone_hash = ? WHERE id = ?', [vault.encrypt(phone), vault.hash(phone), member.memberId]);
+        const segment = await off.api('POST', '/staff/segments', { token, body: { name: '短信关闭', filter: {} } });
+        const created = await off.api<Campaign>('POST', '/staff/campaigns', {
+          token,
+          body: { name: '短信关闭', segmentId: segment.body.id, holdoutPercent: 0, schedule: { type: 'now' }, actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['会员', '满100减20券', '12月31日'] }] },
+        });
+        expect(created.status).toBe(201);
+        await off.api('POST', `/staff/campaigns/${created.body.id}/launch`, { token });
+        await offRunner.runDue();
+        expect(await offRunner.runToEnd(created.body.id, 1)).toBe('done');
+        // Bull's worker may hold the row a moment: sweep until it is settled.
+        for (let round = 0; round < 100; round++) {
+          await off.app.get(NotificationSender).runDue();
+          const [open] = await off.db.query("SELECT COUNT(*) AS n FROM notifications WHERE status IN ('pending', 'sending')");
+          if (Number(open.n) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const rows = await off.db.query('SELECT status FROM notifications WHERE dedupe_key LIKE ?', [`campaign:${created.body.id}:%`]);
+        expect(rows.map((r: { status: string }) => r.status)).toEqual(['unreachable']);
+        expect(await texts(phone)).toEqual([]);
+      } finally {
+        await off.close();
+      }
+    });
+
+    it('the send limiter spreads texts over the seconds, shared by both instances: 30 texts at 5 a second all go, each once', async () => {
+      const { segmentId, members } = await audience(30);
+      const phones = await withPhones(members);
+      const senders = [stack.app.get(NotificationSender), twin.get(NotificationSender)];
+      const before = senders.map((s) => s.sendPerSecond.sms);
+      for (const s of senders) s.sendPerSecond.sms = 5;
+      try {
+        const campaign = await launched({ segmentId, actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['会员', '满100减20券', '12月31日'], fallbackOnly: false }] });
+        await runner.runDue();
+        expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+        const started = Date.now();
+        // Both instances sweep at once, as two servers would.
+        let drained = false;
+        const [took] = await Promise.all([
+          drain(campaign.id, 30)
+            .then(() => Date.now() - started)
+            .finally(() => (drained = true)),
+          (async () => {
+            while (!drained) {
+              await senders[1].runDue();
+              await new Promise((resolve) => setTimeout(resolve, 100));
+            }
+          })(),
+        ]);
+        const delivered = (await Promise.all(members.map((m) => texts(phones.get(m.memberId)!)))).map((list) => list.length);
+        expect(delivered).toEqual(members.map(() => 1));
+        // 30 at 5 a second need at least 5 more seconds after the first 5.
+        expect(took).toBeGreaterThanOrEqual(4_000);
+        const rows = await stack.db.query('SELECT attempts FROM notifications WHERE dedupe_key LIKE ?', [`campaign:${campaign.id}:%`]);
+        // Held back by the limiter is no attempt: each row's one attempt is its send.
+        expect(rows.every((r: { attempts: unknown }) => Number(r.attempts) === 1)).toBe(true);
+        console.log(`limiter: 30 texts at 5/s over two instances took ${took} ms`);
+      } finally {
+        senders.forEach((s, i) => (s.sendPerSecond.sms = before[i]));
+      }
+    }, 60_000);
+
+    it('the frequency cap leaves out members another campaign treated within its days (in both arms), and counts them as capped', async () => {
+      const { segmentId, members } = await audience(8);
+      const early = members.slice(0, 3);
+      const later = members.slice(3);
+      // Another campaign treats only the first three (the rest do not accept offers for now).
+      await stack.db.query(`UPDATE members SET marketing_consent = 0 WHERE id IN (${later.map(() => '?').join(', ')})`, later.map((m) => m.memberId));
+      const first = await launched({ segmentId, actions: [{ type: 'points', points: 1, reason: '首轮' }] });
+      await runner.runDue();
+      expect(await runner.runToEnd(first.id, 1)).toBe('done');
+      await stack.db.query(`UPDATE members SET marketing_consent = 1 WHERE id IN (${later.map(() => '?').join(', ')})`, later.map((m) => m.memberId));
+
+      const capped = await launched({ segmentId, holdoutPercent: 50, frequencyCapDays: 7, actions: [{ type: 'points', points: 9, reason: '限频活动' }] });
+      expect(capped.frequencyCapDays).toBe(7);
+      await runner.runDue();
+      expect(await runner.runToEnd(capped.id, 1)).toBe('done');
+      const given = (await pointsByKey(capped.id)).map((p) => p.member_id);
+      expect(given.filter((id) => early.some((m) => m.memberId === id))).toEqual([]);
+      const treatedLater = later.filter((m) => campaignArm(capped.id, 1, m.memberId, 50) === 'treated').map((m) => m.memberId);
+      expect(given.sort()).toEqual([...treatedLater].sort());
+      expect((await progress(capped.id)).runs[0]).toMatchObject({ targeted: 5, capped: 3, holdout: 5 - treatedLater.length });
+      const results = await stack.api('GET', `/staff/campaigns/${capped.id}/results?days=7`, { token: marketer });
+      expect(results.body.arms.map((a: { members: number }) => a.members).reduce((x: number, y: number) => x + y, 0)).toBe(5);
+
+      // Eight days on, the first campaign's treatment is past a 7-day cap: nobody is left out for it.
+      stack.clock.travelTo('2026-06-10T04:00:00Z');
+      try {
+        const weekLater = await launched({ segmentId, frequencyCapDays: 7, actions: [{ type: 'points', points: 2, reason: '八天后' }] });
+        await runner.runDue();
+        expect(await runner.runToEnd(weekLater.id, 1)).toBe('done');
+        expect((await progress(weekLater.id)).runs[0]).toMatchObject({ targeted: 8, capped: 0 });
+      } finally {
+        stack.clock.travelTo(NOON);
+      }
+    });
+
     it('edits drafts only, with the version read; bad input is a 400 naming the field; another brand sees nothing; a clerk is refused', async () => {
       const { segmentId } = await audience(1);
       const body = { name: '草稿活动', segmentId, holdoutPercent: 10, schedule: { type: 'monthly', day: 1, time: '10:00' }, actions: [{ type: 'points', points: 1, reason: '测试' }] };
       const created = await stack.api<Campaign>('POST', '/staff/campaigns', { token: marketer, body });
       expect(created.status).toBe(201);
       const id = created.body.id;
-      const saved = await stack.api<Campaign>('PUT', `/staff/campaigns/${id}`, { token: marketer, body: { ...body, name: '改名', version: 1 } });
-      expect(saved.body).toMatchObject({ name: '改名', version: 2 });
+      expect(created.body.frequencyCapDays).toBeNull();
+      const saved = await stack.api<Campaign>('PUT', `/staff/campaigns/${id}`, { token: marketer, body: { ...body, name: '改名', frequencyCapDays: 14, version: 1 } });
+      expect(saved.body).toMatchObject({ name: '改名', frequencyCapDays: 14, version: 2 });
+      expect((await status(id)).frequencyCapDays).toBe(14);
       expect((await stack.api('PUT', `/staff/campaigns/${id}`, { token: marketer, body: { ...body, version: 1 } })).body.code).toBe('CAMPAIGN_CONFLICT');
       const launch = await stack.api<Campaign>('POST', `/staff/campaigns/${id}/launch`, { token: marketer });
       // Monthly on the 1st at 10:00 Shanghai: 1 July (2 June is past the 1st).
@@ -425,6 +708,13 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       await refused({ actions: [{ type: 'message', channel: 'subscribe', templateId: 't', data: { thing1: '{nickname}' } }] }, 'actions.0.data.thing1');
       await refused({ actions: [{ type: 'message', channel: 'subscribe', templateId: 't', data: { number1: '第{points}名' } }] }, 'actions.0.data.number1');
       await refused({ schedule: { type: 'monthly', day: 31, time: '10:00' } }, 'schedule.day');
+      // A subscribe message only with a template the brand registered; an SMS with a numeric template and params that fit.
+      await refused({ actions: [{ type: 'message', channel: 'subscribe', templateId: 'never-registered', data: { thing1: '你好' } }] }, 'actions.0.templateId');
+      await refused({ actions: [{ type: 'points', points: 1, reason: '测试' }, { type: 'sms', templateId: 'abc', params: ['你好'] }] }, 'actions.1.templateId');
+      await refused({ actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['{nickname}'] }] }, 'actions.0.params.0');
+      await refused({ actions: [{ type: 'sms', templateId: SMS_TEMPLATE, params: ['【微会员】'] }] }, 'actions.0.params.0');
+      await refused({ frequencyCapDays: 0 }, 'frequencyCapDays');
+      await refused({ frequencyCapDays: 91 }, 'frequencyCapDays');
 
       const other = await TestStack.start();
       try {

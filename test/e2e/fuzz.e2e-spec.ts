@@ -408,7 +408,11 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
       return {
         body: {
           version: current.body.version,
-          templates: [{ kind: 'points_changed', officialTemplateId: 'fuzz-oa-points', subscribeTemplateId: 'fuzz-sub-points' }],
+          // The campaigns' subscribe template stays registered: they are refused without it.
+          templates: [
+            { kind: 'points_changed', officialTemplateId: 'fuzz-oa-points', subscribeTemplateId: 'fuzz-sub-points' },
+            { kind: 'birthday', officialTemplateId: null, subscribeTemplateId: 'sub-fuzz' },
+          ],
           quietHours: { start: '22:00', end: '08:00' },
           dailyCapPerMember: 5,
         },
@@ -488,6 +492,7 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     staffCancelCampaign: async () => ({ params: { id: campaigns.launched } }),
     staffCampaignProgress: async () => ({ params: { id: campaigns.launched } }),
     staffCampaignResults: async () => ({ params: { id: campaigns.launched }, query: { days: '14' } }),
+    staffCampaignResultsExport: async () => ({ params: { id: campaigns.launched }, query: { days: '14' } }),
   };
 
   beforeAll(async () => {
@@ -516,6 +521,12 @@ describe('fuzz: every route of API_ROUTES with generated and hostile requests', 
     });
     await stack.api('PUT', '/member/avatar', { token: member.token, body: { image: TINY_PNG_BASE64 } });
     templateId = (await createTemplate(stack, till.adminToken, { name: '模糊测试券', stock: 100_000, perMemberLimit: 100, pointsPrice: 1 })).id;
+    // The campaign's subscribe message uses a template the brand registered (campaigns refuse any other).
+    const messageSettings = (await stack.api('GET', '/staff/settings/messages', { token: till.adminToken })).body;
+    await stack.api('PUT', '/staff/settings/messages', {
+      token: till.adminToken,
+      body: { templates: [{ kind: 'birthday', officialTemplateId: null, subscribeTemplateId: 'sub-fuzz' }], quietHours: messageSettings.quietHours, dailyCapPerMember: messageSettings.dailyCapPerMember, version: messageSettings.version },
+    });
     campaigns.draft = (await stack.api('POST', '/staff/campaigns', { token: till.adminToken, body: campaignBody() })).body.id;
     campaigns.launched = (await stack.api('POST', '/staff/campaigns', { token: till.adminToken, body: campaignBody() })).body.id;
     await stack.api('POST', `/staff/campaigns/${campaigns.launched}/launch`, { token: till.adminToken });

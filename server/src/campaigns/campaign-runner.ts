@@ -8,9 +8,12 @@ import {
   pointsExpiryDate,
   resolveMergeFields,
   segmentFilterSchema,
+  smsParamProblem,
   templateValueProblem,
   type CampaignAction,
+  type CampaignMergeField,
   type CampaignMessagePayload,
+  type CampaignSmsPayload,
   type CampaignSchedule,
   type LoyaltyRules,
 } from '@wemember/shared';
@@ -25,8 +28,10 @@ import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { lockMember, type LockedMember } from '../ledger/member-lock';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
 import { enqueueNotification } from '../notifications/outbox';
+import { OfficialFollowers } from '../official-account/official-followers';
 import { PointsLedger } from '../points/points-ledger';
 import { SegmentsService } from '../segments/segments.service';
+import { OfficialAccountClient } from '../wechat/official-account.client';
 import { runNoOf, nextRunAt } from './campaign-schedule';
 
 export const CAMPAIGNS_QUEUE = 'campaigns';
@@ -51,8 +56,13 @@ interface RunCampaign {
   actions: CampaignAction[];
   schedule: CampaignSchedule;
   holdoutPercent: number;
+  /** Leave out members another campaign treated within this many days; null = no cap. */
+  frequencyCapDays: number | null;
   status: string;
 }
+
+/** What a member was recorded as in a run: an arm of the comparison, or left out by the frequency cap. */
+type RecordedArm = 'treated' | 'holdout' | 'capped';
 
 export type BatchOutcome = 'batch' | 'done' | 'stopped';
 
@@ -81,6 +91,8 @@ export class CampaignRunner {
     private readonly grants: CouponGrants,
     private readonly points: PointsLedger,
     private readonly loyalty: LoyaltySettingsService,
+    private readonly followers: OfficialFollowers,
+    private readonly official: OfficialAccountClient,
   ) {}
 
   /** Queues a schedule check for `at`; a lost job is caught by the repeatable check. */
@@ -257,36 +269,63 @@ export class CampaignRunner {
     });
   }
 
-  /** One member of one run: the arm recorded, and a treated member's actions, each once by its key. */
+  /**
+   * One member of one run, in one transaction under the member's lock: the arm recorded once (a
+   * repeat reads the arm recorded first, so it never changes), then a treated member's actions, each
+   * once by its key. The lock also orders this against another campaign treating the member at the
+   * same moment, so the frequency cap sees that campaign's arm.
+   */
   private async member(campaign: RunCampaign, runNo: number, memberId: string, rules: LoyaltyRules, now: Date): Promise<void> {
-    const arm = campaignArm(campaign.id, runNo, memberId, campaign.holdoutPercent);
-    await this.uow.transaction((m) => insertOnce(m, 'campaign_members', { campaign_id: campaign.id, run_no: runNo, member_id: memberId, arm, created_at: dbTime(now) }));
-    if (arm === 'holdout') return;
     try {
-      await this.treat(campaign, runNo, memberId, rules, now);
+      await this.uow.transaction(async (m) => {
+        const member = await lockMember(m, memberId);
+        if (!member || member.brandId !== campaign.brandId) return;
+        const arm = await this.recordArm(m, campaign, runNo, member.id, now);
+        // A card frozen or closed since the segment was read takes nothing.
+        if (arm !== 'treated' || member.status !== 'active') return;
+        await this.treat(m, campaign, runNo, member, rules, now);
+      });
     } catch (error) {
       // Another instance treated the member at the same moment and won the key: it is done.
       if (!isUniqueViolation(error)) throw error;
     }
   }
 
-  private async treat(campaign: RunCampaign, runNo: number, memberId: string, rules: LoyaltyRules, now: Date): Promise<void> {
-    await this.uow.transaction(async (m) => {
-      const member = await lockMember(m, memberId);
-      // A card frozen or closed since the segment was read takes nothing.
-      if (!member || member.status !== 'active' || member.brandId !== campaign.brandId) return;
-      for (const [index, action] of campaign.actions.entries()) {
-        const key = `campaign:${campaign.id}:${runNo}:${member.id}:${index}`;
-        if (action.type === 'coupon') await this.grantCoupons(m, campaign, member, action, key, now);
-        if (action.type === 'points') {
-          const [done] = (await m.query('SELECT id FROM ledger_entries WHERE business_key = ?', [key])) as unknown[];
-          if (done) continue;
-          const account = await this.points.account(m, member);
-          await this.points.credit(m, account, action.points, { kind: 'campaign', key, reason: action.reason, sourceType: 'campaign', sourceId: campaign.id, at: now }, pointsExpiryDate(rules, now));
-        }
-        if (action.type === 'message') await this.message(m, campaign, runNo, member, action, key, now);
+  /**
+   * The member's arm in this run, recorded once. With a frequency cap, a member whom another
+   * campaign treated within the cap's days is `capped` — decided before the draw, so it takes
+   * members out of both arms alike and the comparison stays fair.
+   */
+  private async recordArm(m: EntityManager, campaign: RunCampaign, runNo: number, memberId: string, now: Date): Promise<RecordedArm> {
+    const [recorded] = (await m.query('SELECT arm FROM campaign_members WHERE campaign_id = ? AND run_no = ? AND member_id = ?', [campaign.id, runNo, memberId])) as { arm: RecordedArm }[];
+    if (recorded) return recorded.arm;
+    let arm: RecordedArm = campaignArm(campaign.id, runNo, memberId, campaign.holdoutPercent);
+    if (campaign.frequencyCapDays !== null) {
+      const since = new Date(now.getTime() - campaign.frequencyCapDays * 86_400_000);
+      const [recent] = (await m.query("SELECT 1 AS hit FROM campaign_members WHERE member_id = ? AND created_at >= ? AND arm = 'treated' AND campaign_id <> ? LIMIT 1", [
+        memberId,
+        dbTime(since),
+        campaign.id,
+      ])) as unknown[];
+      if (recent) arm = 'capped';
+    }
+    await insertOnce(m, 'campaign_members', { campaign_id: campaign.id, run_no: runNo, member_id: memberId, arm, created_at: dbTime(now) });
+    return arm;
+  }
+
+  private async treat(m: EntityManager, campaign: RunCampaign, runNo: number, member: LockedMember, rules: LoyaltyRules, now: Date): Promise<void> {
+    for (const [index, action] of campaign.actions.entries()) {
+      const key = `campaign:${campaign.id}:${runNo}:${member.id}:${index}`;
+      if (action.type === 'coupon') await this.grantCoupons(m, campaign, member, action, key, now);
+      if (action.type === 'points') {
+        const [done] = (await m.query('SELECT id FROM ledger_entries WHERE business_key = ?', [key])) as unknown[];
+        if (done) continue;
+        const account = await this.points.account(m, member);
+        await this.points.credit(m, account, action.points, { kind: 'campaign', key, reason: action.reason, sourceType: 'campaign', sourceId: campaign.id, at: now }, pointsExpiryDate(rules, now));
       }
-    });
+      if (action.type === 'message') await this.message(m, campaign, runNo, member, action, key, now);
+      if (action.type === 'sms') await this.sms(m, campaign, runNo, member, action, key, now);
+    }
   }
 
   /** quantity coupons, the n-th keyed `<key>:<n>`; each new one spends the budget with `spent + 1 <= max` first. */
@@ -314,10 +353,15 @@ export class CampaignRunner {
     }
   }
 
+  /** The merge fields' values for this member now (points: the balance after this campaign's points). */
+  private async mergeFields(m: EntityManager, member: LockedMember): Promise<Record<CampaignMergeField, string>> {
+    const [balance] = (await m.query("SELECT balance FROM ledger_accounts WHERE member_id = ? AND kind = 'points'", [member.id])) as { balance: unknown }[];
+    return { memberNo: member.memberNo, points: String(toInt(balance?.balance ?? 0)), tierName: TIER_NAMES[member.tier] };
+  }
+
   /** The message as an outbox notification keyed like the grants, its data resolved for this member now. */
   private async message(m: EntityManager, campaign: RunCampaign, runNo: number, member: LockedMember, action: Extract<CampaignAction, { type: 'message' }>, key: string, now: Date): Promise<void> {
-    const [balance] = (await m.query("SELECT balance FROM ledger_accounts WHERE member_id = ? AND kind = 'points'", [member.id])) as { balance: unknown }[];
-    const fields = { memberNo: member.memberNo, points: String(toInt(balance?.balance ?? 0)), tierName: TIER_NAMES[member.tier] };
+    const fields = await this.mergeFields(m, member);
     const data: CampaignMessagePayload['data'] = {};
     for (const [name, template] of Object.entries(action.data)) {
       const value = resolveMergeFields(template, fields);
@@ -331,14 +375,43 @@ export class CampaignRunner {
     await enqueueNotification(m, { brandId: campaign.brandId, memberId: member.id, dedupeKey: key, payload, at: now });
   }
 
+  /**
+   * The SMS as an outbox notification (channel sms, keyed like the rest) for a member with a phone —
+   * with `fallbackOnly`, only when the campaign's WeChat message cannot reach them (not following the
+   * official account; no subscribe credit for its template) or there is no WeChat message. Its
+   * params resolved now; one that no longer fits the provider's rule skips this member's SMS.
+   */
+  private async sms(m: EntityManager, campaign: RunCampaign, runNo: number, member: LockedMember, action: Extract<CampaignAction, { type: 'sms' }>, key: string, now: Date): Promise<void> {
+    const [phone] = (await m.query('SELECT phone_cipher FROM members WHERE id = ?', [member.id])) as { phone_cipher: string | null }[];
+    if (!phone?.phone_cipher) return;
+    const wechat = campaign.actions.find((a) => a.type === 'message');
+    if (action.fallbackOnly && wechat && (await this.wechatReaches(m, member.id, wechat))) return;
+    const fields = await this.mergeFields(m, member);
+    const params = action.params.map((p) => resolveMergeFields(p, fields));
+    if (params.some((p) => smsParamProblem(p) !== null)) {
+      this.logger.warn(`campaign ${campaign.id}: an SMS param does not fit for member ${member.id}, SMS skipped`);
+      return;
+    }
+    const payload: CampaignSmsPayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: 'sms', templateId: action.templateId, params };
+    await enqueueNotification(m, { brandId: campaign.brandId, memberId: member.id, dedupeKey: key, payload, channel: 'sms', at: now });
+  }
+
+  /** Whether the campaign's WeChat message can reach the member now: an official account follower, or a subscribe credit for its template. */
+  private async wechatReaches(m: EntityManager, memberId: string, message: Extract<CampaignAction, { type: 'message' }>): Promise<boolean> {
+    if (message.channel === 'official_account') return this.official.enabled && (await this.followers.oaOpenidOf(memberId)) !== null;
+    const [credit] = (await m.query('SELECT credits FROM subscribe_credits WHERE member_id = ? AND template_id = ? AND credits > 0', [memberId, message.templateId])) as unknown[];
+    return credit !== undefined;
+  }
+
   private async campaign(id: string): Promise<RunCampaign | null> {
-    const [row] = (await this.uow.reader.query('SELECT id, brand_id, segment_id, actions, schedule, holdout_percent, status FROM campaigns WHERE id = ?', [id])) as {
+    const [row] = (await this.uow.reader.query('SELECT id, brand_id, segment_id, actions, schedule, holdout_percent, frequency_cap_days, status FROM campaigns WHERE id = ?', [id])) as {
       id: string;
       brand_id: string;
       segment_id: string;
       actions: string;
       schedule: string;
       holdout_percent: unknown;
+      frequency_cap_days: unknown;
       status: string;
     }[];
     if (!row) return null;
@@ -349,6 +422,7 @@ export class CampaignRunner {
       actions: (JSON.parse(row.actions) as unknown[]).map((a) => campaignActionSchema.parse(a)),
       schedule: campaignScheduleSchema.parse(JSON.parse(row.schedule)),
       holdoutPercent: toInt(row.holdout_percent),
+      frequencyCapDays: row.frequency_cap_days === null ? null : toInt(row.frequency_cap_days),
       status: row.status,
     };
   }

@@ -1,11 +1,12 @@
-import { Controller, Param } from '@nestjs/common';
+import { Controller, Param, Res, StreamableFile } from '@nestjs/common';
 import type { Campaign, CampaignProgress, CampaignResults, CampaignResultsQuery, CreateCampaignRequest, UpdateCampaignRequest } from '@wemember/shared';
+import type { FastifyReply } from 'fastify';
 import { CurrentStaff } from '../access/actor.decorators';
 import type { StaffActor } from '../access/actors';
 import { Route, ValidBody, ValidQuery } from '../access/route.decorator';
 import { CampaignsService } from './campaigns.service';
 
-/** The brand's campaigns: drafts, launch/pause/resume/cancel, progress and results (HQ admins and marketers). */
+/** The brand's campaigns: drafts, launch/pause/resume/cancel, progress and results and their export (HQ admins and marketers). */
 @Controller()
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}
@@ -58,5 +59,19 @@ export class CampaignsController {
   @Route('staffCampaignResults')
   results(@CurrentStaff() staff: StaffActor, @Param('id') id: string, @ValidQuery() query: CampaignResultsQuery): Promise<CampaignResults> {
     return this.campaigns.results(staff, id, query.days);
+  }
+
+  @Route('staffCampaignResultsExport')
+  async exportResults(
+    @CurrentStaff() staff: StaffActor,
+    @Param('id') id: string,
+    @ValidQuery() query: CampaignResultsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const file = await this.campaigns.exportResults(staff, id, query.days);
+    reply.header('Content-Type', 'text/csv; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="${file.filename}"`);
+    reply.header('Cache-Control', 'no-store');
+    return new StreamableFile(file.stream);
   }
 }

@@ -83,6 +83,10 @@ const envSchema = z.object({
   WECHAT_OA_ENCODING_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'WECHAT_OA_ENCODING_AES_KEY must be 43 letters or digits').optional(),
   /** How often the message sender looks for notifications that are due (a safety net under the Bull jobs). */
   MESSAGES_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Sends per second to each of WeChat's send endpoints (template message, subscribe message), counted over every instance. */
+  MESSAGES_SEND_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Texts per second to the SMS provider, counted over every instance. */
+  SMS_SEND_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
   H5_DIR: z.string().optional(),
   MEMBER_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 3600),
   STAFF_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
@@ -186,7 +190,8 @@ export interface AppConfig {
   pay: PayConfig;
   /** null: no official account (production without WECHAT_OA_APPID). */
   officialAccount: OfficialAccountConfig | null;
-  messages: { sweepSeconds: number };
+  /** sendPerSecond: the shared limit on sends per second, per channel (NotificationSender). */
+  messages: { sweepSeconds: number; sendPerSecond: { official_account: number; subscribe: number; sms: number } };
   /** null: SMS is off (production without SMS_ENABLED=true). */
   sms: SmsConfig | null;
 }
@@ -291,7 +296,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
     pay: payConfig(e),
     officialAccount: officialAccountConfig(e),
-    messages: { sweepSeconds: e.MESSAGES_SWEEP_SECONDS },
+    messages: {
+      sweepSeconds: e.MESSAGES_SWEEP_SECONDS,
+      sendPerSecond: { official_account: e.MESSAGES_SEND_PER_SECOND, subscribe: e.MESSAGES_SEND_PER_SECOND, sms: e.SMS_SEND_PER_SECOND },
+    },
     sms: smsConfig(e),
   };
 }

@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import {
   chinaDate,
   notificationPage,
   templateData,
   type CampaignMessagePayload,
+  type CampaignSmsPayload,
   type MessageSettingsBody,
   type NotificationChannel,
   type NotificationPayload,
@@ -12,10 +13,15 @@ import {
 } from '@wemember/shared';
 import type { Queue } from 'bull';
 import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { dbTime, execute, fromDbTime, toInt } from '../database/sql';
 import { UnitOfWork } from '../database/unit-of-work';
+import { PhoneVault } from '../members/phone-vault.service';
 import { OfficialFollowers } from '../official-account/official-followers';
+import { RateLimiter } from '../redis/rate-limiter.service';
 import { RedisService } from '../redis/redis.service';
+import { marketingAllowedSql } from '../sms/marketing-guard';
+import { SMS_SENDER, type SmsSender } from '../sms/sms-sender';
 import { WechatSendError } from '../wechat/message-send';
 import { MiniProgramClient } from '../wechat/mini-program.client';
 import { OfficialAccountClient } from '../wechat/official-account.client';
@@ -42,11 +48,15 @@ const PAUSED_RECHECK_MS = 60 * 60_000;
 /** The mini-program page a campaign message opens: the card, where the member finds what they were given. */
 const CAMPAIGN_PAGE = 'pages/card/index';
 
+/** Where a send goes: each has its own per-second quota (WeChat's endpoints, the SMS provider). */
+export type SendChannel = NotificationChannel | 'sms';
+
 interface NotificationRow {
   id: string;
   brand_id: string;
   member_id: string;
   kind: string;
+  dedupe_key: string;
   payload: string;
   status: string;
   attempts: unknown;
@@ -56,9 +66,10 @@ interface NotificationRow {
 export type SendOutcome = 'sent' | 'unreachable' | 'disabled' | 'failed' | 'deferred' | 'retry' | 'skipped';
 
 interface Sent {
-  channel: NotificationChannel;
+  channel: SendChannel;
   templateId: string;
-  data: TemplateValues;
+  /** The template's data (WeChat) or params (SMS) as sent. */
+  data: TemplateValues | string[];
   msgid: string | null;
 }
 
@@ -78,6 +89,8 @@ interface Refusal {
 export class NotificationSender implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('NotificationSender');
   private stopListening: (() => void) | null = null;
+  /** Sends per second per channel over every instance (tests lower it to watch the limiter work). */
+  readonly sendPerSecond: Record<SendChannel, number>;
 
   constructor(
     @InjectQueue(MESSAGES_QUEUE) readonly queue: Queue<SendJob>,
@@ -88,7 +101,13 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     private readonly miniProgram: MiniProgramClient,
     private readonly redis: RedisService,
     private readonly clock: Clock,
-  ) {}
+    private readonly limiter: RateLimiter,
+    private readonly vault: PhoneVault,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(SMS_SENDER) private readonly sms: SmsSender | null,
+  ) {
+    this.sendPerSecond = { ...config.messages.sendPerSecond };
+  }
 
   /** Each notification an event records is queued as soon as its unit of work commits. */
   onModuleInit(): void {
@@ -132,7 +151,7 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
 
   /** One notification, idempotent: anything not pending (or not yet due) is left alone. */
   async process(id: string): Promise<SendOutcome> {
-    const [row] = (await this.uow.reader.query('SELECT id, brand_id, member_id, kind, payload, status, attempts, not_before FROM notifications WHERE id = ?', [id])) as NotificationRow[];
+    const [row] = (await this.uow.reader.query('SELECT id, brand_id, member_id, kind, dedupe_key, payload, status, attempts, not_before FROM notifications WHERE id = ?', [id])) as NotificationRow[];
     if (!row || row.status !== 'pending') return 'skipped';
     const now = this.clock.now();
     if (fromDbTime(row.not_before).getTime() > now.getTime()) return 'skipped';
@@ -176,12 +195,16 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
 
   /**
    * A campaign message waits while its campaign is paused (until resume brings it forward) and is
-   * not sent at all once the campaign is cancelled (recorded as disabled). Null: go on.
+   * not sent at all once the campaign is cancelled, or to a member marketing may no longer reach
+   * (consent withdrawn, card closed, an SMS opt-out since the run met them): recorded as disabled.
+   * Null: go on.
    */
   private async campaignHold(row: NotificationRow, now: Date): Promise<SendOutcome | null> {
-    const payload = JSON.parse(row.payload) as CampaignMessagePayload;
+    const payload = JSON.parse(row.payload) as CampaignMessagePayload | CampaignSmsPayload;
     const [campaign] = (await this.uow.reader.query('SELECT status FROM campaigns WHERE id = ?', [payload.campaignId])) as { status: string }[];
     if (!campaign || campaign.status === 'cancelled') return (await this.finishPending(row.id, 'disabled', now)) ? 'disabled' : 'skipped';
+    const [allowed] = (await this.uow.reader.query(`SELECT 1 AS ok FROM members m WHERE m.id = ? AND ${marketingAllowedSql('m')}`, [row.member_id])) as unknown[];
+    if (!allowed) return (await this.finishPending(row.id, 'disabled', now)) ? 'disabled' : 'skipped';
     if (campaign.status === 'paused') {
       await this.transition(row.id, 'pending', { not_before: dbTime(new Date(now.getTime() + PAUSED_RECHECK_MS)) }, now);
       return 'deferred';
@@ -199,6 +222,7 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     if (payload.channel === 'official_account') {
       const openid = this.official.enabled ? await this.followers.oaOpenidOf(row.member_id) : null;
       if (!openid) return this.finish(row.id, 'unreachable', now, null);
+      if (await this.throttled(row.id, 'official_account', now)) return 'deferred';
       try {
         const msgid = await this.official.sendTemplate({
           touser: openid,
@@ -214,10 +238,11 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
           await this.uow.transaction((m) => execute(m, 'UPDATE oa_followers SET following = 0, updated_at = ? WHERE appid = ? AND openid = ?', [dbTime(now), this.official.appid, openid]));
           return this.finish(row.id, 'unreachable', now, refusal);
         }
-        if (refusal.errcode === 45009) await this.pauseCampaign(payload.campaignId, now);
+        if (refusal.errcode === 45009) await this.pauseCampaign(payload.campaignId, now, WECHAT_QUOTA_PAUSE);
         return this.refused(row, refusal, now);
       }
     }
+    if (await this.throttled(row.id, 'subscribe', now)) return 'deferred';
     if (!(await this.takeCredit(row.member_id, payload.templateId, now))) return this.finish(row.id, 'unreachable', now, null);
     const openid = await this.miniProgramOpenid(row.member_id);
     if (!openid) {
@@ -236,16 +261,87 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
         return this.finish(row.id, 'unreachable', now, failure);
       }
       await this.giveCreditBack(row.member_id, payload.templateId, now);
-      if (failure.errcode === 45009) await this.pauseCampaign(payload.campaignId, now);
+      if (failure.errcode === 45009) await this.pauseCampaign(payload.campaignId, now, WECHAT_QUOTA_PAUSE);
       return this.refused(row, failure, now);
     }
   }
 
-  /** WeChat's daily quota is spent (45009): the campaign pauses and says so; its held messages go out when it is resumed. */
-  private async pauseCampaign(campaignId: string, now: Date): Promise<void> {
+  /**
+   * A campaign's SMS, through the provider with the notification's key as its sessionContext (so a
+   * resend after a timeout shows as the same send in the provider's records). The phone is read now:
+   * a member who changed number gets the text at the new one. No SMS channel, or no phone: unreachable.
+   */
+  private async sendCampaignSms(row: NotificationRow, payload: CampaignSmsPayload, now: Date): Promise<SendOutcome> {
+    if (!this.sms) return this.finish(row.id, 'unreachable', now, null);
+    const phone = await this.phoneOf(row.member_id);
+    if (!phone) return this.finish(row.id, 'unreachable', now, null);
+    if (await this.throttled(row.id, 'sms', now)) return 'deferred';
+    const [outcome] = await this.sms.send({ phones: [phone], templateId: payload.templateId, params: payload.params, sessionContext: row.dedupe_key });
+    if (!outcome) throw new Error('the SMS sender answered no outcome');
+    if (outcome.status === 'sent') return this.sent(row.id, { channel: 'sms', templateId: payload.templateId, data: payload.params, msgid: null }, now);
+    // The provider's code is what the progress counts failures by (last_errcode is WeChat's number).
+    const error = { last_errcode: null, last_error: outcome.code.slice(0, 255) };
+    if (outcome.status === 'rate_limited') {
+      // The provider's per-number limit: not a failed attempt, just later.
+      await this.transition(row.id, 'sending', { status: 'pending', not_before: dbTime(outcome.retryAt), ...error }, now);
+      await this.kick(row.id, outcome.retryAt);
+      return 'deferred';
+    }
+    if (outcome.status === 'halt') {
+      this.logger.error(`campaign ${payload.campaignId}: the SMS provider refused the account (${outcome.code}: ${outcome.message}), pausing it`);
+      await this.pauseCampaign(payload.campaignId, now, `短信服务商拒绝发送（${outcome.code}），活动已暂停，请检查短信账号后继续`);
+      const [campaign] = (await this.uow.reader.query('SELECT status FROM campaigns WHERE id = ?', [payload.campaignId])) as { status: string }[];
+      if (campaign?.status === 'paused') {
+        // Held like a 45009: resume brings it forward.
+        await this.transition(row.id, 'sending', { status: 'pending', not_before: dbTime(new Date(now.getTime() + PAUSED_RECHECK_MS)), ...error }, now);
+        return 'deferred';
+      }
+      // A run already completed cannot be paused: retried like a provider failure, then given up.
+    }
+    if (outcome.status === 'final') {
+      this.logger.warn(`notification ${row.id}: the SMS provider refused it for good (${outcome.code}: ${outcome.message})`);
+      return this.finish(row.id, 'failed', now, { errcode: null, message: outcome.code });
+    }
+    const attempts = toInt(row.attempts) + 1;
+    if (attempts >= MAX_SEND_ATTEMPTS) return this.finish(row.id, 'failed', now, { errcode: null, message: outcome.code });
+    const later = new Date(now.getTime() + RETRY_BASE_MS * 2 ** (attempts - 1));
+    await this.transition(row.id, 'sending', { status: 'pending', not_before: dbTime(later), ...error }, now, true);
+    await this.kick(row.id, later);
+    return 'retry';
+  }
+
+  /** The member's phone number in the clear, or null (a closed card keeps none). */
+  private async phoneOf(memberId: string): Promise<string | null> {
+    const [row] = (await this.uow.reader.query('SELECT phone_cipher FROM members WHERE id = ?', [memberId])) as { phone_cipher: string | null }[];
+    if (!row?.phone_cipher) return null;
+    try {
+      return this.vault.decrypt(row.phone_cipher);
+    } catch (error) {
+      // Not sealed with this server's key (a copied database, a rotated key): the number cannot be read.
+      this.logger.warn(`member ${memberId}: the phone number cannot be decrypted (${(error as Error).message})`);
+      return null;
+    }
+  }
+
+  /**
+   * The channel's per-second quota, shared by every instance (RateLimiter in Redis): over it, the
+   * row goes back to pending for the next second — not sent, no attempt counted — and true.
+   */
+  private async throttled(id: string, channel: SendChannel, now: Date): Promise<boolean> {
+    const waitMs = await this.limiter.takePerSecond('messages-send', channel, this.sendPerSecond[channel]);
+    if (waitMs === 0) return false;
+    // Spread the wait over the next second, so the rows held back do not all come due at its first instant.
+    const later = new Date(now.getTime() + waitMs + Math.floor(Math.random() * 1000));
+    await this.transition(id, 'sending', { status: 'pending', not_before: dbTime(later) }, now);
+    await this.kick(id, later);
+    return true;
+  }
+
+  /** The campaign pauses and says why (WeChat's daily quota, the SMS account); its held messages go out when it is resumed. */
+  private async pauseCampaign(campaignId: string, now: Date, reason: string): Promise<void> {
     await this.uow.transaction((m) =>
       execute(m, "UPDATE campaigns SET status = 'paused', paused_reason = ?, updated_at = ? WHERE id = ? AND status IN ('scheduled', 'running')", [
-        '微信今日发送额度已用完（45009），活动已暂停，请明天继续',
+        reason.slice(0, 200),
         dbTime(now),
         campaignId,
       ]),
@@ -254,8 +350,8 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
 
   /** The channel that reaches the member (official account first, then a subscribe credit), and the outcome recorded. */
   private async send(row: NotificationRow, settings: MessageSettingsBody, now: Date): Promise<SendOutcome> {
-    const parsed = JSON.parse(row.payload) as NotificationPayload | CampaignMessagePayload;
-    if (parsed.kind === 'campaign') return this.sendCampaign(row, parsed, now);
+    const parsed = JSON.parse(row.payload) as NotificationPayload | CampaignMessagePayload | CampaignSmsPayload;
+    if (parsed.kind === 'campaign') return parsed.channel === 'sms' ? this.sendCampaignSms(row, parsed, now) : this.sendCampaign(row, parsed, now);
     const payload = parsed;
     const template = templateOf(settings, payload.kind);
     const data = templateData(payload);
@@ -264,6 +360,7 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
 
     const oaOpenid = template?.officialTemplateId && this.official.enabled ? await this.followers.oaOpenidOf(row.member_id) : null;
     if (oaOpenid && template?.officialTemplateId) {
+      if (await this.throttled(row.id, 'official_account', now)) return 'deferred';
       try {
         const msgid = await this.official.sendTemplate({
           touser: oaOpenid,
@@ -282,6 +379,7 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     }
 
     const subscribeTemplateId = template?.subscribeTemplateId;
+    if (subscribeTemplateId && (await this.hasCredit(row.member_id, subscribeTemplateId)) && (await this.throttled(row.id, 'subscribe', now))) return 'deferred';
     if (subscribeTemplateId && (await this.takeCredit(row.member_id, subscribeTemplateId, now))) {
       const openid = await this.miniProgramOpenid(row.member_id);
       if (!openid) {
@@ -396,6 +494,11 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
       .then((affected) => affected === 1);
   }
 
+  private async hasCredit(memberId: string, templateId: string): Promise<boolean> {
+    const rows = (await this.uow.reader.query('SELECT 1 AS ok FROM subscribe_credits WHERE member_id = ? AND template_id = ? AND credits > 0', [memberId, templateId])) as unknown[];
+    return rows.length > 0;
+  }
+
   private async giveCreditBack(memberId: string, templateId: string, now: Date): Promise<void> {
     await this.uow.transaction((m) =>
       execute(m, 'UPDATE subscribe_credits SET credits = credits + 1, updated_at = ? WHERE member_id = ? AND template_id = ?', [dbTime(now), memberId, templateId]),
@@ -410,6 +513,8 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     return row?.openid ?? null;
   }
 }
+
+const WECHAT_QUOTA_PAUSE = '微信今日发送额度已用完（45009），活动已暂停，请明天继续';
 
 function asRefusal(error: unknown): Refusal {
   if (error instanceof WechatSendError) return { errcode: error.errcode, message: error.message };

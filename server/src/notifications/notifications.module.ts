@@ -1,7 +1,9 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { MembersModule } from '../members/members.module';
 import { OfficialAccountModule } from '../official-account/official-account.module';
+import { SmsModule } from '../sms/sms.module';
 import { WechatModule } from '../wechat/wechat.module';
 import { MemberMessages } from './member-messages.service';
 import { MessageSettingsService } from './message-settings.service';
@@ -17,7 +19,7 @@ import { NotificationsController } from './notifications.controller';
  * Events record notifications themselves with enqueueNotification (outbox.ts), in their own unit of work.
  */
 @Module({
-  imports: [AccessModule, WechatModule, OfficialAccountModule, BullModule.registerQueue({ name: MESSAGES_QUEUE })],
+  imports: [AccessModule, WechatModule, OfficialAccountModule, MembersModule, SmsModule, BullModule.registerQueue({ name: MESSAGES_QUEUE })],
   controllers: [NotificationsController],
   providers: [MessageSettingsService, MemberMessages, NotificationLog, NotificationSender, NotificationJobs, NotificationJobsProcessor],
   exports: [NotificationSender, MessageSettingsService],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CampaignMessagePayload, NotificationPayload } from '@wemember/shared';
+import type { CampaignMessagePayload, CampaignSmsPayload, NotificationPayload } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { dbTime, insertOnce } from '../database/sql';
 import { afterCommit, type UnitOfWork } from '../database/unit-of-work';
@@ -12,7 +12,9 @@ export interface NotificationInput {
    * `points:<orderId>`, `coupon:<grantKey>`, `birthday:<memberId>:<year>`. Unique per brand.
    */
   dedupeKey: string;
-  payload: NotificationPayload | CampaignMessagePayload;
+  payload: NotificationPayload | CampaignMessagePayload | CampaignSmsPayload;
+  /** Known up front only for a campaign's SMS; a WeChat notification's channel is the one it went out on. */
+  channel?: 'sms';
   at: Date;
 }
 
@@ -48,6 +50,7 @@ export async function enqueueNotification(manager: EntityManager, input: Notific
     dedupe_key: input.dedupeKey.slice(0, 160),
     payload: JSON.stringify(input.payload),
     status: 'pending',
+    ...(input.channel && { channel: input.channel }),
     attempts: 0,
     not_before: at,
     created_at: at,

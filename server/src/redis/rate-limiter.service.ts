@@ -40,6 +40,26 @@ export class RateLimiter {
     return reads.map((r) => (r.count >= r.max ? r.retryAfter : null));
   }
 
+  /**
+   * One event of a per-second quota (a send to WeChat or the SMS provider), counted in this second's
+   * window over every instance: 0 when it may go now, else the milliseconds until the next window —
+   * the caller waits instead of being refused. Redis unreachable → BUSY_RETRY, as for `hit`.
+   */
+  async takePerSecond(bucket: string, subject: string, perSecond: number): Promise<number> {
+    const now = Date.now();
+    const window = Math.floor(now / 1000);
+    const key = this.redis.key('rate', bucket, subject, '1s', String(window));
+    let results: [Error | null, unknown][];
+    try {
+      results = (await this.redis.client.multi().incr(key).pexpire(key, 2000).exec()) as [Error | null, unknown][];
+    } catch {
+      throw new DomainError('BUSY_RETRY');
+    }
+    const [error, count] = results[0];
+    if (error) throw new DomainError('BUSY_RETRY');
+    return Number(count) <= perSecond ? 0 : (window + 1) * 1000 - now;
+  }
+
   private async count(counters: (Counter & { add: 0 | 1 })[]): Promise<{ count: number; max: number; retryAfter: number }[]> {
     const now = Date.now();
     const plan = counters.map(({ bucket, subject, limit, add }) => {

@@ -10,8 +10,8 @@ import { TencentSmsSender } from './tencent-sms.sender';
 
 /**
  * The SMS channel (docs/sms.md): the SmsSender (Tencent Cloud, or null with SMS off), the reply
- * callback that records opt-outs, and the MarketingGuard every marketing send asks first. Nothing
- * sends SMS yet: the campaign engine will inject SMS_SENDER.
+ * callback that records opt-outs, and the MarketingGuard every marketing send asks first. The
+ * NotificationSender sends campaigns' texts through SMS_SENDER.
  */
 @Module({
   imports: [MembersModule],

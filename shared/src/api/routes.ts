@@ -1004,6 +1004,16 @@ export const API_ROUTES = {
     query: campaignResultsQuerySchema,
     response: campaignResultsSchema,
   },
+  staffCampaignResultsExport: {
+    method: 'GET',
+    path: '/staff/campaigns/:id/results/export',
+    summary: '导出营销活动效果（CSV，Excel 可直接打开）：先是实验组与对照组的汇总和提升，再逐个列出活动会员的分组、是否触达、N 天内是否消费及金额（分）',
+    auth: 'staff',
+    roles: MARKETING,
+    query: campaignResultsQuerySchema,
+    produces: 'text/csv; charset=utf-8',
+    response: z.unknown(),
+  },
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;

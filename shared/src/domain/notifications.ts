@@ -78,3 +78,17 @@ export interface CampaignMessagePayload {
   data: Record<string, { value: string }>;
 }
 
+/**
+ * A campaign's SMS (docs/sms.md): the member's phone is read (decrypted) when it is sent, never kept
+ * in the payload; `params` fill the approved template's {1}…{n}, resolved when the run reached the
+ * member. Sent through the SMS provider with the notification's dedupe key as its sessionContext.
+ */
+export interface CampaignSmsPayload {
+  kind: 'campaign';
+  campaignId: string;
+  runNo: number;
+  channel: 'sms';
+  templateId: string;
+  params: string[];
+}
+

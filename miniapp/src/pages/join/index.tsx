@@ -208,7 +208,7 @@ export default function JoinPage() {
         </View>
         <View className='join-benefit'>
           <Text className='join-benefit__title'>生日特权</Text>
-          <Text className='join-benefit__desc'>生日当月积分翻倍</Text>
+          <Text className='join-benefit__desc'>生日享专属礼遇</Text>
         </View>
       </View>
 
