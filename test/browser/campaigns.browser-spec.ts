@@ -1,4 +1,5 @@
 import { campaignArm, formatYuan, type Campaign, type CampaignProgress, type CampaignResults, type CouponTemplate, type SegmentPreview } from '@wemember/shared';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { CampaignRunner } from '../../server/src/campaigns/campaign-runner';
 import { BrowserHarness, textOf, visible } from '../support/browser';
@@ -85,14 +86,19 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
   /** Waits until the element's text is `text` (or matches it). */
   async function waitForText(page: Page, selector: string, text: string | RegExp): Promise<void> {
     const source = typeof text === 'string' ? null : text.source;
-    await page.waitForFunction(
-      ({ selector, text, source }) => {
-        const found = document.querySelector(`.taro_page:not(.taro_page_shade) ${selector}`)?.textContent ?? '';
-        return source ? new RegExp(source).test(found) : found === text;
-      },
-      { selector, text: typeof text === 'string' ? text : '', source },
-      { timeout: 20_000 },
-    );
+    try {
+      await page.waitForFunction(
+        ({ selector, text, source }) => {
+          const found = document.querySelector(`.taro_page:not(.taro_page_shade) ${selector}`)?.textContent ?? '';
+          return source ? new RegExp(source).test(found) : found === text;
+        },
+        { selector, text: typeof text === 'string' ? text : '', source },
+        { timeout: 20_000 },
+      );
+    } catch (failure) {
+      const found = await page.locator(visible(selector)).first().textContent({ timeout: 1000 }).catch(() => null);
+      throw new Error(`waiting for ${selector} to read ${String(text)}: it reads ${JSON.stringify(found)} (${(failure as Error).message})`);
+    }
   }
 
   it('lands a marketer on 营销活动 and keeps a clerk at the till', async () => {
@@ -256,6 +262,12 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
     const whisker = await page.locator(visible('.lift-axis__interval')).boundingBox();
     expect(whisker!.width).toBeGreaterThan(10);
     await shot(page, 'console-campaign-results');
+    // 导出: the CSV the server writes, downloaded by the browser under the server's file name.
+    const [download] = await Promise.all([page.waitForEvent('download'), shown(page, '.results-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv).toContain('实验组');
+    expect(csv).toContain('对照组');
 
     // The list shows it 已完成; on a phone's width the same page still reads top to bottom.
     await shown(page, '.console-nav__tab--campaigns').click();

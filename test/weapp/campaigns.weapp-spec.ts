@@ -136,6 +136,8 @@ describe('weapp: the marketing console', () => {
     await phone.waitFor(() => detail.has('.arm-treated') && detail.text('.arm-treated .arm-members') === String(12 - holdout), 'the results of the run');
     expect(detail.text('.arm-holdout .arm-members')).toBe(String(holdout));
     expect(detail.has('.lift-chart')).toBe(true);
+    // The CSV export is the laptop browser's: the phone offers none.
+    expect(detail.has('.results-export')).toBe(false);
     await chip(phone, 'results-days', '30 天');
     await phone.waitFor(() => detail.text('.results-days__chip.console-chip--on') === '30 天', 'the 30-day window');
     await phone.waitFor(() => /30 天内的消费/.test(detail.screenText()), 'the results over 30 days');

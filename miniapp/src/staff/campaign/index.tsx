@@ -12,6 +12,7 @@ import ConsoleNav from '../ConsoleNav'
 import LiftChart, { percent } from '../LiftChart'
 import MarketingOnly from '../MarketingOnly'
 import { describeAction, describeSchedule, mayMarket, openConsole, STATUS_NAMES, switchConsole } from '../console'
+import { canExportResults, exportResults } from '../results-export'
 import { leaveIfUnauthorized, useStaffProfile } from '../staff-page'
 import './index.scss'
 
@@ -101,6 +102,7 @@ export default function CampaignPage() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState('')
   const [shown, setShown] = useState(true)
+  const [exporting, setExporting] = useState(false)
 
   function fail(failure: unknown) {
     if (!leaveIfUnauthorized(failure)) setError(errorMessage(failure))
@@ -174,6 +176,19 @@ export default function CampaignPage() {
       await load()
     } finally {
       setBusy(false)
+    }
+  }
+
+  async function download() {
+    if (exporting) return
+    setExporting(true)
+    setError('')
+    try {
+      await exportResults(id, days)
+    } catch (failure) {
+      fail(failure)
+    } finally {
+      setExporting(false)
     }
   }
 
@@ -266,15 +281,22 @@ export default function CampaignPage() {
                 <View className='detail-panel detail-results'>
                   <View className='detail-panel__head'>
                     <Text className='detail-panel__title'>活动效果</Text>
-                    <Choice
-                      name='results-days'
-                      options={[7, 14, 30].map((d) => ({ value: d, label: `${d} 天` }))}
-                      chosen={days}
-                      onChange={(d) => {
-                        setDays(d)
-                        loadResults(d)
-                      }}
-                    />
+                    <View className='results-tools'>
+                      <Choice
+                        name='results-days'
+                        options={[7, 14, 30].map((d) => ({ value: d, label: `${d} 天` }))}
+                        chosen={days}
+                        onChange={(d) => {
+                          setDays(d)
+                          loadResults(d)
+                        }}
+                      />
+                      {canExportResults && (
+                        <Button className='results-export' loading={exporting} disabled={exporting} onClick={download}>
+                          <Text>导出</Text>
+                        </Button>
+                      )}
+                    </View>
                   </View>
                   <Text className='console-hint'>{`每位会员被执行后 ${results.days} 天内的消费；对照组什么也没收到。`}</Text>
                   <View className='arms'>
