@@ -63,6 +63,8 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
   /** With SCREENSHOT_DIR set, the whole page (it scrolls inside Taro's page element: the window grows to fit it for the shot). */
   async function shot(page: Page, name: string): Promise<void> {
     if (!process.env.SCREENSHOT_DIR) return;
+    // Taro slides a newly opened page in: the shot waits for it to settle.
+    await page.waitForTimeout(600);
     const size = page.viewportSize()!;
     const height = await page.evaluate(() => document.querySelector('.taro_page:not(.taro_page_shade)')?.scrollHeight ?? 0);
     await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.min(height, 3000)) });
