@@ -3,7 +3,7 @@ import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 import type { Campaign, CampaignProgress, CampaignResults, CampaignRunProgress, CouponTemplate, SegmentWithCount, StaffProfile } from '@wemember/shared'
 import { chinaDateTime } from '@wemember/shared/china-time'
-import { formatYuan } from '@wemember/shared/money'
+import { formatCount, formatYuan } from '@wemember/shared/money'
 import ConfirmDialog from '../../components/ConfirmDialog'
 import { changeCampaign, getCampaign, getCampaignProgress, getCampaignResults, getSegment, listCouponTemplates } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
@@ -49,7 +49,7 @@ function byCode(failed: Record<string, number>): string {
 function Figure({ label, value, className = '' }: { label: string; value: string | number; className?: string }) {
   return (
     <View className={`figure ${className}`}>
-      <Text className='figure__value'>{typeof value === 'number' ? value.toLocaleString('en-US') : value}</Text>
+      <Text className='figure__value'>{typeof value === 'number' ? formatCount(value) : value}</Text>
       <Text className='figure__label'>{label}</Text>
     </View>
   )
@@ -205,7 +205,7 @@ export default function CampaignPage() {
   const hasMessage = !!campaign?.actions.some((a) => a.type === 'message')
   const confirmLines: Record<'launch' | 'cancel', string[]> = {
     launch: [
-      `人群「${segment?.name ?? ''}」现有 ${segment ? segment.count.toLocaleString('en-US') : '—'} 人，其中 ${campaign?.holdoutPercent ?? 0}% 作为对照组不发放。`,
+      `人群「${segment?.name ?? ''}」现有 ${segment ? formatCount(segment.count) : '—'} 人，其中 ${campaign?.holdoutPercent ?? 0}% 作为对照组不发放。`,
       campaign ? `${describeSchedule(campaign.schedule)}；启动后不能再修改活动内容。` : '',
     ],
     cancel: ['取消后活动不再执行，已发出的券和积分不会收回。', '取消后不能恢复。'],
@@ -262,7 +262,7 @@ export default function CampaignPage() {
                   {[...progress.runs].reverse().map((run) => (
                     <RunProgress key={run.runNo} run={run} hasMessage={hasMessage} hasSms={hasSms} />
                   ))}
-                  {progress.budgetLeft !== null && <Text className='detail-budget'>{`发券预算剩余 ${progress.budgetLeft.toLocaleString('en-US')} 张`}</Text>}
+                  {progress.budgetLeft !== null && <Text className='detail-budget'>{`发券预算剩余 ${formatCount(progress.budgetLeft)} 张`}</Text>}
                 </View>
               )}
               {campaign.status === 'draft' && (
@@ -312,10 +312,10 @@ export default function CampaignPage() {
                     {results.arms.map((arm) => (
                       <View key={arm.arm} className={`arms__row arm-${arm.arm}`}>
                         <Text className='arms__cell arms__cell--name'>{ARM_NAMES[arm.arm]}</Text>
-                        <Text className='arms__cell arm-members'>{arm.members.toLocaleString('en-US')}</Text>
-                        <Text className='arms__cell arm-reached'>{arm.reached.toLocaleString('en-US')}</Text>
-                        <Text className='arms__cell arm-redeemed'>{arm.couponsRedeemed.toLocaleString('en-US')}</Text>
-                        <Text className='arms__cell arm-purchasers'>{arm.purchasers.toLocaleString('en-US')}</Text>
+                        <Text className='arms__cell arm-members'>{formatCount(arm.members)}</Text>
+                        <Text className='arms__cell arm-reached'>{formatCount(arm.reached)}</Text>
+                        <Text className='arms__cell arm-redeemed'>{formatCount(arm.couponsRedeemed)}</Text>
+                        <Text className='arms__cell arm-purchasers'>{formatCount(arm.purchasers)}</Text>
                         <Text className='arms__cell arm-rate'>{arm.members ? percent(arm.purchasers / arm.members) : '—'}</Text>
                         <Text className='arms__cell arms__cell--money arm-revenue'>{formatYuan(arm.revenueFen)}</Text>
                       </View>
@@ -331,7 +331,7 @@ export default function CampaignPage() {
                 <Text className='detail-panel__title'>活动内容</Text>
                 <View className='setup-row'>
                   <Text className='setup-row__label'>人群</Text>
-                  <Text className='setup-row__value detail-segment'>{segment ? `${segment.name}（现有 ${segment.count.toLocaleString('en-US')} 人）` : '—'}</Text>
+                  <Text className='setup-row__value detail-segment'>{segment ? `${segment.name}（现有 ${formatCount(segment.count)} 人）` : '—'}</Text>
                 </View>
                 <View className='setup-row'>
                   <Text className='setup-row__label'>执行</Text>
@@ -353,7 +353,7 @@ export default function CampaignPage() {
                 </View>
                 <View className='setup-row'>
                   <Text className='setup-row__label'>发券上限</Text>
-                  <Text className='setup-row__value'>{campaign.maxCoupons === null ? '不限' : `${campaign.maxCoupons.toLocaleString('en-US')} 张（已用 ${campaign.couponsSpent}）`}</Text>
+                  <Text className='setup-row__value'>{campaign.maxCoupons === null ? '不限' : `${formatCount(campaign.maxCoupons)} 张（已用 ${campaign.couponsSpent}）`}</Text>
                 </View>
                 <View className='setup-row'>
                   <Text className='setup-row__label'>频次限制</Text>

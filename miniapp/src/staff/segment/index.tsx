@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { LifecycleStage, SegmentPreview, StaffProfile, StoreSummary } from '@wemember/shared'
+import { formatCount } from '@wemember/shared/money'
 import { TIER_CODES } from '@wemember/shared/tiers'
 import { createSegment, getSegment, getStaffStores, previewSegment, updateSegment } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
@@ -310,7 +311,7 @@ export default function SegmentPage() {
           <View className='segment-panel segment-live'>
             <Text className='segment-live__label'>符合条件的会员</Text>
             <View className='segment-live__count-row'>
-              <Text className='segment-count'>{preview ? preview.count.toLocaleString('en-US') : '—'}</Text>
+              <Text className='segment-count'>{preview ? formatCount(preview.count) : '—'}</Text>
               <Text className='segment-live__unit'>人</Text>
               {counting && <Text className='segment-live__counting'>统计中…</Text>}
             </View>
