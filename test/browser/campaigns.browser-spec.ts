@@ -6,6 +6,7 @@ import { BrowserHarness, textOf, visible } from '../support/browser';
 import { bulkMembers, type BulkMember } from '../support/bulk-members';
 import { createTemplate } from '../support/coupons';
 import { STAFF_PASSWORD, type TestStack } from '../support/stack';
+import { configureSubscribeTemplates, subscribeTemplateOf } from '../support/subscribe-templates';
 import { TestTill } from '../support/till';
 
 /** 12:00 in Shanghai. */
@@ -285,6 +286,8 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
 
   it('shows a message’s and an SMS’s refused values beside their rows', async () => {
     await api('POST', '/staff/segments', { name: '银卡会员', filter: { tiers: ['silver'] } });
+    // The brand's registered subscribe templates: one of them is offered under the template field.
+    await configureSubscribeTemplates(stack, ['points_changed']);
     const page = await signIn('marketer');
     await shown(page, '.campaigns-new').click();
     await shown(page, '.campaign-name input').fill('银卡提醒');
@@ -309,7 +312,30 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
     await waitForText(page, '.field-error--actions-1-params-0', '第 1 个短信变量应为 1 到 20 个字');
     expect(await page.locator(visible('.field-error--actions-0-data-number2')).count()).toBe(0);
     await shot(page, 'console-campaign-editor-message-sms');
-    expect(await api<Campaign[]>('GET', '/staff/campaigns')).toHaveLength(1);
+    expect((await api<Campaign[]>('GET', '/staff/campaigns')).filter((c) => c.name === '银卡提醒')).toEqual([]);
+
+    // Corrected values: the subscribe template is one members were never asked for, said beside it.
+    await shown(page, '.message-value input').fill('{tierName}回归礼');
+    await shown(page, '.sms-param input').fill('{tierName}专享礼遇已到账');
+    await page.locator(visible('.console-field-error')).first().waitFor({ state: 'detached' });
+    await shown(page, '.edit-save').click();
+    await waitForText(page, '.field-error--actions-0-templateId', /未在消息通知设置中登记/);
+    // One of the templates registered in 消息通知设置, offered under the field: the draft saves with its message and its SMS.
+    const registered = await page.locator(visible('.subscribe-id')).allTextContents();
+    expect(registered).toEqual([subscribeTemplateOf('points_changed')]);
+    await shown(page, '.subscribe-id').click();
+    expect(await shown(page, '.message-template input').inputValue()).toBe(registered[0]);
+    await page.locator(visible('.field-error--actions-0-templateId')).waitFor({ state: 'detached' });
+    await shot(page, 'console-campaign-editor-message-sms-fixed');
+    await shown(page, '.edit-save').click();
+    await waitForText(page, '.detail-status', '草稿');
+    await page.waitForFunction(() => document.querySelectorAll('.taro_page:not(.taro_page_shade) .detail-action').length === 2);
+    expect(await page.locator(visible('.detail-action')).allTextContents()).toEqual([`小程序订阅消息：模板 ${registered[0]}`, '短信：模板 1234567（只发给微信消息触达不到的会员）']);
+    const saved = (await api<Campaign[]>('GET', '/staff/campaigns')).find((c) => c.name === '银卡提醒')!;
+    expect(saved.actions).toEqual([
+      { type: 'message', channel: 'subscribe', templateId: registered[0], data: { thing1: '{tierName}回归礼', number2: '{points}' } },
+      { type: 'sms', templateId: '1234567', params: ['{tierName}专享礼遇已到账'], fallbackOnly: true },
+    ]);
     await page.close();
   });
 });

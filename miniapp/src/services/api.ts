@@ -63,6 +63,7 @@ const ROUTES = {
   staffListRechargeRefunds: 'GET /staff/recharge-refunds',
   staffDecideRechargeRefund: 'POST /staff/recharge-refunds/:id/decision',
   staffListCouponTemplates: 'GET /staff/coupon-templates',
+  staffMessageSettings: 'GET /staff/settings/messages',
   staffPreviewSegment: 'POST /staff/segments/preview',
   staffCreateSegment: 'POST /staff/segments',
   staffListSegments: 'GET /staff/segments',
@@ -372,6 +373,11 @@ export function decideRechargeRefund(id: string, body: RouteBody<'staffDecideRec
 /** The brand's coupon templates (the campaign editor's picker: active ones). */
 export function listCouponTemplates(query: RouteQuery<'staffListCouponTemplates'> = {}) {
   return call('staffListCouponTemplates', { query })
+}
+
+/** The brand's notice templates (the campaign editor offers its registered subscribe templates). */
+export function getStaffMessageSettings() {
+  return call('staffMessageSettings')
 }
 
 /** How many members a filter matches now, with up to 10 of them; nothing is saved. */

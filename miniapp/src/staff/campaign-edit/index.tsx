@@ -2,7 +2,7 @@ import { useState } from 'react'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { CouponTemplate, Segment, StaffProfile } from '@wemember/shared'
-import { createCampaign, getCampaign, listCouponTemplates, listSegments, updateCampaign } from '../../services/api'
+import { createCampaign, getCampaign, getStaffMessageSettings, listCouponTemplates, listSegments, updateCampaign } from '../../services/api'
 import { errorMessage, formError } from '../../services/error-message'
 import { RequestError } from '../../services/request'
 import { Choice } from '../Chips'
@@ -44,6 +44,8 @@ export default function CampaignEditPage() {
   const [staff, setStaff] = useState<StaffProfile | null>(null)
   const [segments, setSegments] = useState<Segment[] | null>(null)
   const [templates, setTemplates] = useState<CouponTemplate[]>([])
+  /** The subscribe templates registered in 消息通知设置: the only ones members are ever asked to accept. */
+  const [subscribeIds, setSubscribeIds] = useState<string[]>([])
   const [form, setForm] = useState<CampaignForm>(NEW_CAMPAIGN)
   const [version, setVersion] = useState(0)
   const [notDraft, setNotDraft] = useState(false)
@@ -71,6 +73,10 @@ export default function CampaignEditPage() {
     if (!mayMarket(profile.role)) return
     if (!segments) listSegments().then(setSegments, fail)
     if (!templates.length) listCouponTemplates({ status: 'active', limit: 200 }).then(setTemplates, fail)
+    getStaffMessageSettings().then(
+      (settings) => setSubscribeIds([...new Set(settings.templates.flatMap((t) => (t.subscribeTemplateId ? [t.subscribeTemplateId] : [])))]),
+      fail,
+    )
     if (params.id && !version) loadCampaign(params.id)
   }, fail)
 
@@ -170,6 +176,16 @@ export default function CampaignEditPage() {
             </Text>
             <Text className='edit-label'>模板 ID</Text>
             <Input className='edit-input message-template' maxlength={64} placeholder='公众平台上的模板 ID' value={action.templateId} onInput={(e) => editAction(i, { templateId: e.detail.value })} />
+            {action.channel === 'subscribe' && subscribeIds.length > 0 && (
+              <View className='merge-chips subscribe-ids'>
+                <Text className='merge-chips__label'>已登记：</Text>
+                {subscribeIds.map((templateId) => (
+                  <Text key={templateId} className='merge-chip subscribe-id' onClick={() => editAction(i, { templateId })}>
+                    {templateId}
+                  </Text>
+                ))}
+              </View>
+            )}
             <FieldError at={[`${at}.templateId`, `${at}.channel`]} errors={errors} />
             <Text className='edit-label'>模板内容（字段名如 thing1、number2，见模板详情）</Text>
             {action.data.map((row, j) => (
