@@ -186,6 +186,7 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
     expect(await api<Campaign[]>('GET', '/staff/campaigns')).toEqual([]);
     await shown(page, '.holdout-percent input').fill('20');
     await page.locator(visible('.field-error--holdoutPercent')).waitFor({ state: 'detached' });
+    expect(await page.locator(visible('.edit-error')).count()).toBe(0);
     await shown(page, '.edit-save').click();
 
     // The draft's page: what it does; 启动 asks first.

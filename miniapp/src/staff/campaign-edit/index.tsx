@@ -113,7 +113,7 @@ export default function CampaignEditPage() {
       if (leaveIfUnauthorized(failure)) return
       const { fields, message } = formError(failure, campaignFields(form))
       setErrors(fields)
-      setError(message || (Object.keys(fields).length ? '有几处需要修改，见标红的提示' : ''))
+      setError(message)
       if (failure instanceof RequestError && failure.code === 'CAMPAIGN_NOT_DRAFT') setNotDraft(true)
       setBusy(false)
     }
@@ -280,7 +280,8 @@ export default function CampaignEditPage() {
         <Text className='edit-title__text'>{params.id ? '编辑活动' : '新建活动'}</Text>
       </View>
       {notDraft && <View className='console-error edit-not-draft'>活动已启动，不能再修改。</View>}
-      {error && <View className='console-error edit-error'>{error}</View>}
+      {/* What names no field here, else a pointer to the fields still refused (gone once they are edited). */}
+      {(error || Object.keys(errors).length > 0) && <View className='console-error edit-error'>{error || '有几处需要修改，见标红的提示'}</View>}
 
       <View className='console-columns'>
         <View className='console-columns__main'>
