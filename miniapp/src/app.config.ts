@@ -32,8 +32,22 @@ export default defineAppConfig({
       pages: ['settings/index'],
     },
     {
+      // Staff: the till (scan, purchase, refund, orders, coupons), recharge refunds, and the marketing console (人群, 营销活动).
       root: 'staff',
-      pages: ['login/index', 'scan/index', 'purchase/index', 'refund/index', 'orders/index', 'coupon/index', 'recharge-refunds/index'],
+      pages: [
+        'login/index',
+        'scan/index',
+        'purchase/index',
+        'refund/index',
+        'orders/index',
+        'coupon/index',
+        'recharge-refunds/index',
+        'campaigns/index',
+        'campaign/index',
+        'campaign-edit/index',
+        'segments/index',
+        'segment/index',
+      ],
     },
   ],
   // Every member page is a tab or opens from one; the join page (no card yet) has no tab bar.

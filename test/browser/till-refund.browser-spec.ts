@@ -38,6 +38,11 @@ describe('H5 in Chromium: the till finds an order and refunds what it showed', (
     await page.locator(visible('.staff-username input')).fill(`${stack.usernamePrefix}${role}`);
     await page.locator(visible('.staff-password input')).fill(STAFF_PASSWORD);
     await page.locator(visible('.staff-login-btn')).click();
+    if (role === 'marketer') {
+      // A marketer lands on the marketing console (test/browser/campaigns); the staff home is one address away.
+      await page.locator(visible('.console-nav__name:not(:has-text("加载中"))')).waitFor();
+      await page.goto(`${stack.url}/#/staff/scan/index`);
+    }
     await page.locator(visible('.staff-name:not(:has-text("加载中"))')).waitFor();
     return page;
   }

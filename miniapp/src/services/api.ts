@@ -62,6 +62,23 @@ const ROUTES = {
   staffRedeemCoupon: 'POST /staff/coupons/redeem',
   staffListRechargeRefunds: 'GET /staff/recharge-refunds',
   staffDecideRechargeRefund: 'POST /staff/recharge-refunds/:id/decision',
+  staffListCouponTemplates: 'GET /staff/coupon-templates',
+  staffMessageSettings: 'GET /staff/settings/messages',
+  staffPreviewSegment: 'POST /staff/segments/preview',
+  staffCreateSegment: 'POST /staff/segments',
+  staffListSegments: 'GET /staff/segments',
+  staffGetSegment: 'GET /staff/segments/:id',
+  staffUpdateSegment: 'PUT /staff/segments/:id',
+  staffCreateCampaign: 'POST /staff/campaigns',
+  staffListCampaigns: 'GET /staff/campaigns',
+  staffGetCampaign: 'GET /staff/campaigns/:id',
+  staffUpdateCampaign: 'PUT /staff/campaigns/:id',
+  staffLaunchCampaign: 'POST /staff/campaigns/:id/launch',
+  staffPauseCampaign: 'POST /staff/campaigns/:id/pause',
+  staffResumeCampaign: 'POST /staff/campaigns/:id/resume',
+  staffCancelCampaign: 'POST /staff/campaigns/:id/cancel',
+  staffCampaignProgress: 'GET /staff/campaigns/:id/progress',
+  staffCampaignResults: 'GET /staff/campaigns/:id/results',
 } as const satisfies { [N in keyof Routes]?: `${Routes[N]['method'] & Method} ${Routes[N]['path']}` }
 
 type RouteName = keyof typeof ROUTES
@@ -351,4 +368,71 @@ export function listRechargeRefunds(query: RouteQuery<'staffListRechargeRefunds'
 /** Approves (the refund goes to WeChat Pay) or rejects (with a reason the member reads) a request. */
 export function decideRechargeRefund(id: string, body: RouteBody<'staffDecideRechargeRefund'>) {
   return call('staffDecideRechargeRefund', { params: { id }, body })
+}
+
+/** The brand's coupon templates (the campaign editor's picker: active ones). */
+export function listCouponTemplates(query: RouteQuery<'staffListCouponTemplates'> = {}) {
+  return call('staffListCouponTemplates', { query })
+}
+
+/** The brand's notice templates (the campaign editor offers its registered subscribe templates). */
+export function getStaffMessageSettings() {
+  return call('staffMessageSettings')
+}
+
+/** How many members a filter matches now, with up to 10 of them; nothing is saved. */
+export function previewSegment(body: RouteBody<'staffPreviewSegment'>) {
+  return call('staffPreviewSegment', { body })
+}
+
+export function createSegment(body: RouteBody<'staffCreateSegment'>) {
+  return call('staffCreateSegment', { body })
+}
+
+export function listSegments() {
+  return call('staffListSegments')
+}
+
+/** A segment with how many members match it now. */
+export function getSegment(id: string) {
+  return call('staffGetSegment', { params: { id } })
+}
+
+/** Saves over the version read: 409 SEGMENT_CONFLICT when someone saved in between. */
+export function updateSegment(id: string, body: RouteBody<'staffUpdateSegment'>) {
+  return call('staffUpdateSegment', { params: { id }, body })
+}
+
+/** A new campaign, as a draft. */
+export function createCampaign(body: RouteBody<'staffCreateCampaign'>) {
+  return call('staffCreateCampaign', { body })
+}
+
+export function listCampaigns() {
+  return call('staffListCampaigns')
+}
+
+export function getCampaign(id: string) {
+  return call('staffGetCampaign', { params: { id } })
+}
+
+/** Saves a draft over the version read (409 when someone saved in between, or once launched). */
+export function updateCampaign(id: string, body: RouteBody<'staffUpdateCampaign'>) {
+  return call('staffUpdateCampaign', { params: { id }, body })
+}
+
+/** 启动, 暂停, 继续 or 取消: each answers with the campaign as it now is. */
+export function changeCampaign(id: string, move: 'launch' | 'pause' | 'resume' | 'cancel') {
+  const route = ({ launch: 'staffLaunchCampaign', pause: 'staffPauseCampaign', resume: 'staffResumeCampaign', cancel: 'staffCancelCampaign' } as const)[move]
+  return call(route, { params: { id } })
+}
+
+/** Each run's counts so far and the coupon budget left. */
+export function getCampaignProgress(id: string) {
+  return call('staffCampaignProgress', { params: { id } })
+}
+
+/** Per arm over every run: members, reached, redeemed, purchasers within `days`, spend; and the lift. */
+export function getCampaignResults(id: string, query: RouteQuery<'staffCampaignResults'> = {}) {
+  return call('staffCampaignResults', { params: { id }, query })
 }

@@ -1,13 +1,16 @@
 import { useState } from 'react'
 import Taro, { useLoad } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
+import type { StaffRole } from '@wemember/shared'
 import { staffLogin } from '../../services/api'
 import { errorMessage } from '../../services/error-message'
 import { staffSession } from '../../services/session'
+import { CONSOLE_PAGES } from '../console'
 import './index.scss'
 
-function openScan() {
-  Taro.redirectTo({ url: '/staff/scan/index' })
+/** Where a staff member starts: a marketer at the campaigns (the till is not theirs), everyone else at the staff home. */
+function openHome(role: StaffRole | undefined) {
+  Taro.redirectTo({ url: role === 'marketer' ? CONSOLE_PAGES.campaigns : '/staff/scan/index' })
 }
 
 export default function StaffLoginPage() {
@@ -17,7 +20,8 @@ export default function StaffLoginPage() {
   const [error, setError] = useState('')
 
   useLoad(() => {
-    if (staffSession.get()) openScan()
+    // Already signed in: the staff home, which links a marketer on to the console.
+    if (staffSession.get()) openHome(undefined)
   })
 
   async function submit() {
@@ -31,7 +35,7 @@ export default function StaffLoginPage() {
     try {
       const session = await staffLogin({ username: username.trim(), password })
       staffSession.save(session)
-      openScan()
+      openHome(session.staff.role)
     } catch (failure) {
       setError(errorMessage(failure))
       setBusy(false)
@@ -41,7 +45,7 @@ export default function StaffLoginPage() {
   return (
     <View className='staff-login'>
       <Text className='staff-login__title'>员工登录</Text>
-      <Text className='staff-login__hint'>门店员工登录后可扫码查会员、收银记账和办理退货</Text>
+      <Text className='staff-login__hint'>门店员工登录后可扫码查会员、收银记账和办理退货；总部营销人员登录后管理人群和营销活动</Text>
 
       <View className='staff-login__form'>
         <Text className='staff-login__label'>账号</Text>

@@ -12,6 +12,7 @@ import { staffSession } from '../../services/session'
 import { leaveIfUnauthorized, openLogin, useStaffProfile } from '../staff-page'
 import { mayDecideRechargeRefunds, openRechargeRefunds } from '../recharge-refund-deciders'
 import { mayUseTill } from '../TillOnly'
+import { mayMarket, openConsole } from '../console'
 import './index.scss'
 
 /** The till: record a purchase, for the member just scanned when their code is known. */
@@ -111,6 +112,16 @@ export default function StaffScanPage() {
           核销优惠券
         </Text>
       </View>
+      {staff && mayMarket(staff.role) && (
+        <View className='staff-links staff-links--console'>
+          <Text className='staff-link staff-link--campaigns' onClick={() => openConsole('campaigns')}>
+            营销活动 ›
+          </Text>
+          <Text className='staff-link staff-link--segments' onClick={() => openConsole('segments')}>
+            人群 ›
+          </Text>
+        </View>
+      )}
       {staff && mayDecideRechargeRefunds(staff.role) && (
         <Text className='staff-link staff-link--recharge-refunds' onClick={openRechargeRefunds}>
           储值退款审核 ›
