@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   TIER_NAMES,
   campaignActionSchema,
@@ -18,9 +18,10 @@ import type { Queue } from 'bull';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CouponGrants } from '../coupons/coupon-grants';
 import { CouponTemplates } from '../coupons/coupon-templates.service';
-import { dbTime, execute, fromDbTime, insertOnce, toInt } from '../database/sql';
+import { dbTime, execute, fromDbTime, insertManyOnce, toInt } from '../database/sql';
 import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
 import { lockMember, type LockedMember } from '../ledger/member-lock';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
@@ -37,12 +38,16 @@ export interface CampaignJob {
   runNo?: number;
 }
 
-/** Members per batch: one keyset page of the segment, each member one short transaction. */
+/** Members per batch: one keyset page of the segment, each treated member one short transaction. */
 export const CAMPAIGN_BATCH = 200;
+/**
+ * Treated members of a batch in flight at once, each in its own transaction under its own member
+ * lock, as two instances running the same batch would be. One at a time the run waited on MariaDB
+ * round trips most of its time (docs/campaigns.md "At scale").
+ */
+export const MEMBERS_AT_ONCE = 4;
 
 const KEEP = { removeOnComplete: 100, removeOnFail: 500 };
-/** A running run whose cursor has not moved for this long is re-queued by the check. */
-const STALL_MS = 5 * 60_000;
 
 interface RunCampaign {
   id: string;
@@ -81,6 +86,7 @@ export class CampaignRunner {
     private readonly grants: CouponGrants,
     private readonly points: PointsLedger,
     private readonly loyalty: LoyaltySettingsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Queues a schedule check for `at`; a lost job is caught by the repeatable check. */
@@ -175,15 +181,16 @@ export class CampaignRunner {
   }
 
   /**
-   * Re-queues the next batch of every running run whose cursor has not moved for STALL_MS: its job
-   * was lost (Redis restarted empty, a worker died holding it) or ended without moving it. A batch
-   * that was only slow is then done twice, which its keys make harmless.
+   * Re-queues the next batch of every running run whose cursor has not moved for
+   * CAMPAIGN_STALL_SECONDS (5 minutes): its job was lost (Redis restarted empty, a worker died
+   * holding it) or ended without moving it. A batch that was only slow is then done twice, which its
+   * keys make harmless.
    */
   async requeueRunning(): Promise<number> {
     const now = this.clock.now();
     const runs = (await this.uow.reader.query(
       "SELECT r.campaign_id, r.run_no, r.cursor_member_id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.status = 'running' AND c.status = 'running' AND r.moved_at < ?",
-      [dbTime(new Date(now.getTime() - STALL_MS))],
+      [dbTime(new Date(now.getTime() - this.config.campaigns.stallSeconds * 1000))],
     )) as { campaign_id: string; run_no: unknown; cursor_member_id: string | null }[];
     for (const r of runs) {
       await this.uow.transaction((m) => execute(m, 'UPDATE campaign_runs SET moved_at = ? WHERE campaign_id = ? AND run_no = ?', [dbTime(now), r.campaign_id, toInt(r.run_no)]));
@@ -215,7 +222,22 @@ export class CampaignRunner {
     }
     const now = this.clock.now();
     const rules = await this.loyalty.rules(campaign.brandId);
-    for (const memberId of ids) await this.member(campaign, runNo, memberId, rules, now);
+    // Every member met gets its arm in one statement: a row per (campaign, run, member), so a batch done again adds none.
+    const arms = ids.map((memberId) => ({ memberId, arm: campaignArm(campaign.id, runNo, memberId, campaign.holdoutPercent) }));
+    await this.uow.transaction((m) =>
+      insertManyOnce(
+        m,
+        'campaign_members',
+        arms.map((a) => ({ campaign_id: campaign.id, run_no: runNo, member_id: a.memberId, arm: a.arm, created_at: dbTime(now) })),
+      ),
+    );
+    const treated = arms.filter((a) => a.arm === 'treated').map((a) => a.memberId);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(MEMBERS_AT_ONCE, treated.length) }, async () => {
+        while (next < treated.length) await this.member(campaign, runNo, treated[next++], rules, now);
+      }),
+    );
     const last = ids[ids.length - 1];
     const moved = await this.uow.transaction((m) =>
       execute(
@@ -257,11 +279,8 @@ export class CampaignRunner {
     });
   }
 
-  /** One member of one run: the arm recorded, and a treated member's actions, each once by its key. */
+  /** A treated member of one run: the actions, each once by its key. */
   private async member(campaign: RunCampaign, runNo: number, memberId: string, rules: LoyaltyRules, now: Date): Promise<void> {
-    const arm = campaignArm(campaign.id, runNo, memberId, campaign.holdoutPercent);
-    await this.uow.transaction((m) => insertOnce(m, 'campaign_members', { campaign_id: campaign.id, run_no: runNo, member_id: memberId, arm, created_at: dbTime(now) }));
-    if (arm === 'holdout') return;
     try {
       await this.treat(campaign, runNo, memberId, rules, now);
     } catch (error) {

@@ -72,3 +72,17 @@ export async function insertOnce(manager: EntityManager, table: string, row: Rec
     : `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders}) ON CONFLICT DO NOTHING`;
   return (await execute(manager, sql, Object.values(row))) === 1;
 }
+
+/**
+ * Rows inserted in one statement, each unless its key exists (insertOnce for many rows of the same
+ * columns). Answers how many were new.
+ */
+export async function insertManyOnce(manager: EntityManager, table: string, rows: Record<string, unknown>[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const columns = Object.keys(rows[0]);
+  const values = rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
+  const sql = isMysql(manager)
+    ? `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES ${values}`
+    : `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values} ON CONFLICT DO NOTHING`;
+  return execute(manager, sql, rows.flatMap((row) => columns.map((c) => row[c])));
+}
