@@ -165,6 +165,23 @@ export function controlApi(state: SandboxState, pusher: OfficialAccountPusher, p
       return { messages };
     });
 
+    // Counts instead of the list, for scale tests: 100k messages are too many to send back and compare.
+    scope.get('/messages/summary', async (request) => {
+      const { kind, appid } = queryOf(request);
+      const perUser = new Map<string, number>();
+      for (const message of state.messages) {
+        if ((kind && message.kind !== kind) || (appid && message.appid !== appid)) continue;
+        perUser.set(message.touser, (perUser.get(message.touser) ?? 0) + 1);
+      }
+      const repeated = [...perUser].filter(([, n]) => n > 1);
+      return {
+        count: [...perUser.values()].reduce((a, b) => a + b, 0),
+        recipients: perUser.size,
+        repeatedRecipients: repeated.length,
+        repeated: repeated.slice(0, 20).map(([touser, count]) => ({ touser, count })),
+      };
+    });
+
     scope.get('/wxacodes', async (request) => {
       const { scene, appid } = queryOf(request);
       const wxacodes = state.wxacodes.filter((code) => (!scene || code.scene === scene) && (!appid || code.appid === appid));
