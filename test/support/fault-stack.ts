@@ -26,6 +26,10 @@ export interface FaultStackOptions {
   database: 'own-mariadb' | 'sqlite';
   /** Put a WechatRecorder between the server and the sandbox. */
   recordWechat?: boolean;
+  /** The brand's official account in the sandbox and in the server's settings (template messages). */
+  officialAccount?: boolean;
+  /** The own MariaDB's InnoDB buffer pool, for tests with many rows (OwnMariaDb's default otherwise). */
+  mariadbBufferPoolMb?: number;
   env?: Record<string, string>;
 }
 
@@ -51,6 +55,10 @@ export class FaultStack {
   readonly run = randomBytes(5).toString('hex');
   readonly appid = `wxfault${this.run}`;
   readonly appSecret = `app-secret-${randomBytes(16).toString('hex')}`;
+  /** The official account's appid, secret and push token (with `officialAccount`). */
+  readonly oaAppid = `wxfaultoa${this.run}`;
+  readonly oaSecret = `oa-secret-${randomBytes(16).toString('hex')}`;
+  readonly oaToken = `oatoken${randomBytes(8).toString('hex')}`;
   readonly secrets = {
     JWT_SECRET: randomBytes(32).toString('base64url'),
     PII_KEY: randomBytes(32).toString('base64url'),
@@ -89,8 +97,14 @@ export class FaultStack {
   private async boot(): Promise<void> {
     const [redis, mariadb, sandbox] = await Promise.all([
       OwnRedis.start(),
-      this.options.database === 'own-mariadb' ? OwnMariaDb.start() : Promise.resolve(null),
-      startSandbox({ apps: [{ appid: this.appid, secret: this.appSecret, kind: 'miniprogram' }], pages: ['pages/join/index', 'pages/card/index'] }),
+      this.options.database === 'own-mariadb' ? OwnMariaDb.start({ bufferPoolMb: this.options.mariadbBufferPoolMb }) : Promise.resolve(null),
+      startSandbox({
+        apps: [
+          { appid: this.appid, secret: this.appSecret, kind: 'miniprogram' },
+          ...(this.options.officialAccount ? [{ appid: this.oaAppid, secret: this.oaSecret, kind: 'official_account' as const, pushToken: this.oaToken }] : []),
+        ],
+        pages: ['pages/join/index', 'pages/card/index'],
+      }),
     ]);
     this.redis = redis;
     this.mariadb = mariadb;
@@ -132,6 +146,7 @@ export class FaultStack {
       SCHEDULE_JOBS: 'true',
       SCHEDULE_CHECK_SECONDS: '2',
       ...this.pay.env,
+      ...(this.options.officialAccount && { WECHAT_OA_APPID: this.oaAppid, WECHAT_OA_SECRET: this.oaSecret, WECHAT_OA_TOKEN: this.oaToken }),
       ...this.options.env,
     });
     await this.server.start();
@@ -228,7 +243,7 @@ export class FaultStack {
   /** Everything secret this stack knows of, by kind, for secretsInLog. */
   knownSecrets(): Record<string, string[]> {
     return {
-      'WeChat app secret': [this.appSecret],
+      'WeChat app secret': [this.appSecret, ...(this.options.officialAccount ? [this.oaSecret] : [])],
       JWT_SECRET: [this.secrets.JWT_SECRET],
       PII_KEY: [this.secrets.PII_KEY, Buffer.from(this.secrets.PII_KEY, 'base64url').toString('hex')],
       MEMBER_CODE_SECRET: [this.secrets.MEMBER_CODE_SECRET, Buffer.from(this.secrets.MEMBER_CODE_SECRET, 'base64url').toString('hex')],

@@ -31,9 +31,10 @@ export class OwnMariaDb {
     readonly port: number,
     readonly dir: string,
     private readonly asUser: string | null,
+    private readonly bufferPoolMb: number,
   ) {}
 
-  static async start(): Promise<OwnMariaDb> {
+  static async start(options: { bufferPoolMb?: number } = {}): Promise<OwnMariaDb> {
     const dir = mkdtempSync(join(tmpdir(), 'wemember-mariadb-'));
     const asRoot = process.getuid?.() === 0;
     if (asRoot) {
@@ -41,7 +42,7 @@ export class OwnMariaDb {
       const gid = Number(execFileSync('id', ['-g', 'mysql']).toString().trim());
       chownSync(dir, uid, gid);
     }
-    const db = new OwnMariaDb(await freePort(), dir, asRoot ? 'mysql' : null);
+    const db = new OwnMariaDb(await freePort(), dir, asRoot ? 'mysql' : null, options.bufferPoolMb ?? 64);
     try {
       execFileSync(
         findBinary(['mariadb-install-db', 'mysql_install_db']),
@@ -92,7 +93,7 @@ export class OwnMariaDb {
         '--skip-grant-tables',
         '--skip-name-resolve',
         '--skip-log-bin',
-        '--innodb-buffer-pool-size=64M',
+        `--innodb-buffer-pool-size=${this.bufferPoolMb}M`,
         '--character-set-server=utf8mb4',
         '--collation-server=utf8mb4_unicode_ci',
       ],

@@ -31,6 +31,11 @@ export class ServerProcess {
     return this.chunks.join('');
   }
 
+  /** The running server's process id (to read its memory from /proc), if it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get running(): boolean {
     return this.process !== null;
   }

@@ -165,6 +165,22 @@ export function controlApi(state: SandboxState, pusher: OfficialAccountPusher, p
       return { messages };
     });
 
+    // Counts instead of the list, for scale tests: every delivery (the list keeps the last 10,000), per recipient.
+    scope.get('/messages/summary', async (request) => {
+      const { kind, appid, touser } = queryOf(request);
+      let count = 0;
+      let recipients = 0;
+      const repeated: Array<{ touser: string; count: number }> = [];
+      for (const [key, n] of state.deliveries) {
+        const [keyAppid, keyKind, keyTouser] = key.split('\t');
+        if ((kind && keyKind !== kind) || (appid && keyAppid !== appid) || (touser && keyTouser !== touser)) continue;
+        count += n;
+        recipients += 1;
+        if (n > 1) repeated.push({ touser: keyTouser, count: n });
+      }
+      return { count, recipients, repeatedRecipients: repeated.length, repeated: repeated.slice(0, 20) };
+    });
+
     scope.get('/wxacodes', async (request) => {
       const { scene, appid } = queryOf(request);
       const wxacodes = state.wxacodes.filter((code) => (!scene || code.scene === scene) && (!appid || code.appid === appid));

@@ -60,6 +60,16 @@ describe('official-account template messages (§D)', () => {
     expect(raw).toMatch(/^\{"errcode":0,"errmsg":"ok","msgid":\d{17,19}\}$/);
   });
 
+  it('counts every delivery per recipient in /messages/summary', async () => {
+    const [twice, once] = [await aFollower(), await aFollower()];
+    for (const openid of [twice, twice, once]) expect((await api.sendTemplate(openid, TEMPLATE_ID, '', '', POINTS_DATA)).errcode).toBe(0);
+
+    const summary = async (query: string) => (await control<Record<string, unknown>>(sandbox, 'GET', `/messages/summary?${query}`)).body;
+    expect(await summary(`touser=${twice}`)).toEqual({ count: 2, recipients: 1, repeatedRecipients: 1, repeated: [{ touser: twice, count: 2 }] });
+    expect(await summary(`touser=${once}&kind=template&appid=${officialAccount.appid}`)).toEqual({ count: 1, recipients: 1, repeatedRecipients: 0, repeated: [] });
+    expect(await summary('kind=subscribe')).toMatchObject({ count: 0, recipients: 0 });
+  });
+
   it('records the message and pushes a signed TEMPLATESENDJOBFINISH success event', async () => {
     const openid = await aFollower();
     const already = receiver.received.length;

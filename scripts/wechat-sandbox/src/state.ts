@@ -215,6 +215,11 @@ export class SandboxState {
   private readonly apps = new Map<string, AppState>();
   requests: RecordedRequest[] = [];
   messages: SentMessage[] = [];
+  /**
+   * Every message delivered, counted per app, kind and recipient (`appid\tkind\ttouser`): the lists
+   * keep only the last MAX_RECORDED, a scale test counts 100k deliveries.
+   */
+  deliveries = new Map<string, number>();
   wxacodes: GeneratedWxacode[] = [];
   /** Pending injected errors, one per WeChat path (a new one for the same path replaces it). */
   readonly faults = new Map<string, Fault>();
@@ -287,6 +292,8 @@ export class SandboxState {
 
   recordMessage(message: SentMessage): void {
     pushCapped(this.messages, message);
+    const key = `${message.appid}\t${message.kind}\t${message.touser}`;
+    this.deliveries.set(key, (this.deliveries.get(key) ?? 0) + 1);
   }
 
   recordWxacode(code: GeneratedWxacode): void {
@@ -298,6 +305,7 @@ export class SandboxState {
     for (const [appid, state] of this.apps) this.apps.set(appid, newAppState(state.app));
     this.requests = [];
     this.messages = [];
+    this.deliveries = new Map();
     this.wxacodes = [];
     this.faults.clear();
     this.pay.reset();

@@ -4,12 +4,9 @@ import type { Job, Queue } from 'bull';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CAMPAIGNS_QUEUE, CampaignRunner, type BatchOutcome, type CampaignJob } from './campaign-runner';
 
-/** How often the schedule check looks for due runs and re-queues running ones. */
-const CHECK_EVERY_MS = 60_000;
-
 /**
- * The campaigns' repeatable schedule check on Bull (one schedule in Redis however many instances
- * register it): starts due runs — a run missed while the server was down starts at the next check,
+ * The campaigns' repeatable schedule check on Bull, every CAMPAIGN_CHECK_SECONDS (a minute; one
+ * schedule in Redis however many instances register it): starts due runs — a run missed while the server was down starts at the next check,
  * once — and re-queues the next batch of a running run that stopped moving, so a batch job lost
  * with Redis (or a worker) is found again.
  */
@@ -30,7 +27,7 @@ export class CampaignJobs implements OnApplicationBootstrap {
 
   async ensureSchedule(): Promise<void> {
     const held = new Set((await this.queue.getRepeatableJobs()).map((j) => j.name));
-    if (!held.has('check')) await this.queue.add('check', {}, { removeOnComplete: 100, removeOnFail: 500, repeat: { every: CHECK_EVERY_MS }, jobId: 'campaigns-check' });
+    if (!held.has('check')) await this.queue.add('check', {}, { removeOnComplete: 100, removeOnFail: 500, repeat: { every: this.config.campaigns.checkSeconds * 1000 }, jobId: 'campaigns-check' });
   }
 }
 

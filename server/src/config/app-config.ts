@@ -113,6 +113,10 @@ const envSchema = z.object({
   SCHEDULE_JOBS: z.enum(['true', 'false']).default('true'),
   /** How often each instance checks that the schedule is in Redis and that no run was missed. */
   SCHEDULE_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /** How often the campaigns' check starts due runs and looks for running runs that stopped moving. */
+  CAMPAIGN_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** A running campaign run whose cursor has not moved for this long gets its next batch queued again (its job was lost). */
+  CAMPAIGN_STALL_SECONDS: z.coerce.number().int().min(5).max(24 * 3600).default(300),
   /** WeChat Pay API v3's host (https://api.mch.weixin.qq.com); unset, the sandbox (WECHAT_SANDBOX_URL, else port 3100). */
   WECHAT_PAY_BASE: z.string().url().optional(),
   WECHAT_PAY_MCHID: z.string().regex(/^\d{8,12}$/, 'WECHAT_PAY_MCHID must be the merchant number (digits)').optional(),
@@ -186,6 +190,8 @@ export interface AppConfig {
   trustProxy: false | number | string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   apiDocs: boolean;
+  /** The campaigns' schedule check (docs/campaigns.md "Runs"). */
+  campaigns: { checkSeconds: number; stallSeconds: number };
   jobs: { schedule: boolean; checkSeconds: number };
   pay: PayConfig;
   /** null: no official account (production without WECHAT_OA_APPID). */
@@ -293,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     apiDocs: (e.API_DOCS ?? (e.NODE_ENV === 'production' ? 'false' : 'true')) === 'true',
+    campaigns: { checkSeconds: e.CAMPAIGN_CHECK_SECONDS, stallSeconds: e.CAMPAIGN_STALL_SECONDS },
     jobs: { schedule: e.SCHEDULE_JOBS === 'true', checkSeconds: e.SCHEDULE_CHECK_SECONDS },
     pay: payConfig(e),
     officialAccount: officialAccountConfig(e),
