@@ -9,10 +9,16 @@
  * A script, not a test (register.js says why not under Jest); it prints figures and asserts no
  * timing. It never touches wemember_test: it drops and recreates its own database.
  *
+ * Before each night after the first, a day of purchases moves BENCH_RFM_DAILY_PERCENT [3] % of the
+ * members' rows as the till would (later last purchase, one more purchase, more spend, the row
+ * marked dirty), untimed: the nights after the first write only the rows that can have changed.
+ *
  * Settings (environment, defaults in brackets): BENCH_RFM_MEMBERS [200000], BENCH_RFM_ORDERS
- * [10 per member], BENCH_DATABASE_URL [TEST_DATABASE_URL's server, database wemember_rfm_bench_test].
+ * [10 per member], BENCH_RFM_DAILY_PERCENT [3], BENCH_DATABASE_URL [TEST_DATABASE_URL's server,
+ * database wemember_rfm_bench_test].
  */
 import { cpus, loadavg } from 'node:os';
+import { addDays } from '@wemember/shared';
 import { RfmScoring } from '../../server/src/loyalty/rfm-scoring';
 import { rollingStartMonth } from '../../server/src/loyalty/member-growth';
 import { TestStack } from '../support/stack';
@@ -22,6 +28,7 @@ const members = Number(process.env.BENCH_RFM_MEMBERS ?? 200_000);
 const settings = {
   members,
   orders: Number(process.env.BENCH_RFM_ORDERS ?? members * 10),
+  dailyPercent: Number(process.env.BENCH_RFM_DAILY_PERCENT ?? 3),
   databaseUrl: process.env.BENCH_DATABASE_URL ?? databaseOf(TEST_DATABASE_URL, 'wemember_rfm_bench_test'),
 };
 
@@ -120,9 +127,20 @@ async function benchmark(): Promise<void> {
     print();
 
     const scoring = stack.app.get(RfmScoring);
+    // The day before `night`: a share of the members buy once, as rfmPurchased moves their rows.
+    const dayOfPurchases = (night: string) =>
+      stack.db.query(
+        `UPDATE member_rfm SET last_purchase_on = ?, purchases_12m = purchases_12m + 1, spend_12m_fen = spend_12m_fen + (CRC32(member_id) % 20000) + 500, rfm_dirty = 1
+         WHERE brand_id = ? AND CRC32(CONCAT(member_id, ?)) % 1000 < ?`,
+        [addDays(night, -1), brandId, night, Math.round(settings.dailyPercent * 10)],
+      );
     const first = await timed(`first night ${FIRST_NIGHT} (every row scored the first time)`, () => scoring.run(FIRST_NIGHT, brandId));
+    const bought = (await dayOfPurchases(ORDINARY_NIGHT)) as { affectedRows?: number };
+    print(`(${bought.affectedRows ?? '?'} members bought the day before each night from here on)`);
     const ordinary = await timed(`ordinary night ${ORDINARY_NIGHT}`, () => scoring.run(ORDINARY_NIGHT, brandId));
+    await dayOfPurchases(LAST_NIGHT);
     const lastNight = await timed(`last night of the month ${LAST_NIGHT} (stages the rest)`, () => scoring.run(LAST_NIGHT, brandId));
+    await dayOfPurchases(TODAY);
     const monthFirst = await timed(`first of the month ${TODAY} (a month leaves the window)`, () => scoring.run(TODAY, brandId));
     const again = await timed('the same night again (recorded)', () => scoring.run(TODAY, brandId));
     await timed('RfmScoring.boundaries (R, F grouped; M by ROW_NUMBER), alone', () => scoring.boundaries(brandId, TODAY));

@@ -16,6 +16,8 @@ import { readVersioned } from '../database/versioned-settings';
 import { rollingStartMonth } from './member-growth';
 
 const BATCH = 20_000;
+/** Rows per UPDATE when the night writes only some rows, by their ids. */
+const ID_BATCH = 2_000;
 
 export interface RfmRun {
   date: string;
@@ -32,6 +34,12 @@ export interface RfmRun {
 
 /** The cut points of R (the last purchase date: later is better), F and M (more is better). */
 type Boundaries = Record<'r_score' | 'f_score' | 'm_score', (string | number)[]>;
+
+/** What a night scored with (rfm_runs.basis): the next night compares its own with it to find the rows that can have changed. */
+interface Basis {
+  cuts: Boundaries;
+  settings: RfmSettings;
+}
 
 /** The month (YYYY-MM) after `month`. */
 export function nextMonth(month: string): string {
@@ -52,25 +60,6 @@ function nightsLeftInMonth(today: string): number {
   return lastDay - day + 1;
 }
 
-/**
- * The nightly RFM job (docs/domain.md, *RFM and classes*), per brand, on member_rfm alone so its
- * cost grows with members, not orders:
- * 1. catch up: each month that left the rolling 12 months since the last night and was not staged
- *    ahead (a missed night, the first night) is staged now — see 5;
- * 2. rows for members who joined but never bought (scored as having no purchase);
- * 3. the quintile boundaries of R, F and M among members who ever bought, F and M net of the staged
- *    months that have left (R and F from one GROUP BY of their few distinct values; M by position,
- *    MariaDB with ROW_NUMBER() over the brand, SQLite with ORDER BY … LIMIT 1 OFFSET, portable and
- *    slower);
- * 4. every row scored against them in batches with one UPDATE each: scores, class, stage — and the
- *    staged months that have left subtracted and the window moved, in the same write — and a
- *    member_stage_changes row for each stage that changed, in the same transaction;
- * 5. part of the month that leaves at the next 1st staged: for the members who bought in it, its
- *    member_months sums copied onto their rows (pending_*), so the 1st itself reads every row once.
- *    Each night takes the rest divided by the nights left in the month; the last night all of it.
- * A finished run is recorded in rfm_runs with how far 5 got; a repeated run for the same date (or
- * an earlier one) finds it and stops. Unfinished, it is simply done again: every statement gives the same result twice.
- */
 /** A piece of SQL and its parameters, in order. */
 class Sql {
   constructor(
@@ -109,6 +98,27 @@ function netOfLeaving(target: string) {
   };
 }
 
+/**
+ * The nightly RFM job (docs/domain.md, *RFM and classes*), per brand, on member_rfm alone so its
+ * cost grows with members, not orders:
+ * 1. catch up: each month that left the rolling 12 months since the last night and was not staged
+ *    ahead (a missed night, the first night) is staged now — see 5;
+ * 2. rows for members who joined but never bought (scored as having no purchase);
+ * 3. the quintile boundaries of R, F and M among members who ever bought: from the indexes on the
+ *    inputs alone when no staged month leaves tonight, else net of the staged months that leave
+ *    (R and F from one GROUP BY of their few distinct values; M by position, MariaDB with
+ *    ROW_NUMBER() over the brand, SQLite with ORDER BY … LIMIT 1 OFFSET);
+ * 4. the rows whose result can have changed since the last finished night (rowsToScore; the first
+ *    night, other settings or an unfinished night: every row) scored against them in batches with
+ *    one UPDATE each: scores, class, stage — and the staged months that have left subtracted and
+ *    the window moved, in the same write — and a member_stage_changes row for each stage that
+ *    changed, in the same transaction;
+ * 5. part of the month that leaves at the next 1st staged: for the members who bought in it, its
+ *    member_months sums copied onto their rows (pending_*), so the 1st itself reads every row once.
+ *    Each night takes the rest divided by the nights left in the month; the last night all of it.
+ * A finished run is recorded in rfm_runs with how far 5 got and what 3 found (basis); a repeated run for the same date (or
+ * an earlier one) finds it and stops. Unfinished, it is simply done again: every statement gives the same result twice.
+ */
 @Injectable()
 export class RfmScoring {
   private readonly logger = new Logger('RfmScoring');
@@ -138,18 +148,20 @@ export class RfmScoring {
         run.alreadyRun++;
         continue;
       }
-      const [last] = (await this.uow.reader.query('SELECT run_on, staged_month, staged_upto FROM rfm_runs WHERE brand_id = ? ORDER BY run_on DESC LIMIT 1', [brandId])) as {
+      const [last] = (await this.uow.reader.query('SELECT run_on, staged_month, staged_upto, basis FROM rfm_runs WHERE brand_id = ? ORDER BY run_on DESC LIMIT 1', [brandId])) as {
         run_on: string;
         staged_month: string | null;
         staged_upto: string | null;
+        basis: string | null;
       }[];
+      const since = await this.lastNightToCompare(brandId, today, last);
       const staged: Staged | undefined = last?.staged_month ? { month: last.staged_month, upto: last.staged_upto } : undefined;
       started = Date.now();
       run.shifted += await this.shift(brandId, today, last?.run_on, staged);
       lap('shift');
       await this.addMissingRows(brandId, today, last?.run_on);
       lap('newRows');
-      const { scored, stageChanges } = await this.score(brandId, today, () => lap('cutPoints'));
+      const { scored, stageChanges, basis } = await this.score(brandId, today, since, () => lap('cutPoints'));
       lap('scoring');
       const ahead = await this.stageAhead(brandId, today, staged);
       lap('staging');
@@ -165,6 +177,7 @@ export class RfmScoring {
           finished_at: dbTime(this.clock.now()),
           staged_month: ahead.month,
           staged_upto: ahead.upto,
+          basis: JSON.stringify(basis),
         }),
       );
     }
@@ -329,13 +342,156 @@ export class RfmScoring {
   }
 
   /**
-   * Scores every row of the brand against the boundaries and records the stages that changed; the
-   * staged months that have left are subtracted and the window moved in the same write.
+   * The night to compare tonight with, when the rows can be scored in part: the last finished
+   * night, if it recorded its basis and no night began after it (one that did may have scored rows
+   * with cut points no night recorded). Records that tonight begins. Undefined: score every row.
    */
-  private async score(brandId: string, today: string, cutPointsRead: () => void): Promise<{ scored: number; stageChanges: number }> {
+  private async lastNightToCompare(brandId: string, today: string, last?: { run_on: string; basis: string | null }): Promise<{ runOn: string; basis: Basis } | undefined> {
+    const [started] = (await this.uow.reader.query('SELECT run_on FROM rfm_started WHERE brand_id = ?', [brandId])) as { run_on: string }[];
+    await this.uow.transaction(async (m) => {
+      if (!started) await insertOnce(m, 'rfm_started', { brand_id: brandId, run_on: today });
+      await execute(m, 'UPDATE rfm_started SET run_on = ? WHERE brand_id = ? AND run_on < ?', [today, brandId, today]);
+    });
+    if (!last?.basis || (started && started.run_on > last.run_on)) return undefined;
+    return { runOn: last.run_on, basis: JSON.parse(last.basis) as Basis };
+  }
+
+  /**
+   * The cut points from the indexes on the inputs alone, when no staged month leaves tonight (the
+   * stored F and M are tonight's): R's and F's from their histograms (one GROUP BY each, read in
+   * index order), M's by position, each an index walk to that offset.
+   */
+  private async boundariesFromIndexes(brandId: string): Promise<Boundaries> {
+    const reader = this.uow.reader;
+    const cuts: Boundaries = { r_score: [], f_score: [], m_score: [] };
+    const histogram = async (column: string) =>
+      ((await reader.query(`SELECT ${column} AS v, COUNT(*) AS n FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL GROUP BY ${column} ORDER BY ${column}`, [brandId])) as {
+        v: string;
+        n: unknown;
+      }[]).map((row) => [row.v, toInt(row.n)] as const);
+    const r = await histogram('last_purchase_on');
+    const buyers = r.reduce((sum, [, n]) => sum + n, 0);
+    if (buyers === 0) return cuts;
+    const positions = boundaryPositions(buyers);
+    cuts.r_score = valuesAtPositions(r, positions);
+    cuts.f_score = valuesAtPositions(await histogram('purchases_12m'), positions).map((v) => toInt(v));
+    for (const p of positions) {
+      const [row] = (await reader.query(`SELECT spend_12m_fen AS v FROM member_rfm WHERE brand_id = ? AND last_purchase_on IS NOT NULL ORDER BY spend_12m_fen LIMIT 1 OFFSET ${p - 1}`, [
+        brandId,
+      ])) as { v: unknown }[];
+      cuts.m_score.push(toInt(row.v));
+    }
+    return cuts;
+  }
+
+  /**
+   * Scores the brand's rows against tonight's boundaries and records the stages that changed; the
+   * staged months that have left are subtracted and the window moved in the same write, and the
+   * row's dirty mark cleared. Compared with `since` (the last night), only the rows whose result can
+   * have changed are written (rowsToScore); without it, every row.
+   */
+  private async score(
+    brandId: string,
+    today: string,
+    since: { runOn: string; basis: Basis } | undefined,
+    cutPointsRead: () => void,
+  ): Promise<{ scored: number; stageChanges: number; basis: Basis }> {
     const settings = await this.settings(brandId);
-    const { cuts } = await this.boundaries(brandId, today);
+    const target = rollingStartMonth(today);
+    const [leaving] = (await this.uow.reader.query('SELECT 1 AS hit FROM member_rfm WHERE brand_id = ? AND pending_month < ? LIMIT 1', [brandId, target])) as unknown[];
+    const cuts = leaving ? (await this.boundaries(brandId, today)).cuts : await this.boundariesFromIndexes(brandId);
     cutPointsRead();
+    const basis: Basis = { cuts, settings };
+    const assignments = this.assignments(settings, today, cuts);
+    const comparable = since && JSON.stringify(since.basis.settings) === JSON.stringify(settings) && since.basis.cuts.r_score.length === 4 && cuts.r_score.length === 4;
+    let scored = 0;
+    let stageChanges = 0;
+    const write = async (where: string, params: unknown[]) => {
+      const batch = await this.uow.transaction(async (manager) => {
+        const rows = await execute(manager, `UPDATE member_rfm SET ${assignments.text}, rfm_dirty = 0 WHERE brand_id = ? AND ${where}`, [...assignments.params, brandId, ...params]);
+        // The stages that changed tonight, written from the rows as just updated, in the same
+        // transaction: the history says what the row says. A second change the same day (a run
+        // repeated after a purchase) keeps the day's first from-stage.
+        const changed = await execute(
+          manager,
+          `INSERT INTO member_stage_changes (member_id, changed_on, brand_id, from_stage, to_stage)
+           SELECT member_id, stage_since, brand_id, previous_stage, stage FROM member_rfm
+           WHERE brand_id = ? AND stage_since = ? AND ${where} AND previous_stage IS NOT NULL AND previous_stage <> stage
+           ${isMysql(manager) ? 'ON DUPLICATE KEY UPDATE to_stage = VALUES(to_stage)' : 'ON CONFLICT (member_id, changed_on) DO UPDATE SET to_stage = excluded.to_stage'}`,
+          [brandId, today, ...params],
+        );
+        return { rows, changed };
+      });
+      scored += batch.rows;
+      stageChanges += batch.changed;
+    };
+    if (comparable) {
+      const ids = [...(await this.rowsToScore(brandId, today, since, cuts, settings))].sort();
+      for (let i = 0; i < ids.length; i += ID_BATCH) {
+        const slice = ids.slice(i, i + ID_BATCH);
+        await write(`member_id IN (${slice.map(() => '?').join(', ')})`, slice);
+      }
+      return { scored, stageChanges, basis };
+    }
+    for (let after: string | null = ''; after !== null; ) {
+      // The batch's last member (none: the rest of the brand), read from the index alone.
+      const [edge] = (await this.uow.reader.query(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${BATCH - 1}`, [
+        brandId,
+        after,
+      ])) as { member_id: string }[];
+      const last: string | null = edge?.member_id ?? null;
+      await write(`member_id > ?${last === null ? '' : ' AND member_id <= ?'}`, last === null ? [after] : [after, last]);
+      after = last;
+    }
+    return { scored, stageChanges, basis };
+  }
+
+  /**
+   * The rows whose scores, class or stage can differ from what the last night wrote, each found
+   * through an index: the rows the till moved since (dirty), the rows whose staged month leaves
+   * tonight, the rows between a cut point's place last night and tonight (the only values whose
+   * side of it changed), the rows whose last purchase date is between a stage's cutoff date last
+   * night and tonight, and the members whose join date left the "new" window since. Every other
+   * row would be written as it is.
+   */
+  private async rowsToScore(brandId: string, today: string, since: { runOn: string; basis: Basis }, cuts: Boundaries, settings: RfmSettings): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const add = async (query: string, params: unknown[]) => {
+      for (const row of (await this.uow.reader.query(query, [brandId, ...params])) as { member_id: string }[]) ids.add(row.member_id);
+    };
+    const rows = (where: string, params: unknown[]) => add(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND ${where}`, params);
+    await rows('rfm_dirty = 1', []);
+    await rows('pending_month < ?', [rollingStartMonth(today)]);
+    const columns = { r_score: 'last_purchase_on', f_score: 'purchases_12m', m_score: 'spend_12m_fen' } as const;
+    for (const [score, column] of Object.entries(columns) as [keyof Boundaries, string][]) {
+      for (const [i, now] of cuts[score].entries()) {
+        const before = since.basis.cuts[score][i];
+        if (before === now) continue;
+        const [low, high] = before < now ? [before, now] : [now, before];
+        await rows(`${column} > ? AND ${column} <= ?`, [low, high]);
+      }
+    }
+    const then = stageCutoffs(settings, since.runOn);
+    const now = stageCutoffs(settings, today);
+    for (const cutoff of ['activeSince', 'recentlyLapsedSince', 'lapsedSince'] as const) {
+      if (then[cutoff] < now[cutoff]) await rows('last_purchase_on >= ? AND last_purchase_on < ?', [then[cutoff], now[cutoff]]);
+    }
+    if (then.newSince < now.newSince) {
+      await add('SELECT id AS member_id FROM members WHERE brand_id = ? AND joined_at >= ? AND joined_at < ?', [
+        dbTime(chinaDayStart(then.newSince)),
+        dbTime(chinaDayStart(now.newSince)),
+      ]);
+    }
+    return ids;
+  }
+
+  /**
+   * The scoring's SET list against `cuts`. MySQL assigns left to right with the new values, SQLite
+   * with the old: previous_stage and stage_since read the old stage first, scores, class and stage
+   * read F and M (net of what leaves) before they are written, and pending_month, which every net
+   * value reads, comes last.
+   */
+  private assignments(settings: RfmSettings, today: string, cuts: Boundaries): Sql {
     const cut = stageCutoffs(settings, today);
     const target = rollingStartMonth(today);
     const { f, m, leaves } = netOfLeaving(target);
@@ -354,10 +510,7 @@ export class RfmScoring {
     const high = (value: Sql, c: (string | number)[]) => sql`(CASE WHEN ${value} > ${c[2]} THEN 1 ELSE 0 END)`;
     const classSql = sql`CASE WHEN last_purchase_on IS NULL THEN 'D' ELSE (CASE ${high(lastOn, cutsOf('r_score'))} + ${high(f, cutsOf('f_score'))} + ${high(m, cutsOf('m_score'))}
       WHEN 3 THEN 'A' WHEN 2 THEN 'B' WHEN 1 THEN 'C' ELSE 'D' END) END`;
-    // One pass over a batch. MySQL assigns left to right with the new values, SQLite with the old:
-    // previous_stage and stage_since read the old stage first, scores, class and stage read F and M
-    // (net of what leaves) before they are written, and pending_month, which every net value reads, comes last.
-    const assignments = sql`previous_stage = CASE WHEN stage <> ${stage} THEN stage ELSE previous_stage END,
+    return sql`previous_stage = CASE WHEN stage <> ${stage} THEN stage ELSE previous_stage END,
       stage_since = CASE WHEN stage IS NULL OR stage <> ${stage} THEN ${today} ELSE stage_since END,
       r_score = ${scoreSql(lastOn, cutsOf('r_score'))}, f_score = ${scoreSql(f, cutsOf('f_score'))}, m_score = ${scoreSql(m, cutsOf('m_score'))},
       rfm_class = ${classSql}, stage = ${stage},
@@ -366,38 +519,5 @@ export class RfmScoring {
       pending_purchases = CASE WHEN ${leaves} THEN 0 ELSE pending_purchases END,
       pending_spend_fen = CASE WHEN ${leaves} THEN 0 ELSE pending_spend_fen END,
       pending_month = CASE WHEN ${leaves} THEN NULL ELSE pending_month END`;
-
-    let total = 0;
-    let changes = 0;
-    for (let after: string | null = ''; after !== null; ) {
-      // The batch's last member (none: the rest of the brand), read from the index alone.
-      const [edge] = (await this.uow.reader.query(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND member_id > ? ORDER BY member_id LIMIT 1 OFFSET ${BATCH - 1}`, [
-        brandId,
-        after,
-      ])) as { member_id: string }[];
-      const last: string | null = edge?.member_id ?? null;
-      const range = `brand_id = ? AND member_id > ?${last === null ? '' : ' AND member_id <= ?'}`;
-      const rangeParams = last === null ? [brandId, after] : [brandId, after, last];
-      const batch = await this.uow.transaction(async (manager) => {
-        const scoredRows = await execute(manager, `UPDATE member_rfm SET ${assignments.text} WHERE ${range}`, [...assignments.params, ...rangeParams]);
-        // The stages that changed tonight, found through (brand_id, stage_since) and written from the
-        // row as just updated, in the same transaction: the history says what the row says. A second
-        // change the same day (a run repeated after a purchase) keeps the day's first from-stage.
-        const mysql = isMysql(manager);
-        const changed = await execute(
-          manager,
-          `INSERT INTO member_stage_changes (member_id, changed_on, brand_id, from_stage, to_stage)
-           SELECT member_id, stage_since, brand_id, previous_stage, stage FROM member_rfm
-           WHERE ${range.replace('brand_id = ?', 'brand_id = ? AND stage_since = ?')} AND previous_stage IS NOT NULL AND previous_stage <> stage
-           ${mysql ? 'ON DUPLICATE KEY UPDATE to_stage = VALUES(to_stage)' : 'ON CONFLICT (member_id, changed_on) DO UPDATE SET to_stage = excluded.to_stage'}`,
-          [rangeParams[0], today, ...rangeParams.slice(1)],
-        );
-        return { scoredRows, changed };
-      });
-      changes += batch.changed;
-      total += batch.scoredRows;
-      after = last;
-    }
-    return { scored: total, stageChanges: changes };
   }
 }
