@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { CampaignRunner } from '../../server/src/campaigns/campaign-runner';
 import { BrowserHarness, textOf, visible } from '../support/browser';
-import { bulkMembers, type BulkMember } from '../support/bulk-members';
+import { tierAudience, type BulkMember } from '../support/bulk-members';
 import { createTemplate } from '../support/coupons';
 import { STAFF_PASSWORD, type TestStack } from '../support/stack';
 import { configureSubscribeTemplates, subscribeTemplateOf } from '../support/subscribe-templates';
@@ -38,18 +38,7 @@ describe('H5 in Chromium: the marketing console builds a segment and runs a camp
     marketer = await stack.staffToken('marketer');
     template = await createTemplate(stack, marketer, { name: '回归礼券', stock: 1000 });
     // 30 gold members and 10 silver ones of 杭州西湖店, all accepting offers.
-    gold = await bulkMembers(stack, 30);
-    const silver = await bulkMembers(stack, 10);
-    for (const [members, tier] of [
-      [gold, 'gold'],
-      [silver, 'silver'],
-    ] as const) {
-      await stack.db.query(`UPDATE members SET tier = ?, join_store_id = ?, marketing_consent = 1 WHERE id IN (${members.map(() => '?').join(', ')})`, [
-        tier,
-        stack.store('HZ001').id,
-        ...members.map((m) => m.memberId),
-      ]);
-    }
+    gold = await tierAudience(stack, { gold: 30, silver: 10 });
   });
   afterAll(() => browser?.close());
 

@@ -51,3 +51,24 @@ export async function bulkMembers(stack: TestStack, count: number): Promise<Bulk
   }
   return made;
 }
+
+/**
+ * The marketing consoles' audience: `gold` gold and `silver` silver members of a store (杭州西湖店
+ * unless told), all accepting offers, so a tier filter has a count to follow and a campaign two
+ * tiers to tell apart. Returns the gold ones (the segment's members).
+ */
+export async function tierAudience(stack: TestStack, counts: { gold: number; silver: number }, storeCode = 'HZ001'): Promise<BulkMember[]> {
+  const gold = await bulkMembers(stack, counts.gold);
+  const silver = await bulkMembers(stack, counts.silver);
+  for (const [members, tier] of [
+    [gold, 'gold'],
+    [silver, 'silver'],
+  ] as const) {
+    await stack.db.query(`UPDATE members SET tier = ?, join_store_id = ?, marketing_consent = 1 WHERE id IN (${members.map(() => '?').join(', ')})`, [
+      tier,
+      stack.store(storeCode).id,
+      ...members.map((m) => m.memberId),
+    ]);
+  }
+  return gold;
+}

@@ -1,6 +1,6 @@
 import { campaignArm, type Campaign, type CouponTemplate, type Segment } from '@wemember/shared';
 import { CampaignRunner } from '../../server/src/campaigns/campaign-runner';
-import { bulkMembers, type BulkMember } from '../support/bulk-members';
+import { tierAudience, type BulkMember } from '../support/bulk-members';
 import { createTemplate } from '../support/coupons';
 import { STAFF_PASSWORD, TestStack } from '../support/stack';
 import type { MiniProgram } from './harness/mini-program';
@@ -31,18 +31,7 @@ describe('weapp: the marketing console', () => {
     await runner.queue.pause(true);
     marketer = await stack.staffToken('marketer');
     template = await createTemplate(stack, marketer, { name: '回归礼券', stock: 1000 });
-    gold = await bulkMembers(stack, 12);
-    const silver = await bulkMembers(stack, 4);
-    for (const [members, tier] of [
-      [gold, 'gold'],
-      [silver, 'silver'],
-    ] as const) {
-      await stack.db.query(`UPDATE members SET tier = ?, join_store_id = ?, marketing_consent = 1 WHERE id IN (${members.map(() => '?').join(', ')})`, [
-        tier,
-        stack.store('HZ001').id,
-        ...members.map((m) => m.memberId),
-      ]);
-    }
+    gold = await tierAudience(stack, { gold: 12, silver: 4 });
   });
   afterEach(() => phones.closeAll());
   afterAll(() => stack?.close());
