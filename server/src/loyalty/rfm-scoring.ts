@@ -47,6 +47,18 @@ export function nextMonth(month: string): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/**
+ * The months whose staged sums can leave tonight: those the window moved past since the last night
+ * (none within its month). Every staged month is one a night since the last finished one staged,
+ * so no other row can hold a pending month before tonight's window. Null without a last night: unknown.
+ */
+function leavingMonths(today: string, lastRun: string | undefined): string[] | null {
+  if (!lastRun) return null;
+  const months: string[] = [];
+  for (let month = rollingStartMonth(lastRun); month < rollingStartMonth(today); month = nextMonth(month)) months.push(month);
+  return months;
+}
+
 /** How far the nights have staged a month: its member_months rows up to `upto` (''= none yet, null = all). */
 interface Staged {
   month: string;
@@ -161,7 +173,7 @@ export class RfmScoring {
       lap('shift');
       await this.addMissingRows(brandId, today, last?.run_on);
       lap('newRows');
-      const { scored, stageChanges, basis } = await this.score(brandId, today, since, () => lap('cutPoints'));
+      const { scored, stageChanges, basis } = await this.score(brandId, today, last?.run_on, since, () => lap('cutPoints'));
       lap('scoring');
       const ahead = await this.stageAhead(brandId, today, staged);
       lap('staging');
@@ -393,13 +405,13 @@ export class RfmScoring {
   private async score(
     brandId: string,
     today: string,
+    lastRun: string | undefined,
     since: { runOn: string; basis: Basis } | undefined,
     cutPointsRead: () => void,
   ): Promise<{ scored: number; stageChanges: number; basis: Basis }> {
     const settings = await this.settings(brandId);
-    const target = rollingStartMonth(today);
-    const [leaving] = (await this.uow.reader.query('SELECT 1 AS hit FROM member_rfm WHERE brand_id = ? AND pending_month < ? LIMIT 1', [brandId, target])) as unknown[];
-    const cuts = leaving ? (await this.boundaries(brandId, today)).cuts : await this.boundariesFromIndexes(brandId);
+    const leaving = leavingMonths(today, lastRun);
+    const cuts = leaving === null || leaving.length > 0 ? (await this.boundaries(brandId, today)).cuts : await this.boundariesFromIndexes(brandId);
     cutPointsRead();
     const basis: Basis = { cuts, settings };
     const assignments = this.assignments(settings, today, cuts);
@@ -426,7 +438,7 @@ export class RfmScoring {
       stageChanges += batch.changed;
     };
     if (comparable) {
-      const ids = [...(await this.rowsToScore(brandId, today, since, cuts, settings))].sort();
+      const ids = [...(await this.rowsToScore(brandId, today, since, leaving ?? [], cuts, settings))].sort();
       for (let i = 0; i < ids.length; i += ID_BATCH) {
         const slice = ids.slice(i, i + ID_BATCH);
         await write(`member_id IN (${slice.map(() => '?').join(', ')})`, slice);
@@ -449,19 +461,31 @@ export class RfmScoring {
   /**
    * The rows whose scores, class or stage can differ from what the last night wrote, each found
    * through an index: the rows the till moved since (dirty), the rows whose staged month leaves
-   * tonight, the rows between a cut point's place last night and tonight (the only values whose
+   * tonight (through member_months of the `leaving` months, as the staging found them), the rows between a cut point's place last night and tonight (the only values whose
    * side of it changed), the rows whose last purchase date is between a stage's cutoff date last
    * night and tonight, and the members whose join date left the "new" window since. Every other
    * row would be written as it is.
    */
-  private async rowsToScore(brandId: string, today: string, since: { runOn: string; basis: Basis }, cuts: Boundaries, settings: RfmSettings): Promise<Set<string>> {
+  private async rowsToScore(
+    brandId: string,
+    today: string,
+    since: { runOn: string; basis: Basis },
+    leaving: string[],
+    cuts: Boundaries,
+    settings: RfmSettings,
+  ): Promise<Set<string>> {
     const ids = new Set<string>();
     const add = async (query: string, params: unknown[]) => {
       for (const row of (await this.uow.reader.query(query, [brandId, ...params])) as { member_id: string }[]) ids.add(row.member_id);
     };
     const rows = (where: string, params: unknown[]) => add(`SELECT member_id FROM member_rfm WHERE brand_id = ? AND ${where}`, params);
     await rows('rfm_dirty = 1', []);
-    await rows('pending_month < ?', [rollingStartMonth(today)]);
+    for (const month of leaving) {
+      await add('SELECT r.member_id FROM member_months mm JOIN member_rfm r ON r.member_id = mm.member_id WHERE mm.brand_id = ? AND mm.month = ? AND r.pending_month < ?', [
+        month,
+        rollingStartMonth(today),
+      ]);
+    }
     const columns = { r_score: 'last_purchase_on', f_score: 'purchases_12m', m_score: 'spend_12m_fen' } as const;
     for (const [score, column] of Object.entries(columns) as [keyof Boundaries, string][]) {
       for (const [i, now] of cuts[score].entries()) {

@@ -9,8 +9,8 @@ import { day, flag, ref } from './columns';
  * - indexes on each input, brand first: (last_purchase_on), (purchases_12m, last_purchase_on),
  *   (spend_12m_fen, last_purchase_on), so the cut points are read from an index alone and the rows
  *   between last night's cut points and tonight's (or last night's stage cutoff dates and
- *   tonight's) are found by range; (pending_month) finds the rows whose staged month leaves tonight;
- *   (rfm_dirty) the rows the till moved.
+ *   tonight's) are found by range; (rfm_dirty) the rows the till moved. (The rows whose staged
+ *   month leaves are found through member_months, as the staging found them.)
  * - rfm_runs.basis: the cut points and settings a night scored with (JSON), which the next night
  *   compares with its own. No basis (the first night, a run before this migration) or other
  *   settings: every row is scored, as before.
@@ -41,5 +41,4 @@ const INDEXES = [
   new TableIndex({ name: 'ix_member_rfm_last', columnNames: ['brand_id', 'last_purchase_on'] }),
   new TableIndex({ name: 'ix_member_rfm_f', columnNames: ['brand_id', 'purchases_12m', 'last_purchase_on'] }),
   new TableIndex({ name: 'ix_member_rfm_m', columnNames: ['brand_id', 'spend_12m_fen', 'last_purchase_on'] }),
-  new TableIndex({ name: 'ix_member_rfm_pending', columnNames: ['brand_id', 'pending_month'] }),
 ];
