@@ -366,9 +366,9 @@ export class CampaignRunner {
 
   /**
    * The chunk's coupons not issued yet (keys `<key>:<n>`), the budget spent once for all of them —
-   * or for what is left of it, members in id order first — then issued one by one; what the issuer
-   * refused (out of stock, paused, past its dates: it wrote nothing) goes back to the budget in one
-   * UPDATE.
+   * or for what is left of it, members in id order first — then issued together (one stock UPDATE,
+   * one multi-row INSERT); what the issuer could not issue (out of stock, paused, past its dates:
+   * it wrote nothing for those) goes back to the budget in one UPDATE.
    */
   private async grantChunkCoupons(
     m: EntityManager,
@@ -389,17 +389,13 @@ export class CampaignRunner {
     const due = wanted.filter((w) => !heldKeys.has(w.key));
     if (due.length === 0) return;
     const budget = await this.spendBudget(m, campaign.id, due.length);
+    if (budget === 0) return;
     let issued = 0;
-    for (const { member, key } of due.slice(0, budget)) {
-      try {
-        await this.grants.grantIn(m, { template, member, key, source: 'campaign', at: now });
-        issued += 1;
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        // The issuer's refusals hold for every coupon of the template after this one too.
-        this.logger.warn(`campaign ${campaign.id}: coupon ${action.templateId} for ${member.id} and the chunk's rest skipped: ${error.code}`);
-        break;
-      }
+    try {
+      issued = (await this.grants.grantManyIn(m, template, due.slice(0, budget), 'campaign', now)).length;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.warn(`campaign ${campaign.id}: coupon ${action.templateId} for ${budget} members of a chunk skipped: ${error.code}`);
     }
     if (issued < budget) await execute(m, 'UPDATE campaigns SET coupons_spent = coupons_spent - ? WHERE id = ?', [budget - issued, campaign.id]);
   }
