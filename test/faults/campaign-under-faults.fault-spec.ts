@@ -70,9 +70,9 @@ describe(`a campaign over ${MEMBERS} members while its worker is killed and Redi
     const launched = Date.now();
     const targeted = () => count('SELECT COUNT(*) AS n FROM campaign_members WHERE campaign_id = ?', [campaign.id]);
     /**
-     * The batch in flight: members it has recorded past the run's cursor (each member's arm commits
-     * with their actions, under their lock), and how many treated members of those have their
-     * coupon (it commits with the points and the message).
+     * The batch in flight: members it has recorded past the run's cursor (a chunk's arms commit
+     * with its members' actions, under their locks), and how many treated members of those have
+     * their coupon (it commits with the points and the message).
      */
     const inFlight = async () => {
       const [row] = await query<{ arms: unknown; treated: unknown; done: unknown }[]>(
@@ -104,7 +104,7 @@ describe(`a campaign over ${MEMBERS} members while its worker is killed and Redi
       notificationsOpen: await count("SELECT COUNT(*) AS n FROM notifications WHERE status IN ('pending', 'sending')"),
     };
     report.atKill = atKill;
-    // Killed mid-batch: some of its members given everything, the others not met yet (each member's arm and actions commit together).
+    // Killed mid-batch: some of its members given everything, the others not met yet (each chunk's arms and actions commit together).
     expect(atKill.targeted).toBeLessThan(MEMBERS);
     expect(atKill.batchInFlight.done).toBeGreaterThan(0);
     expect(atKill.batchInFlight.done).toBe(atKill.batchInFlight.treated);
