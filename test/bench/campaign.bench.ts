@@ -4,7 +4,7 @@
  * coupon, points and an official-account message (10 % held out), run by the server's own Bull
  * worker. Prints how fast the runner materialises and treats the audience, how fast the messages
  * go out through the sandbox, and the runner process's memory as the run goes (the claim is
- * constant memory: keyset pages of 200 members, nothing kept per member).
+ * constant memory: keyset pages of 500 members in chunks of 50, nothing kept per member).
  *
  *   npm run bench:campaign                       # = node -r ./test/bench/register.js test/bench/campaign.bench.ts
  *   BENCH_MEMBERS=100000 npm run bench:campaign  # a shorter look

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { campaignArm, type Campaign, type CampaignProgress, type CouponTemplate, type TierCode } from '@wemember/shared';
-import { CampaignRunner } from '../../server/src/campaigns/campaign-runner';
+import { QueryFailedError } from 'typeorm';
+import { CAMPAIGN_CHUNK, CampaignRunner } from '../../server/src/campaigns/campaign-runner';
 import { PhoneVault } from '../../server/src/members/phone-vault.service';
 import { NotificationSender } from '../../server/src/notifications/notification-sender';
 import { bulkMembers, type BulkMember } from '../support/bulk-members';
@@ -215,6 +216,64 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       twinRunner.batchSize = 200;
     });
 
+    /**
+     * The same batch run by both instances at once, split into chunks of 5, with a budget (or a
+     * stock) that runs out in the middle of a chunk, and the first chunk failing on a unique key (as
+     * a stray duplicate would) so it is done again member by member while the other instance runs it
+     * as a chunk: still every member one arm, each treated member at most one coupon and exactly one
+     * points entry and one message, and the budget, the stock and the coupons agree.
+     */
+    it.each([
+      { budget: 13, stock: 1_000, coupons: 13 },
+      { budget: 13, stock: 9, coupons: 9 },
+    ])('chunks run twice at once give each member everything once; budget $budget with stock $stock gives $coupons coupons', async ({ budget, stock, coupons: expected }) => {
+      await registerSubscribeTemplate();
+      const { segmentId, members } = await audience(40);
+      const scarce = await createTemplate(stack, marketer, { name: `限量礼券${stock}`, stock });
+      const campaign = await launched({
+        segmentId,
+        holdoutPercent: 20,
+        maxCoupons: budget,
+        actions: [
+          { type: 'coupon', templateId: scarce.id, quantity: 1 },
+          { type: 'points', points: 7, reason: '回归积分' },
+          { type: 'message', channel: 'subscribe', templateId: SUB_TEMPLATE, data: { thing1: '会员{memberNo}', number2: '{points}', thing3: '{tierName}专享回归礼' } },
+        ],
+      });
+      await runner.runDue();
+      for (const r of [runner, twinRunner]) [r.batchSize, r.chunkSize] = [40, 5];
+      const chunkOf = runner as unknown as { treatChunk: (...args: unknown[]) => Promise<void> };
+      const duplicate = Object.assign(new Error("Duplicate entry 'x' for key 'uq_campaign_members'"), { code: 'ER_DUP_ENTRY', errno: 1062 });
+      const failOnce = jest.spyOn(chunkOf, 'treatChunk').mockRejectedValueOnce(new QueryFailedError('INSERT INTO campaign_members …', [], duplicate));
+      try {
+        await Promise.all([runner.runBatch(campaign.id, 1), twinRunner.runBatch(campaign.id, 1)]);
+        expect(failOnce).toHaveBeenCalled();
+      } finally {
+        failOnce.mockRestore();
+      }
+      expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
+      for (const r of [runner, twinRunner]) [r.batchSize, r.chunkSize] = [200, CAMPAIGN_CHUNK];
+
+      const arms = (await stack.db.query('SELECT member_id, arm FROM campaign_members WHERE campaign_id = ?', [campaign.id])) as { member_id: string; arm: string }[];
+      expect(arms.map((a) => a.member_id).sort()).toEqual(members.map((m) => m.memberId).sort());
+      for (const a of arms) expect(a.arm).toBe(campaignArm(campaign.id, 1, a.member_id, 20));
+      const treated = arms.filter((a) => a.arm === 'treated').map((a) => a.member_id);
+      expect(treated.length).toBeGreaterThan(budget);
+
+      const coupons = await couponsByKey(campaign.id);
+      expect(coupons).toHaveLength(expected);
+      expect(new Set(coupons.map((c) => c.member_id)).size).toBe(expected);
+      expect(coupons.every((c) => treated.includes(c.member_id))).toBe(true);
+      const [row] = await stack.db.query('SELECT c.coupons_spent, t.issued FROM campaigns c, coupon_templates t WHERE c.id = ? AND t.id = ?', [campaign.id, scarce.id]);
+      expect([Number(row.coupons_spent), Number(row.issued)]).toEqual([expected, expected]);
+      const points = await pointsByKey(campaign.id);
+      expect(points.map((p) => p.member_id).sort()).toEqual([...treated].sort());
+      const notes = (await stack.db.query('SELECT member_id, dedupe_key FROM notifications WHERE dedupe_key LIKE ?', [`campaign:${campaign.id}:%`])) as { member_id: string; dedupe_key: string }[];
+      expect(notes.map((n) => n.member_id).sort()).toEqual([...treated].sort());
+      expect(notes.every((n) => n.dedupe_key === `campaign:${campaign.id}:1:${n.member_id}:2`)).toBe(true);
+      expect((await (await TestTill.open(stack)).reconcile()).mismatches).toEqual([]);
+    });
+
     it('pause stops further batches, resume finishes the run', async () => {
       const { segmentId, members } = await audience(20);
       const campaign = await launched({ segmentId, actions: [{ type: 'points', points: 5, reason: '回归积分' }] });
@@ -410,7 +469,14 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
 
     it('results: per arm who purchased within N days and what they spent, and the lift with its interval', async () => {
       const { segmentId, members } = await audience(10);
-      const campaign = await launched({ segmentId, holdoutPercent: 50, actions: [{ type: 'points', points: 1, reason: '回归积分' }] });
+      const campaign = await launched({
+        segmentId,
+        holdoutPercent: 50,
+        actions: [
+          { type: 'points', points: 1, reason: '回归积分' },
+          { type: 'coupon', templateId: template.id, quantity: 1 },
+        ],
+      });
       await runner.runDue();
       expect(await runner.runToEnd(campaign.id, 1)).toBe('done');
       const treated = members.filter((m) => campaignArm(campaign.id, 1, m.memberId, 50) === 'treated');
@@ -419,9 +485,11 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       expect(holdout.length).toBeGreaterThan(0);
       const till = await TestTill.open(stack);
       const shopper = (m: BulkMember) => ({ ...m, memberNo: '', phone: '' });
-      // What they paid after their tier's discount is the revenue.
+      // The first treated member pays with the campaign's coupon: one redeemed.
+      const [gift] = await stack.db.query('SELECT code FROM coupons WHERE member_id = ? AND grant_key LIKE ?', [treated[0].memberId, `campaign:${campaign.id}:%`]);
+      // What they paid after their tier's discount (and the coupon) is the revenue.
       const paid = [
-        await till.bought(shopper(treated[0]), { amountFen: 10_000 }),
+        await till.bought(shopper(treated[0]), { amountFen: 10_000, couponCodes: [gift.code] }),
         await till.bought(shopper(treated[1]), { amountFen: 5_000 }),
         await till.bought(shopper(holdout[0]), { amountFen: 2_000 }),
       ].map((o) => o.payableFen);
@@ -429,7 +497,7 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       const results = await stack.api('GET', `/staff/campaigns/${campaign.id}/results?days=7`, { token: marketer });
       expect(results.status).toBe(200);
       expect(results.body.arms).toEqual([
-        { arm: 'treated', members: treated.length, reached: 0, couponsRedeemed: 0, purchasers: 2, revenueFen: paid[0] + paid[1] },
+        { arm: 'treated', members: treated.length, reached: 0, couponsRedeemed: 1, purchasers: 2, revenueFen: paid[0] + paid[1] },
         { arm: 'holdout', members: holdout.length, reached: 0, couponsRedeemed: 0, purchasers: 1, revenueFen: paid[2] },
       ]);
       const pt = 2 / treated.length;
@@ -447,7 +515,7 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
       const text = exported.body.toString('utf8');
       expect(text.startsWith('\uFEFF')).toBe(true);
       const lines = text.slice(1).split('\r\n');
-      expect(lines).toContain(`实验组,${treated.length},0,0,2,${paid[0] + paid[1]},${((2 / treated.length) * 100).toFixed(2)}%`);
+      expect(lines).toContain(`实验组,${treated.length},0,1,2,${paid[0] + paid[1]},${((2 / treated.length) * 100).toFixed(2)}%`);
       expect(lines).toContain(`对照组,${holdout.length},0,0,1,${paid[2]},${((1 / holdout.length) * 100).toFixed(2)}%`);
       const header = lines.indexOf('会员号,手机号,执行批次,分组,是否触达,7 天内是否消费,消费金额（分）');
       expect(header).toBeGreaterThan(0);

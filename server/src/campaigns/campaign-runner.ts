@@ -24,11 +24,11 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { CouponGrants } from '../coupons/coupon-grants';
 import { CouponTemplates } from '../coupons/coupon-templates.service';
-import { dbTime, execute, fromDbTime, insertOnce, toInt } from '../database/sql';
-import { isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
-import { lockMember, type LockedMember } from '../ledger/member-lock';
+import { dbTime, execute, forUpdate, fromDbTime, insertOnce, toInt } from '../database/sql';
+import { isLockConflict, isUniqueViolation, UnitOfWork } from '../database/unit-of-work';
+import { lockMember, lockMembers, type LockedMember } from '../ledger/member-lock';
 import { LoyaltySettingsService } from '../loyalty/loyalty-settings.service';
-import { enqueueNotification } from '../notifications/outbox';
+import { enqueueNotification, enqueueNotifications, type NotificationInput } from '../notifications/outbox';
 import { OfficialFollowers } from '../official-account/official-followers';
 import { PointsLedger } from '../points/points-ledger';
 import { SegmentsService } from '../segments/segments.service';
@@ -43,14 +43,19 @@ export interface CampaignJob {
   runNo?: number;
 }
 
-/** Members per batch: one keyset page of the segment, each member one short transaction. */
-export const CAMPAIGN_BATCH = 200;
+/** Members per batch: one keyset page of the segment, one Bull job, one move of the cursor. */
+export const CAMPAIGN_BATCH = 500;
 /**
- * Members of a batch in flight at once, each in its own transaction under its own member
- * lock, as two instances running the same batch would be. One at a time the run waited on MariaDB
- * round trips most of its time (docs/campaigns.md "At scale").
+ * Members per chunk: one transaction under the chunk's member locks, its statements set-based, so
+ * the campaign's budget row and the coupon template's stock row — hot rows every chunk of the run
+ * writes — are held once per chunk instead of once per member (docs/campaigns.md "At scale").
  */
-export const MEMBERS_AT_ONCE = 4;
+export const CAMPAIGN_CHUNK = 50;
+/**
+ * Chunks of a batch in flight at once. Their member sets are disjoint, so they wait on each other
+ * only for the hot rows, briefly; meanwhile the others' statements and commits overlap.
+ */
+export const CHUNKS_AT_ONCE = 3;
 
 const KEEP = { removeOnComplete: 100, removeOnFail: 500 };
 
@@ -75,17 +80,20 @@ export type BatchOutcome = 'batch' | 'done' | 'stopped';
  * Runs campaigns on Bull (docs/campaigns.md). The schedule check claims a due run with a checked
  * UPDATE (scheduled → running) and a unique (campaign, run_no) row, so a run starts once however
  * many instances check and however late. A run then walks the segment in keyset batches, each a
- * job: the batch re-reads the status (a pause or cancel stops the next batch), records each
- * member's arm, and gives a treated member the actions under keys `campaign:<id>:<run>:<member>:
- * <action>[:<n>]` in one transaction under the member's lock — so a batch done twice (Bull's
- * at-least-once, a worker dying, two instances) finds the keys and gives nothing twice. The cursor
- * moves with a conditional UPDATE from the cursor the batch started at.
+ * job: the batch re-reads the status (a pause or cancel stops the next batch) and is split into
+ * chunks, each one transaction under its members' locks that records their arms and gives the
+ * treated members the actions under keys `campaign:<id>:<run>:<member>:<action>[:<n>]` — so a batch
+ * done twice (Bull's at-least-once, a worker dying, two instances) finds the arms and keys and
+ * gives nothing twice. The cursor moves with a conditional UPDATE from the cursor the batch
+ * started at.
  */
 @Injectable()
 export class CampaignRunner {
   private readonly logger = new Logger('CampaignRunner');
   /** Members per batch (tests make it small to stop a run between batches). */
   batchSize = CAMPAIGN_BATCH;
+  /** Members per chunk (tests make it small to have several chunks in a batch). */
+  chunkSize = CAMPAIGN_CHUNK;
 
   constructor(
     @InjectQueue(CAMPAIGNS_QUEUE) readonly queue: Queue<CampaignJob>,
@@ -234,12 +242,13 @@ export class CampaignRunner {
     }
     const now = this.clock.now();
     const rules = await this.loyalty.rules(campaign.brandId);
-    // Members MEMBERS_AT_ONCE at a time, each in its own transaction under its lock (arm, cap, actions):
-    // commits of several members share the log's flush.
+    // Chunks CHUNKS_AT_ONCE at a time, each one transaction under its members' locks (arms, cap, actions).
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += this.chunkSize) chunks.push(ids.slice(i, i + this.chunkSize));
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(MEMBERS_AT_ONCE, ids.length) }, async () => {
-        while (next < ids.length) await this.member(campaign, runNo, ids[next++], rules, now);
+      Array.from({ length: Math.min(CHUNKS_AT_ONCE, chunks.length) }, async () => {
+        while (next < chunks.length) await this.chunk(campaign, runNo, chunks[next++], rules, now);
       }),
     );
     const last = ids[ids.length - 1];
@@ -284,7 +293,213 @@ export class CampaignRunner {
   }
 
   /**
-   * One member of one run, in one transaction under the member's lock: the arm recorded once (a
+   * One chunk of a batch in one transaction (treatChunk). A chunk that fails on a unique key (an
+   * instance not following the member locks: the keys are the backstop) or stays a deadlock victim
+   * after the unit of work's retries is done again member by member, each in its own transaction, so
+   * one odd member cannot stall the run; anything else fails the batch, whose job Bull retries.
+   */
+  private async chunk(campaign: RunCampaign, runNo: number, ids: string[], rules: LoyaltyRules, now: Date): Promise<void> {
+    try {
+      await this.uow.transaction((m) => this.treatChunk(m, campaign, runNo, ids, rules, now));
+    } catch (error) {
+      if (!isUniqueViolation(error) && !isLockConflict(error)) throw error;
+      this.logger.warn(`campaign ${campaign.id} run ${runNo}: a chunk of ${ids.length} members failed (${(error as Error).message}), again member by member`);
+      for (const id of ids) await this.member(campaign, runNo, id, rules, now);
+    }
+  }
+
+  /**
+   * A chunk's members under their locks, taken in one statement in id order (lockMembers): their
+   * arms recorded once (a repeat reads the arms recorded first, so they never change), then each
+   * action for all treated active members at once, every grant, entry and message under its own key
+   * — a chunk done twice (Bull's at-least-once, two instances) waits for the first one's locks and
+   * then finds its arms and keys, so it gives nothing twice. The member locks come first; the
+   * campaign's budget row and the templates' rows after, as in lockMember's order.
+   */
+  private async treatChunk(m: EntityManager, campaign: RunCampaign, runNo: number, ids: string[], rules: LoyaltyRules, now: Date): Promise<void> {
+    const members = (await lockMembers(m, ids)).filter((member) => member.brandId === campaign.brandId);
+    if (members.length === 0) return;
+    const arms = await this.recordArms(m, campaign, runNo, members, now);
+    // A card frozen or closed since the segment was read takes nothing.
+    const treated = members.filter((member) => arms.get(member.id) === 'treated' && member.status === 'active');
+    if (treated.length === 0) return;
+    for (const [index, action] of campaign.actions.entries()) {
+      const keyOf = (member: LockedMember) => `campaign:${campaign.id}:${runNo}:${member.id}:${index}`;
+      if (action.type === 'coupon') await this.grantChunkCoupons(m, campaign, treated, action, keyOf, now);
+      if (action.type === 'points') await this.creditChunkPoints(m, campaign, treated, action, keyOf, rules, now);
+      if (action.type === 'message') await this.chunkMessages(m, campaign, runNo, treated, action, keyOf, now);
+      if (action.type === 'sms') await this.chunkSms(m, campaign, runNo, treated, action, keyOf, now);
+    }
+  }
+
+  /**
+   * The chunk's arms in this run, each recorded once: those recorded before are read back, the rest
+   * drawn (and capped, as recordArm does) and inserted in one statement.
+   */
+  private async recordArms(m: EntityManager, campaign: RunCampaign, runNo: number, members: LockedMember[], now: Date): Promise<Map<string, RecordedArm>> {
+    const ids = members.map((member) => member.id);
+    const recorded = (await m.query(`SELECT member_id, arm FROM campaign_members WHERE campaign_id = ? AND run_no = ? AND member_id IN (${marks(ids)})`, [
+      campaign.id,
+      runNo,
+      ...ids,
+    ])) as { member_id: string; arm: RecordedArm }[];
+    const arms = new Map(recorded.map((r) => [r.member_id, r.arm]));
+    const fresh = ids.filter((id) => !arms.has(id));
+    if (fresh.length === 0) return arms;
+    const capped = new Set<string>();
+    if (campaign.frequencyCapDays !== null) {
+      const since = new Date(now.getTime() - campaign.frequencyCapDays * 86_400_000);
+      const recent = (await m.query(
+        `SELECT DISTINCT member_id FROM campaign_members WHERE member_id IN (${marks(fresh)}) AND created_at >= ? AND arm = 'treated' AND campaign_id <> ?`,
+        [...fresh, dbTime(since), campaign.id],
+      )) as { member_id: string }[];
+      for (const r of recent) capped.add(r.member_id);
+    }
+    for (const id of fresh) arms.set(id, capped.has(id) ? 'capped' : campaignArm(campaign.id, runNo, id, campaign.holdoutPercent));
+    // A plain INSERT: under the member locks no other runner can have recorded these since the read; if one did, the unique key fails the chunk.
+    await m.query(
+      `INSERT INTO campaign_members (campaign_id, run_no, member_id, arm, created_at) VALUES ${fresh.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      fresh.flatMap((id) => [campaign.id, runNo, id, arms.get(id), dbTime(now)]),
+    );
+    return arms;
+  }
+
+  /**
+   * The chunk's coupons not issued yet (keys `<key>:<n>`), the budget spent once for all of them —
+   * or for what is left of it, members in id order first — then issued together (one stock UPDATE,
+   * one multi-row INSERT); what the issuer could not issue (out of stock, paused, past its dates:
+   * it wrote nothing for those) goes back to the budget in one UPDATE.
+   */
+  private async grantChunkCoupons(
+    m: EntityManager,
+    campaign: RunCampaign,
+    members: LockedMember[],
+    action: Extract<CampaignAction, { type: 'coupon' }>,
+    keyOf: (member: LockedMember) => string,
+    now: Date,
+  ): Promise<void> {
+    const template = await this.templates.template(campaign.brandId, action.templateId, m).catch((error: unknown) => {
+      if (error instanceof DomainError) return null;
+      throw error;
+    });
+    if (!template) return;
+    const wanted = members.flatMap((member) => Array.from({ length: action.quantity }, (_, i) => ({ member, key: `${keyOf(member)}:${i + 1}` })));
+    const held = (await m.query(`SELECT grant_key FROM coupons WHERE grant_key IN (${marks(wanted)})`, wanted.map((w) => w.key))) as { grant_key: string }[];
+    const heldKeys = new Set(held.map((r) => r.grant_key));
+    const due = wanted.filter((w) => !heldKeys.has(w.key));
+    if (due.length === 0) return;
+    const budget = await this.spendBudget(m, campaign.id, due.length);
+    if (budget === 0) return;
+    let issued = 0;
+    try {
+      issued = (await this.grants.grantManyIn(m, template, due.slice(0, budget), 'campaign', now)).length;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.warn(`campaign ${campaign.id}: coupon ${action.templateId} for ${budget} members of a chunk skipped: ${error.code}`);
+    }
+    if (issued < budget) await execute(m, 'UPDATE campaigns SET coupons_spent = coupons_spent - ? WHERE id = ?', [budget - issued, campaign.id]);
+  }
+
+  /**
+   * Takes up to `wanted` coupons from the campaign's budget: the budget row read under its lock,
+   * then moved by a conditional UPDATE from the count read (checked), so two chunks never spend the
+   * same coupons. Answers how many were taken (all wanted when there is no budget).
+   */
+  private async spendBudget(m: EntityManager, campaignId: string, wanted: number): Promise<number> {
+    const [row] = (await m.query(`SELECT max_coupons, coupons_spent FROM campaigns WHERE id = ?${forUpdate(m)}`, [campaignId])) as { max_coupons: unknown; coupons_spent: unknown }[];
+    if (!row) return 0;
+    const spent = toInt(row.coupons_spent);
+    const take = row.max_coupons === null ? wanted : Math.max(0, Math.min(wanted, toInt(row.max_coupons) - spent));
+    if (take === 0) return 0;
+    const moved = await execute(m, 'UPDATE campaigns SET coupons_spent = coupons_spent + ? WHERE id = ? AND coupons_spent = ?', [take, campaignId, spent]);
+    if (moved !== 1) throw new Error(`campaign ${campaignId}: its budget moved under its lock`);
+    return take;
+  }
+
+  /** The chunk's points not credited yet, the keys read in one query; each member's credit in its own account. */
+  private async creditChunkPoints(
+    m: EntityManager,
+    campaign: RunCampaign,
+    members: LockedMember[],
+    action: Extract<CampaignAction, { type: 'points' }>,
+    keyOf: (member: LockedMember) => string,
+    rules: LoyaltyRules,
+    now: Date,
+  ): Promise<void> {
+    const done = (await m.query(`SELECT business_key FROM ledger_entries WHERE business_key IN (${marks(members)})`, members.map(keyOf))) as { business_key: string }[];
+    const credited = new Set(done.map((r) => r.business_key));
+    for (const member of members) {
+      const key = keyOf(member);
+      if (credited.has(key)) continue;
+      const account = await this.points.account(m, member);
+      await this.points.credit(m, account, action.points, { kind: 'campaign', key, reason: action.reason, sourceType: 'campaign', sourceId: campaign.id, at: now }, pointsExpiryDate(rules, now));
+    }
+  }
+
+  /** The merge fields of each member now (points: the balance after this campaign's points), the balances read in one query. */
+  private async chunkMergeFields(m: EntityManager, members: LockedMember[]): Promise<Map<string, Record<CampaignMergeField, string>>> {
+    const rows = (await m.query(`SELECT member_id, balance FROM ledger_accounts WHERE kind = 'points' AND member_id IN (${marks(members)})`, members.map((member) => member.id))) as {
+      member_id: string;
+      balance: unknown;
+    }[];
+    const balances = new Map(rows.map((r) => [r.member_id, toInt(r.balance)]));
+    return new Map(members.map((member) => [member.id, { memberNo: member.memberNo, points: String(balances.get(member.id) ?? 0), tierName: TIER_NAMES[member.tier] }]));
+  }
+
+  /** The message for each member as an outbox notification keyed like the grants (one multi-row insert, duplicates skipped by their keys). */
+  private async chunkMessages(
+    m: EntityManager,
+    campaign: RunCampaign,
+    runNo: number,
+    members: LockedMember[],
+    action: Extract<CampaignAction, { type: 'message' }>,
+    keyOf: (member: LockedMember) => string,
+    now: Date,
+  ): Promise<void> {
+    const fields = await this.chunkMergeFields(m, members);
+    const notifications: NotificationInput[] = [];
+    for (const member of members) {
+      const data = this.messageData(campaign, member, action, fields.get(member.id)!);
+      if (!data) continue;
+      const payload: CampaignMessagePayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: action.channel, templateId: action.templateId, data };
+      notifications.push({ brandId: campaign.brandId, memberId: member.id, dedupeKey: keyOf(member), payload, at: now });
+    }
+    await enqueueNotifications(m, notifications);
+  }
+
+  /** The SMS of each member with a phone (fallbackOnly: whom the WeChat message cannot reach), as sms() decides, enqueued together. */
+  private async chunkSms(
+    m: EntityManager,
+    campaign: RunCampaign,
+    runNo: number,
+    members: LockedMember[],
+    action: Extract<CampaignAction, { type: 'sms' }>,
+    keyOf: (member: LockedMember) => string,
+    now: Date,
+  ): Promise<void> {
+    const phones = (await m.query(`SELECT id FROM members WHERE phone_cipher IS NOT NULL AND id IN (${marks(members)})`, members.map((member) => member.id))) as { id: string }[];
+    const withPhone = new Set(phones.map((r) => r.id));
+    const wechat = campaign.actions.find((a) => a.type === 'message');
+    const reached: LockedMember[] = [];
+    for (const member of members) {
+      if (!withPhone.has(member.id)) continue;
+      if (action.fallbackOnly && wechat && (await this.wechatReaches(m, member.id, wechat))) continue;
+      reached.push(member);
+    }
+    if (reached.length === 0) return;
+    const fields = await this.chunkMergeFields(m, reached);
+    const notifications: NotificationInput[] = [];
+    for (const member of reached) {
+      const params = this.smsParams(campaign, member, action, fields.get(member.id)!);
+      if (!params) continue;
+      const payload: CampaignSmsPayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: 'sms', templateId: action.templateId, params };
+      notifications.push({ brandId: campaign.brandId, memberId: member.id, dedupeKey: keyOf(member), payload, channel: 'sms', at: now });
+    }
+    await enqueueNotifications(m, notifications);
+  }
+
+  /**
+   * A chunk's fallback (chunk): one member of one run, in one transaction under the member's lock: the arm recorded once (a
    * repeat reads the arm recorded first, so it never changes), then a treated member's actions, each
    * once by its key. The lock also orders this against another campaign treating the member at the
    * same moment, so the frequency cap sees that campaign's arm.
@@ -375,16 +590,8 @@ export class CampaignRunner {
 
   /** The message as an outbox notification keyed like the grants, its data resolved for this member now. */
   private async message(m: EntityManager, campaign: RunCampaign, runNo: number, member: LockedMember, action: Extract<CampaignAction, { type: 'message' }>, key: string, now: Date): Promise<void> {
-    const fields = await this.mergeFields(m, member);
-    const data: CampaignMessagePayload['data'] = {};
-    for (const [name, template] of Object.entries(action.data)) {
-      const value = resolveMergeFields(template, fields);
-      if (templateValueProblem(name, value)) {
-        this.logger.warn(`campaign ${campaign.id}: ${name} does not fit for member ${member.id}, message skipped`);
-        return;
-      }
-      data[name] = { value };
-    }
+    const data = this.messageData(campaign, member, action, await this.mergeFields(m, member));
+    if (!data) return;
     const payload: CampaignMessagePayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: action.channel, templateId: action.templateId, data };
     await enqueueNotification(m, { brandId: campaign.brandId, memberId: member.id, dedupeKey: key, payload, at: now });
   }
@@ -400,14 +607,39 @@ export class CampaignRunner {
     if (!phone?.phone_cipher) return;
     const wechat = campaign.actions.find((a) => a.type === 'message');
     if (action.fallbackOnly && wechat && (await this.wechatReaches(m, member.id, wechat))) return;
-    const fields = await this.mergeFields(m, member);
+    const params = this.smsParams(campaign, member, action, await this.mergeFields(m, member));
+    if (!params) return;
+    const payload: CampaignSmsPayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: 'sms', templateId: action.templateId, params };
+    await enqueueNotification(m, { brandId: campaign.brandId, memberId: member.id, dedupeKey: key, payload, channel: 'sms', at: now });
+  }
+
+  /** The message's data resolved for this member; null (logged) when a value no longer fits its template field. */
+  private messageData(
+    campaign: RunCampaign,
+    member: LockedMember,
+    action: Extract<CampaignAction, { type: 'message' }>,
+    fields: Record<CampaignMergeField, string>,
+  ): CampaignMessagePayload['data'] | null {
+    const data: CampaignMessagePayload['data'] = {};
+    for (const [name, template] of Object.entries(action.data)) {
+      const value = resolveMergeFields(template, fields);
+      if (templateValueProblem(name, value)) {
+        this.logger.warn(`campaign ${campaign.id}: ${name} does not fit for member ${member.id}, message skipped`);
+        return null;
+      }
+      data[name] = { value };
+    }
+    return data;
+  }
+
+  /** The SMS params resolved for this member; null (logged) when one no longer fits the provider's rule. */
+  private smsParams(campaign: RunCampaign, member: LockedMember, action: Extract<CampaignAction, { type: 'sms' }>, fields: Record<CampaignMergeField, string>): string[] | null {
     const params = action.params.map((p) => resolveMergeFields(p, fields));
     if (params.some((p) => smsParamProblem(p) !== null)) {
       this.logger.warn(`campaign ${campaign.id}: an SMS param does not fit for member ${member.id}, SMS skipped`);
-      return;
+      return null;
     }
-    const payload: CampaignSmsPayload = { kind: 'campaign', campaignId: campaign.id, runNo, channel: 'sms', templateId: action.templateId, params };
-    await enqueueNotification(m, { brandId: campaign.brandId, memberId: member.id, dedupeKey: key, payload, channel: 'sms', at: now });
+    return params;
   }
 
   /** Whether the campaign's WeChat message can reach the member now: an official account follower, or a subscribe credit for its template. */
@@ -440,4 +672,9 @@ export class CampaignRunner {
       status: row.status,
     };
   }
+}
+
+/** `?, ?, …` for an IN list of `items`. */
+function marks(items: readonly unknown[]): string {
+  return items.map(() => '?').join(', ');
 }

@@ -270,49 +270,53 @@ export class CampaignsService {
    */
   async results(actor: StaffActor, id: string, days: number): Promise<CampaignResults> {
     await this.row(this.uow.reader, actor.brandId, id);
+    const reader = this.uow.reader;
     const windowMs = days * 86_400_000;
-    const rows = (await this.uow.reader.query(
-      `SELECT cm.arm, cm.run_no, cm.member_id, r.started_at FROM campaign_members cm JOIN campaign_runs r ON r.campaign_id = cm.campaign_id AND r.run_no = cm.run_no WHERE cm.campaign_id = ? AND cm.arm IN ('treated', 'holdout')`,
-      [id],
-    )) as { arm: CampaignArm; run_no: unknown; member_id: string; started_at: Date | string }[];
     const totals = new Map<CampaignArm, { members: number; reached: number; couponsRedeemed: number; purchasers: number; revenueFen: number }>([
       ['treated', { members: 0, reached: 0, couponsRedeemed: 0, purchasers: 0, revenueFen: 0 }],
       ['holdout', { members: 0, reached: 0, couponsRedeemed: 0, purchasers: 0, revenueFen: 0 }],
     ]);
-    const sent = new Set(
-      ((await this.uow.reader.query("SELECT dedupe_key FROM notifications WHERE brand_id = ? AND dedupe_key LIKE ? ESCAPE '!' AND status = 'sent'", [
-        actor.brandId,
-        likePrefix(`campaign:${id}:`),
-      ])) as { dedupe_key: string }[]).map((r) => r.dedupe_key.split(':').slice(0, 4).join(':')),
-    );
-    const redeemed = (await this.uow.reader.query(
-      "SELECT member_id, COUNT(*) AS n FROM coupons WHERE brand_id = ? AND grant_key LIKE ? ESCAPE '!' AND status = 'redeemed' GROUP BY member_id",
-      [actor.brandId, likePrefix(`campaign:${id}:`)],
-    )) as { member_id: string; n: unknown }[];
-    const redeemedBy = new Map(redeemed.map((r) => [r.member_id, toInt(r.n)]));
-    // One query per 500 members keeps the IN list bounded; results are read by a marketer, not on a hot path.
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const orders = (await this.uow.reader.query(
-        `SELECT member_id, created_at, payable_fen - refunded_fen AS paid FROM orders WHERE brand_id = ? AND member_id IN (${chunk.map(() => '?').join(', ')})`,
-        [actor.brandId, ...chunk.map((r) => r.member_id)],
-      )) as { member_id: string; created_at: Date | string; paid: unknown }[];
-      const byMember = new Map<string, typeof orders>();
-      for (const o of orders) byMember.set(o.member_id, [...(byMember.get(o.member_id) ?? []), o]);
-      for (const r of chunk) {
-        const t = totals.get(r.arm);
-        if (!t) continue;
-        const start = fromDbTime(r.started_at).getTime();
-        const mine = (byMember.get(r.member_id) ?? []).filter((o) => fromDbTime(o.created_at).getTime() >= start && fromDbTime(o.created_at).getTime() < start + windowMs);
-        t.members += 1;
-        if (sent.has(`campaign:${id}:${toInt(r.run_no)}:${r.member_id}`)) t.reached += 1;
-        if (mine.length > 0) t.purchasers += 1;
-        t.revenueFen += mine.reduce((total, o) => total + toInt(o.paid), 0);
+    // Counted in SQL, run by run (a handful: one a month at most), so a campaign of a million members
+    // is read in constant memory: nothing per member comes back here.
+    const runs = (await reader.query('SELECT run_no, started_at FROM campaign_runs WHERE campaign_id = ? ORDER BY run_no', [id])) as { run_no: unknown; started_at: Date | string }[];
+    for (const run of runs) {
+      const runNo = toInt(run.run_no);
+      const start = fromDbTime(run.started_at);
+      // Reached: the member has a sent notification keyed `campaign:<id>:<run>:<member>:…` (the runner writes it for that member).
+      const arms = (await reader.query(
+        `SELECT cm.arm, COUNT(*) AS members,
+                SUM(CASE WHEN EXISTS (SELECT 1 FROM notifications n WHERE n.member_id = cm.member_id AND n.brand_id = ? AND n.status = 'sent' AND n.dedupe_key LIKE ? ESCAPE '!') THEN 1 ELSE 0 END) AS reached
+           FROM campaign_members cm WHERE cm.campaign_id = ? AND cm.run_no = ? AND cm.arm IN ('treated', 'holdout') GROUP BY cm.arm`,
+        [actor.brandId, likePrefix(`campaign:${id}:${runNo}:`), id, runNo],
+      )) as { arm: CampaignArm; members: unknown; reached: unknown }[];
+      // Purchasers: members of the run with an order in [start, start + days); their spend is what they paid less refunds.
+      const bought = (await reader.query(
+        `SELECT p.arm, COUNT(*) AS purchasers, COALESCE(SUM(p.paid), 0) AS revenue FROM (
+           SELECT cm.arm, cm.member_id, SUM(o.payable_fen - o.refunded_fen) AS paid
+             FROM campaign_members cm JOIN orders o ON o.member_id = cm.member_id AND o.brand_id = ? AND o.created_at >= ? AND o.created_at < ?
+            WHERE cm.campaign_id = ? AND cm.run_no = ? AND cm.arm IN ('treated', 'holdout')
+            GROUP BY cm.arm, cm.member_id) p
+          GROUP BY p.arm`,
+        [actor.brandId, dbTime(start), dbTime(new Date(start.getTime() + windowMs)), id, runNo],
+      )) as { arm: CampaignArm; purchasers: unknown; revenue: unknown }[];
+      for (const r of arms) {
+        const t = totals.get(r.arm)!;
+        t.members += toInt(r.members);
+        t.reached += toInt(r.reached);
+      }
+      for (const r of bought) {
+        const t = totals.get(r.arm)!;
+        t.purchasers += toInt(r.purchasers);
+        t.revenueFen += toInt(r.revenue);
       }
     }
-    // Only treated members hold the campaign's coupons.
-    const treatedIds = new Set(rows.filter((r) => r.arm === 'treated').map((r) => r.member_id));
-    for (const [member, n] of redeemedBy) if (treatedIds.has(member)) totals.get('treated')!.couponsRedeemed += n;
+    // Only treated members hold the campaign's coupons: those redeemed by a member treated in any run.
+    const [redeemed] = (await reader.query(
+      `SELECT COUNT(*) AS n FROM coupons c WHERE c.brand_id = ? AND c.grant_key LIKE ? ESCAPE '!' AND c.status = 'redeemed'
+          AND EXISTS (SELECT 1 FROM campaign_members cm WHERE cm.campaign_id = ? AND cm.member_id = c.member_id AND cm.arm = 'treated')`,
+      [actor.brandId, likePrefix(`campaign:${id}:`), id],
+    )) as { n: unknown }[];
+    totals.get('treated')!.couponsRedeemed = toInt(redeemed.n);
     const treated = totals.get('treated')!;
     const holdout = totals.get('holdout')!;
     return {

@@ -90,6 +90,25 @@ export class CouponGrants {
     return granted;
   }
 
+  /**
+   * One template to many members, each under its own key, at once (a campaign's chunk): inside the
+   * caller's unit of work, which holds every member's lock and has read under those locks that none
+   * of the keys issued yet (grant_key's unique index is the backstop: a duplicate fails the unit of
+   * work whole). The stock is taken once (CouponIssuer.issueGrants); when it covers only some, the
+   * first ones get theirs. Refused like grantIn (ended, paused, sold out), before anything is
+   * written. The members are told of their new coupons as grantIn tells them.
+   */
+  async grantManyIn(m: EntityManager, template: CouponTemplate, grants: { member: { id: string; brandId: string }; key: string }[], source: CouponSource, at: Date): Promise<Coupon[]> {
+    const coupons = await this.issuer.issueGrants(
+      m,
+      template,
+      grants.map((g) => ({ member: g.member, grantKey: g.key })),
+      { source, at },
+    );
+    for (const [i, coupon] of coupons.entries()) await couponsReceived(m, [coupon], grants[i].key, source, at);
+    return coupons;
+  }
+
   private async issueOnce(m: EntityManager, grant: Grant): Promise<Granted> {
     const existing = await this.issuer.byGrantKey(m, grant.key);
     if (existing) return sameGrant(existing, grant);

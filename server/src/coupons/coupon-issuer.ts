@@ -12,7 +12,7 @@ import {
 } from '@wemember/shared';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { dbTime, execute, upsertAdd } from '../database/sql';
+import { dbTime, execute, forUpdate, toInt, upsertAdd } from '../database/sql';
 import { Coupon, CouponTemplate } from './coupon.entity';
 
 /** How a coupon is being issued. */
@@ -66,47 +66,80 @@ export class CouponIssuer {
       throw new DomainError('COUPON_SOLD_OUT');
     }
 
-    const coupon: Coupon = Object.assign(new Coupon(), {
-      id: randomUUID(),
-      brandId: member.brandId,
-      templateId: template.id,
-      memberId: member.id,
-      code: couponCodeFromBytes(randomBytes(10)),
-      status: 'issued' as const,
-      source: how.source,
-      grantKey: how.grantKey,
-      name: template.name,
-      description: template.description,
-      type: template.type,
-      valueFen: template.valueFen,
-      percentOff: template.percentOff,
-      capFen: template.capFen,
-      thresholdFen: template.thresholdFen,
-      giftName: template.giftName,
-      storeIds: template.storeIds,
-      regionIds: template.regionIds,
-      validFrom: valid.from,
-      validTo: valid.to,
-      issuedAt: how.at,
-      lockedBy: null,
-      lockedAt: null,
-      redeemedAt: null,
-      redeemedStoreId: null,
-      redeemedStaffId: null,
-      redeemedApiKeyId: null,
-      redeemedExternalNo: null,
-      redeemedOrderId: null,
-      endedAt: null,
-      revokeReason: null,
-    });
+    const coupon = newCoupon(template, member, how.source, how.grantKey, valid, how.at);
     await m.createQueryBuilder().insert().into(Coupon).values(coupon).updateEntity(false).execute();
     return coupon;
+  }
+
+  /**
+   * Grants of one template to many members at once (a campaign's chunk), inside the caller's unit
+   * of work, which holds every member's lock and has read that none of the keys issued yet. The
+   * issuer's rules as in `issue` for grants (no per-member limit; the stock, the template active and
+   * within its dates), but the stock is taken once: the template row read under its lock, then
+   * `issued` moved by the count it can cover with a conditional UPDATE from the count read (checked),
+   * and the coupons inserted in one statement. When the stock covers only some, the first ones get
+   * theirs (as issuing one by one until sold out would). Refused — before anything is written —
+   * like `issue`: ended, paused, sold out.
+   */
+  async issueGrants(m: EntityManager, template: CouponTemplate, grants: { member: { id: string; brandId: string }; grantKey: string }[], how: { source: CouponSource; at: Date }): Promise<Coupon[]> {
+    if (grants.length === 0) return [];
+    if (grants.some((g) => g.member.brandId !== template.brandId)) throw new DomainError('COUPON_TEMPLATE_NOT_FOUND');
+    const today = chinaDate(how.at);
+    const valid = couponValidDates(templateValidity(template), today);
+    if (valid.to < today) throw new DomainError('COUPON_TEMPLATE_ENDED', `该券的有效期已于 ${valid.to} 结束`);
+    const [row] = (await m.query(`SELECT status, stock, issued FROM coupon_templates WHERE id = ?${forUpdate(m)}`, [template.id])) as { status: string; stock: unknown; issued: unknown }[];
+    if (row?.status !== 'active') throw new DomainError('COUPON_NOT_CLAIMABLE', '该券已暂停发放');
+    const issued = toInt(row.issued);
+    const count = Math.min(grants.length, toInt(row.stock) - issued);
+    if (count <= 0) throw new DomainError('COUPON_SOLD_OUT');
+    const stocked = await execute(m, "UPDATE coupon_templates SET issued = issued + ? WHERE id = ? AND status = 'active' AND issued = ?", [count, template.id, issued]);
+    if (stocked !== 1) throw new Error(`coupon template ${template.id}: its stock moved under its lock`);
+    const coupons = grants.slice(0, count).map((g) => newCoupon(template, g.member, how.source, g.grantKey, valid, how.at));
+    await m.createQueryBuilder().insert().into(Coupon).values(coupons).updateEntity(false).execute();
+    return coupons;
   }
 
   /** The coupon a grant key already issued, after its unique key refused a second one. */
   async byGrantKey(m: EntityManager, grantKey: string): Promise<Coupon | null> {
     return m.getRepository(Coupon).findOneBy({ grantKey });
   }
+}
+
+/** A new coupon of `template` for `member`: the template's terms copied onto it and a fresh 80-bit code. */
+function newCoupon(template: CouponTemplate, member: { id: string; brandId: string }, source: CouponSource, grantKey: string | null, valid: { from: string; to: string }, at: Date): Coupon {
+  return Object.assign(new Coupon(), {
+    id: randomUUID(),
+    brandId: member.brandId,
+    templateId: template.id,
+    memberId: member.id,
+    code: couponCodeFromBytes(randomBytes(10)),
+    status: 'issued' as const,
+    source,
+    grantKey,
+    name: template.name,
+    description: template.description,
+    type: template.type,
+    valueFen: template.valueFen,
+    percentOff: template.percentOff,
+    capFen: template.capFen,
+    thresholdFen: template.thresholdFen,
+    giftName: template.giftName,
+    storeIds: template.storeIds,
+    regionIds: template.regionIds,
+    validFrom: valid.from,
+    validTo: valid.to,
+    issuedAt: at,
+    lockedBy: null,
+    lockedAt: null,
+    redeemedAt: null,
+    redeemedStoreId: null,
+    redeemedStaffId: null,
+    redeemedApiKeyId: null,
+    redeemedExternalNo: null,
+    redeemedOrderId: null,
+    endedAt: null,
+    revokeReason: null,
+  });
 }
 
 /**

@@ -125,7 +125,7 @@ export class UnitOfWork {
         // was granted would miss the movements the lock waited for).
         return await this.writer.transaction('READ COMMITTED', run);
       } catch (error) {
-        if (attempt >= 5 || !isRetryableConflict(error)) throw error;
+        if (attempt >= 5 || !isLockConflict(error)) throw error;
         await new Promise((r) => setTimeout(r, attempt * 5 + Math.random() * 20));
       }
     }
@@ -157,10 +157,12 @@ export function isUniqueViolation(error: unknown): boolean {
   );
 }
 
-function isRetryableConflict(error: unknown): boolean {
+/** A deadlock or lock-wait victim on MySQL (the transaction was rolled back whole); the unit of work retries these a few times. */
+export function isLockConflict(error: unknown): boolean {
   const code = (error as { driverError?: { code?: string } })?.driverError?.code;
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
 }
+
 
 /** Affected rows of an UPDATE/DELETE on either driver. */
 export function affectedRows(result: { affected?: number | null }): number {
