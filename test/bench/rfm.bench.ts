@@ -10,8 +10,7 @@
  * timing. It never touches wemember_test: it drops and recreates its own database.
  *
  * Before each night after the first, a day of purchases moves BENCH_RFM_DAILY_PERCENT [3] % of the
- * members' rows as the till would (later last purchase, one more purchase, more spend, the row
- * marked dirty), untimed: the nights after the first write only the rows that can have changed.
+ * members' rows as the till would (the last purchase that day, one more purchase, more spend), untimed: the nights after the first write only the rows that can have changed.
  *
  * Settings (environment, defaults in brackets): BENCH_RFM_MEMBERS [200000], BENCH_RFM_ORDERS
  * [10 per member], BENCH_RFM_DAILY_PERCENT [3], BENCH_DATABASE_URL [TEST_DATABASE_URL's server,
@@ -130,7 +129,7 @@ async function benchmark(): Promise<void> {
     // The day before `night`: a share of the members buy once, as rfmPurchased moves their rows.
     const dayOfPurchases = (night: string) =>
       stack.db.query(
-        `UPDATE member_rfm SET last_purchase_on = ?, purchases_12m = purchases_12m + 1, spend_12m_fen = spend_12m_fen + (CRC32(member_id) % 20000) + 500, rfm_dirty = 1
+        `UPDATE member_rfm SET last_purchase_on = ?, purchases_12m = purchases_12m + 1, spend_12m_fen = spend_12m_fen + (CRC32(member_id) % 20000) + 500
          WHERE brand_id = ? AND CRC32(CONCAT(member_id, ?)) % 1000 < ?`,
         [addDays(night, -1), brandId, night, Math.round(settings.dailyPercent * 10)],
       );

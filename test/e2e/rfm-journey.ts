@@ -205,9 +205,10 @@ export function describeRfmJourney(database: 'mysql' | 'sqlite'): void {
     it('keeps a history of stage changes, so "moved from active to recently lapsed this week" is a query', async () => {
       stack.clock.travelTo(at('2027-04-12'));
       const run = await runRfm('2027-04-12');
-      // Nobody bought since the last night: the night writes only the five rows whose last purchase
-      // (or join) date a stage's cutoff passed since, and every row is still what scoring all would give.
-      expect(run).toMatchObject({ scored: 5, stageChanges: 5 });
+      // Nobody bought since the last night: the night writes the five rows whose last purchase (or
+      // join) date a stage's cutoff passed since, and b10, refunded the day before the last night
+      // (refunds are looked at from the day before, to be sure) — and every row is still what scoring all would give.
+      expect(run).toMatchObject({ scored: 6, stageChanges: 5 });
       await expectAsReference('2027-04-12');
       // 2027-04-12: active since 03-13, recently lapsed since 01-12, lapsed since 2026-10-14.
       expect((await stageChanges()).sort()).toEqual([
@@ -269,17 +270,26 @@ export function describeRfmJourney(database: 'mysql' | 'sqlite'): void {
       expect(run.scored).toBeLessThan(11);
       await expectAsReference('2027-04-14');
       expect((await stageChanges()).filter(([, on]) => on === '2027-04-14')).toEqual([['b10', '2027-04-14', 'recently_lapsed', 'active']]);
+
+      // That day the ¥1 is returned in full: the last purchase falls back to 02-01, no cut point's
+      // band holds that date, and only order_refunds brings the row to the next night.
+      const [small] = (await stack.db.query("SELECT id FROM orders WHERE member_id = ? AND business_date = '2027-04-13'", [members.b10.memberId])) as { id: string }[];
+      expect((await till.refund(small.id, { amountFen: 100 })).status).toBe(201);
+      stack.clock.travelTo(at('2027-04-15'));
+      await runRfm('2027-04-15');
+      expect(await row(members.b10)).toMatchObject({ last_purchase_on: '2027-02-01', r_score: 3, f_score: 1, stage: 'recently_lapsed', stage_since: '2027-04-15' });
+      await expectAsReference('2027-04-15');
     });
 
     it('scores every row the night after one that began and did not finish', async () => {
-      // A night began on the 15th and died part-way: it may have written rows with cut points no finished night recorded.
-      await stack.db.query('UPDATE rfm_started SET run_on = ? WHERE brand_id = ?', ['2027-04-15', stack.chain.brand.id]);
-      stack.clock.travelTo(at('2027-04-16'));
-      expect(await runRfm('2027-04-16')).toMatchObject({ scored: 11 });
-      await expectAsReference('2027-04-16');
-      // The night after that one compares with it again.
+      // A night began on the 16th and died part-way: it may have written rows with cut points no finished night recorded.
+      await stack.db.query('UPDATE rfm_started SET run_on = ? WHERE brand_id = ?', ['2027-04-16', stack.chain.brand.id]);
       stack.clock.travelTo(at('2027-04-17'));
-      expect((await runRfm('2027-04-17')).scored).toBeLessThan(11);
+      expect(await runRfm('2027-04-17')).toMatchObject({ scored: 11 });
+      await expectAsReference('2027-04-17');
+      // The night after that one compares with it again.
+      stack.clock.travelTo(at('2027-04-18'));
+      expect((await runRfm('2027-04-18')).scored).toBeLessThan(11);
     });
 
     it('shifts the 12-month window at month boundaries once, however often the job runs', async () => {

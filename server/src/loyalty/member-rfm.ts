@@ -19,8 +19,8 @@ import { rollingStartMonth } from './member-growth';
  * refund that completes a full refund takes the purchase out of F too, and the last purchase date
  * falls back to the latest order not refunded in full (so a returned purchase does not count as a visit).
  *
- * Both mark the row dirty (rfm_dirty): the night scores the rows the till moved and those its
- * moved cut points and dates cross, not every row (rfm-scoring.ts).
+ * The night finds the rows these moved without a mark on the row (rfm-scoring.ts rowsToScore): a
+ * purchase's by its last purchase date, a refund's through order_refunds.
  */
 export async function rfmPurchased(m: EntityManager, memberId: string, businessDate: string, spendFen: number): Promise<void> {
   const mysql = isMysql(m);
@@ -30,7 +30,7 @@ export async function rfmPurchased(m: EntityManager, memberId: string, businessD
     `INSERT INTO member_rfm (member_id, brand_id, joined_at, window_start_month, purchases_12m, spend_12m_fen, last_purchase_on)
      SELECT id, brand_id, joined_at, ?, 1, ?, ? FROM members WHERE id = ?
      ${conflict} purchases_12m = purchases_12m + ${incoming('purchases_12m')}, spend_12m_fen = spend_12m_fen + ${incoming('spend_12m_fen')},
-       last_purchase_on = CASE WHEN last_purchase_on IS NULL OR last_purchase_on < ${incoming('last_purchase_on')} THEN ${incoming('last_purchase_on')} ELSE last_purchase_on END, rfm_dirty = 1`,
+       last_purchase_on = CASE WHEN last_purchase_on IS NULL OR last_purchase_on < ${incoming('last_purchase_on')} THEN ${incoming('last_purchase_on')} ELSE last_purchase_on END`,
     [rollingStartMonth(businessDate), spendFen, businessDate, memberId],
   );
 }
@@ -46,7 +46,7 @@ export async function rfmRefunded(m: EntityManager, memberId: string, orderDate:
     `UPDATE member_rfm SET purchases_12m = purchases_12m - CASE WHEN window_start_month <= ? THEN ? ELSE 0 END,
        spend_12m_fen = spend_12m_fen - CASE WHEN window_start_month <= ? THEN ? ELSE 0 END,
        pending_purchases = pending_purchases - CASE WHEN ${staged} THEN ? ELSE 0 END,
-       pending_spend_fen = pending_spend_fen - CASE WHEN ${staged} THEN ? ELSE 0 END${last}, rfm_dirty = 1
+       pending_spend_fen = pending_spend_fen - CASE WHEN ${staged} THEN ? ELSE 0 END${last}
      WHERE member_id = ?`,
     [month, purchases, month, spendFen, month, month, purchases, month, month, spendFen, ...(full ? [memberId] : []), memberId],
   );

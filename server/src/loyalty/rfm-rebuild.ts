@@ -10,8 +10,8 @@ const BATCH = 5_000;
  * member_months nor the rows being replaced: the check on the incremental rows and the way to
  * build them the first time (`npx tsx scripts/rfm-rebuild.ts` after the Rfm migration). The window
  * is the rolling 12 months of `today`, its first month staged (pending_*) as the nights stage the
- * month that leaves next; the scores and stages stay as the last night left them, and every row is
- * marked dirty so the next night scores it.
+ * month that leaves next; the scores and stages stay as the last night left them, and the last
+ * night's basis is dropped so the next night scores every row.
  *
  * Per batch of members, under their locks (members first, as every purchase and refund takes
  * them), so a purchase during the rebuild waits for its batch and then moves the rebuilt row.
@@ -54,7 +54,7 @@ export async function rebuildRfm(uow: UnitOfWork, today: string, onlyBrand?: str
              AND (mb.status <> 'closed' OR EXISTS (SELECT 1 FROM member_rfm x WHERE x.member_id = mb.id))
            ${conflict} window_start_month = ${incoming('window_start_month')}, purchases_12m = ${incoming('purchases_12m')},
              spend_12m_fen = ${incoming('spend_12m_fen')}, last_purchase_on = ${incoming('last_purchase_on')}, pending_month = ${incoming('pending_month')},
-             pending_purchases = ${incoming('pending_purchases')}, pending_spend_fen = ${incoming('pending_spend_fen')}, rfm_dirty = 1`,
+             pending_purchases = ${incoming('pending_purchases')}, pending_spend_fen = ${incoming('pending_spend_fen')}`,
           [windowStart, windowStart, fromDate, fromDate, ...Array(3).fill([fromDate, nextFromDate]).flat(), brandId, after, last, brandId, after, last],
         );
         const [count] = (await m.query('SELECT COUNT(*) AS n FROM member_rfm WHERE brand_id = ? AND member_id > ? AND member_id <= ?', [brandId, after, last])) as { n: unknown }[];
@@ -62,6 +62,8 @@ export async function rebuildRfm(uow: UnitOfWork, today: string, onlyBrand?: str
       });
       after = last;
     }
+    // The rows moved under the last night's feet: the next night compares with nothing and scores them all.
+    await uow.transaction((m) => m.query('UPDATE rfm_runs SET basis = NULL WHERE brand_id = ?', [brandId]));
   }
   return written;
 }

@@ -6,6 +6,13 @@ import { MESSAGES_QUEUE, type SendJob } from './messages-queue';
 import { NotificationSender, type SendOutcome } from './notification-sender';
 
 const KEEP = { removeOnComplete: 100, removeOnFail: 500 };
+/**
+ * Send jobs a worker runs at once. A send spends most of its time waiting on WeChat and the
+ * database, and each claims its row with a checked UPDATE (pending → sending), so several at once
+ * never send one row twice — as two instances would not. One at a time a campaign's messages went
+ * out at ~225 a second on two cores, slower than the runner made them (docs/campaigns.md "At scale").
+ */
+export const SEND_CONCURRENCY = 8;
 
 /**
  * The sweeper, a Bull repeatable job every MESSAGES_SWEEP_SECONDS (Redis holds one schedule however
@@ -37,7 +44,7 @@ export class NotificationJobs implements OnApplicationBootstrap {
 export class NotificationJobsProcessor {
   constructor(private readonly sender: NotificationSender) {}
 
-  @Process('send')
+  @Process({ name: 'send', concurrency: SEND_CONCURRENCY })
   send(job: Job<SendJob>): Promise<SendOutcome> {
     return this.sender.process(job.data.id);
   }

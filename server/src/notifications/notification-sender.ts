@@ -43,6 +43,8 @@ const RETRY_BASE_MS = 30_000;
  */
 const STALE_CLAIM_MS = 5 * 60_000;
 const DUE_BATCH = 200;
+/** Members the sweeper sends to at once: a send waits on WeChat most of its time (as the send jobs' SEND_CONCURRENCY). */
+const SWEEP_LANES = 8;
 /** A campaign message found while its campaign is paused waits this long before it is looked at again (resume brings it forward). */
 const PAUSED_RECHECK_MS = 60 * 60_000;
 /** The mini-program page a campaign message opens: the card, where the member finds what they were given. */
@@ -127,17 +129,29 @@ export class NotificationSender implements OnModuleInit, OnModuleDestroy {
     await this.uow.transaction((m) =>
       execute(m, "UPDATE notifications SET status = 'pending', updated_at = ? WHERE status = 'sending' AND updated_at < ?", [dbTime(now), dbTime(new Date(now.getTime() - STALE_CLAIM_MS))]),
     );
-    const due = (await this.uow.reader.query(`SELECT id FROM notifications WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ${DUE_BATCH}`, [
+    const due = (await this.uow.reader.query(`SELECT id, member_id FROM notifications WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ${DUE_BATCH}`, [
       dbTime(now),
-    ])) as { id: string }[];
+    ])) as { id: string; member_id: string }[];
     const counts: Record<SendOutcome, number> = { sent: 0, unreachable: 0, disabled: 0, failed: 0, deferred: 0, retry: 0, skipped: 0 };
-    for (const { id } of due) {
-      const outcome = await this.process(id).catch((error: Error) => {
-        this.logger.error(`notification ${id}: ${error.message}`);
-        return 'skipped' as const;
-      });
-      counts[outcome] += 1;
-    }
+    // Members SWEEP_LANES at a time, each member's notifications in their order (its daily cap
+    // decides which goes first); the claims keep two lanes, or two instances, off one row.
+    const byMember = new Map<string, string[]>();
+    for (const { id, member_id } of due) byMember.set(member_id, [...(byMember.get(member_id) ?? []), id]);
+    const queues = [...byMember.values()];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(SWEEP_LANES, queues.length) }, async () => {
+        while (next < queues.length) {
+          for (const id of queues[next++]) {
+            const outcome = await this.process(id).catch((error: Error) => {
+              this.logger.error(`notification ${id}: ${error.message}`);
+              return 'skipped' as const;
+            });
+            counts[outcome] += 1;
+          }
+        }
+      }),
+    );
     return counts;
   }
 
