@@ -468,7 +468,9 @@ export function describeCampaignsJourney(database: 'mysql' | 'sqlite'): void {
     });
 
     it('results: per arm who purchased within N days and what they spent, and the lift with its interval', async () => {
-      const { segmentId, members } = await audience(10);
+      // 20 members, half held out by the hash of a random campaign id: at least two treated and one
+      // held out but for a chance of one in fifty thousand (with 10 it was one in a hundred).
+      const { segmentId, members } = await audience(20);
       const campaign = await launched({
         segmentId,
         holdoutPercent: 50,
