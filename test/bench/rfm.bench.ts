@@ -142,7 +142,7 @@ async function benchmark(): Promise<void> {
     await dayOfPurchases(TODAY);
     const monthFirst = await timed(`first of the month ${TODAY} (a month leaves the window)`, () => scoring.run(TODAY, brandId));
     const again = await timed('the same night again (recorded)', () => scoring.run(TODAY, brandId));
-    await timed('RfmScoring.boundaries (R, F grouped; M by ROW_NUMBER), alone', () => scoring.boundaries(brandId, TODAY));
+    await timed('RfmScoring.boundaries (net of a leaving month: one pass over the table), alone', () => scoring.boundaries(brandId, TODAY));
     print();
     if (bare) await timed('bare SQL: aggregate every order + NTILE(5) × 3', () =>
       stack.db.query(

@@ -11,6 +11,8 @@ import { day, ref } from './columns';
  *   night (their last purchase date is at least that night's). The rows refunds moved come from
  *   order_refunds, the rows whose staged month leaves from member_months. No flag on the row:
  *   every index the till's statements must keep costs each purchase, and the night, a write.
+ * - (brand, stage_since) dropped: the night finds the stages it changed among the rows it just
+ *   wrote, by their ids, and each stage change no longer moves an entry of it.
  * - rfm_runs.basis: the cut points and settings a night scored with (JSON), which the next night
  *   compares with its own. No basis (the first night, a run before this migration) or other
  *   settings: every row is scored, as before.
@@ -24,11 +26,13 @@ export class RfmTargeted1797379200000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.addColumn('rfm_runs', new TableColumn({ name: 'basis', type: 'text', isNullable: true }));
     for (const index of INDEXES) await q.createIndex('member_rfm', index);
+    await q.dropIndex('member_rfm', 'ix_member_rfm_stage_since');
     await q.createTable(new Table({ name: 'rfm_started', columns: [{ ...ref('brand_id'), isPrimary: true }, day('run_on')] }));
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropTable('rfm_started');
+    await q.createIndex('member_rfm', new TableIndex({ name: 'ix_member_rfm_stage_since', columnNames: ['brand_id', 'stage_since', 'member_id'] }));
     for (const index of INDEXES) await q.dropIndex('member_rfm', index.name!);
     await q.dropColumn('rfm_runs', 'basis');
   }
