@@ -170,6 +170,11 @@ async function benchmark(): Promise<void> {
       }
     }
     const peak = memoryOf(server.pid).peak;
+    // Stopped early, the run is still going: stop the server so that the counts below agree with each other.
+    if (stoppedAt) {
+      await server.kill();
+      server = null;
+    }
 
     const treated = await count("SELECT COUNT(*) AS n FROM campaign_members WHERE campaign_id = ? AND arm = 'treated'", [campaign.id]);
     const coupons = await count('SELECT COUNT(*) AS n FROM coupons WHERE grant_key LIKE ?', [`campaign:${campaign.id}:%`]);
