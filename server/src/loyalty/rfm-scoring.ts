@@ -134,8 +134,10 @@ function netOfLeaving(target: string) {
  * 5. part of the month that leaves at the next 1st staged: for the members who bought in it, its
  *    member_months sums copied onto their rows (pending_*), so the 1st itself reads every row once.
  *    Each night takes the rest divided by the nights left in the month; the last night all of it.
- * A finished run is recorded in rfm_runs with how far 5 got and what 3 found (basis); a repeated run for the same date (or
- * an earlier one) finds it and stops. Unfinished, it is simply done again: every statement gives the same result twice.
+ * A finished run is recorded in rfm_runs with how far 5 got and what 3 found (basis); a repeated
+ * run for the same date (or an earlier one) finds it and stops. Unfinished, it is simply done
+ * again: every statement gives the same result twice (and the next night scores every row, as
+ * rfm_started tells it).
  */
 @Injectable()
 export class RfmScoring {
@@ -423,8 +425,9 @@ export class RfmScoring {
 
   /**
    * Scores the brand's rows against tonight's boundaries and records the stages that changed; the
-   * staged months that have left are subtracted and the window moved in the same write. Compared with `since` (the last night), only the rows whose result can
-   * have changed are written (rowsToScore); without it, every row.
+   * staged months that have left are subtracted and the window moved in the same write. Compared
+   * with `since` (the last night), only the rows whose result can have changed are written
+   * (rowsToScore); without it, every row.
    */
   private async score(
     brandId: string,
@@ -446,8 +449,9 @@ export class RfmScoring {
       const batch = await this.uow.transaction(async (manager) => {
         const rows = await execute(manager, `UPDATE member_rfm SET ${assignments.text} WHERE brand_id = ? AND ${where}`, [...assignments.params, brandId, ...params]);
         // The stages that changed tonight, written from the rows as just updated (found among them,
-        // by the same ids or id range), in the same transaction: the history says what the row says. A second change the same day (a run
-        // repeated after a purchase) keeps the day's first from-stage.
+        // by the same ids or id range), in the same transaction: the history says what the row
+        // says. A second change the same day (a run repeated after a purchase) keeps the day's
+        // first from-stage.
         const changed = await execute(
           manager,
           `INSERT INTO member_stage_changes (member_id, changed_on, brand_id, from_stage, to_stage)
@@ -500,8 +504,9 @@ export class RfmScoring {
    * The rows whose scores, class or stage can differ from what the last night wrote, each found
    * through an index: the rows the till moved since (purchases by their date, refunds through
    * order_refunds, rows added since by their missing stage), the rows whose staged month leaves
-   * tonight (through member_months of the `leaving` months, as the staging found them), the rows between a cut point's place last night and tonight (the only values whose
-   * side of it changed), the rows whose last purchase date is between a stage's cutoff date last
+   * tonight (through member_months of the `leaving` months, as the staging found them), the rows
+   * between a cut point's place last night and tonight (the only values whose side of it
+   * changed), the rows whose last purchase date is between a stage's cutoff date last
    * night and tonight, and the members whose join date left the "new" window since. Every other
    * row would be written as it is.
    */
