@@ -189,7 +189,7 @@ async function benchmark(): Promise<void> {
     print(`  enqueue rate: ${(materialised / runSeconds).toFixed(0)} members/s materialised, ${(treated / runSeconds).toFixed(0)} members/s treated (coupon + points + message recorded)`);
     print(`send: ${summary.count} messages delivered to ${summary.recipients} followers, from ${seconds(firstSentAt - launched)} s to ${seconds(lastSentAt - launched)} s after launch`);
     print(`  send rate: ${(lastSent / Math.max(sendSeconds, 1)).toFixed(0)} messages/s; everything done ${seconds(Date.now() - launched)} s after launch`);
-    print(`memory of the server process (runner and sender): idle ${idle.rss.toFixed(0)} MB; ${memory.join("; ") || "no milestone reached"}; peak ${peak.toFixed(0)} MB`);
+    print(`memory of the server process (runner and sender): idle ${idle.rss.toFixed(0)} MB; ${memory.join('; ') || 'no milestone reached'}; peak ${peak.toFixed(0)} MB`);
     const twice = { coupons: coupons - couponHolders, messages: summary.count - summary.recipients, couponsNotTreated: coupons - treated, entriesNotTreated: entries - treated };
     print(`given twice or missing: ${JSON.stringify(twice)}`);
     // Stopped early, messages and grants are still on their way: only what was given twice counts then.
